@@ -1,0 +1,164 @@
+"""Report rows → what people and scripts read: Documents (Chinese headers) and JSON records."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from .model import Entry, Plan, Row, Task, Unit
+from .render import Column, Document, Table
+from .reports import WeeklyReport
+
+UNCATEGORISED = "（未分类）"
+
+TASK_COLUMNS = [
+    Column("id", "编号"), Column("seq", "序号"), Column("text", "工作任务"),
+    Column("units", "责任单位"), Column("deadline", "完成时限"),
+]
+ROW_COLUMNS = [
+    Column("status", "状态", "status"), Column("unit", "责任单位"), Column("task", "编号"),
+    Column("text", "工作任务"), Column("period", "期间"), Column("due", "应完成日", "date"),
+    Column("nominal_due", "原定日期", "date"), Column("days", "剩余天数", "int"),
+    Column("progress", "完成次数"),
+]
+CALENDAR_COLUMNS = [
+    Column("due", "应完成日", "date"), Column("nominal_due", "原定日期", "date"),
+    Column("task", "编号"), Column("text", "工作任务"), Column("unit", "责任单位"),
+    Column("period", "期间"), Column("required", "需完成次数", "int"),
+]
+JOURNAL_COLUMNS = [
+    Column("id", "记录号"), Column("op", "类型"), Column("date", "完成日期", "date"),
+    Column("task", "编号"), Column("unit", "责任单位"), Column("period", "期间"),
+    Column("by", "经办人"), Column("note", "备注"), Column("state", "状态"),
+]
+
+
+def task_record(task: Task) -> dict:
+    return {"id": task.id, "seq": task.seq, "category": task.category, "text": task.text,
+            "units": list(task.units), "deadline": task.deadline, "note": task.note,
+            "explicit_schedule": task.explicit_schedule}
+
+
+def tasks_document(plan: Plan, tasks: list[Task], subtitle: str = "") -> Document:
+    rows = [task_record(t) | {"category": t.category or UNCATEGORISED}
+            for t in sorted(tasks, key=lambda t: _category_order(plan)[t.category or UNCATEGORISED])]
+    lines = [f"{plan.doc_no}  共 {len(tasks)} 项任务" + (f"（{subtitle}）" if subtitle else "")]
+    return Document(title=plan.title, lines=lines,
+                    tables=[Table("", TASK_COLUMNS, rows, group_by="category")])
+
+
+def _category_order(plan: Plan) -> dict[str, int]:
+    order: dict[str, int] = {}
+    for task in plan.tasks:
+        order.setdefault(task.category or UNCATEGORISED, len(order))
+    return order
+
+
+def unit_records(plan: Plan, counts: dict[str, int]) -> list[dict]:
+    return [{"name": u.name, "kind": u.kind, "aliases": list(u.aliases), "members": list(u.members),
+             "tasks": counts.get(u.name, 0), "note": u.note} for u in plan.units.values()]
+
+
+def units_document(plan: Plan, records: list[dict]) -> Document:
+    columns = [Column("name", "单位"), Column("kind", "类别"), Column("aliases", "别名"),
+               Column("members", "成员"), Column("tasks", "任务数", "int")]
+    return Document(title=f"{plan.title}：责任单位", lines=[f"共 {len(records)} 个单位"],
+                    tables=[Table("", columns, records)])
+
+
+def row_record(row: Row) -> dict:
+    """The JSON contract of a report row (documented in the README)."""
+    record = asdict(row)
+    for key in ("nominal_due", "due", "done_date"):
+        record[key] = record[key].isoformat() if record[key] else None
+    return record
+
+
+def _display(row: Row) -> dict:
+    return asdict(row) | {"progress": f"{row.done_count}/{row.required}"}
+
+
+def rows_document(title: str, lines: list[str], rows: list[Row], *, group_by_unit: bool,
+                  empty: str) -> Document:
+    columns = [c for c in ROW_COLUMNS if not (group_by_unit and c.key == "unit")]
+    return Document(title=title, lines=lines,
+                    tables=[Table("", columns, [_display(r) for r in rows],
+                                  group_by="unit" if group_by_unit else None, empty=empty)])
+
+
+def calendar_document(title: str, lines: list[str], rows: list[Row]) -> Document:
+    return Document(title=title, lines=lines,
+                    tables=[Table("", CALENDAR_COLUMNS, [asdict(r) for r in rows], empty="此期间没有到期事项")])
+
+
+def calendar_record(row: Row) -> dict:
+    return {"task": row.task, "text": row.text, "unit": row.unit, "period": row.period,
+            "nominal_due": row.nominal_due.isoformat(), "due": row.due.isoformat(),
+            "required": row.required}
+
+
+def entry_record(entry: Entry, voided_by: str | None) -> dict:
+    return {"id": entry.id, "op": entry.op, "task": entry.task, "unit": entry.unit,
+            "period": entry.period, "date": entry.date.isoformat() if entry.date else None,
+            "recorded_at": entry.recorded_at, "by": entry.by, "note": entry.note,
+            "target": entry.target or None, "voided_by": voided_by, "line": entry.line}
+
+
+def journal_document(path: str, records: list[dict]) -> Document:
+    rows = [r | {"op": "销号" if r["op"] == "done" else "作废",
+                 "state": ("已作废" if r["voided_by"] else "有效") if r["op"] == "done" else f"作废 {r['target']}"}
+            for r in records]
+    return Document(title="销号台账", lines=[f"文件：{path}  共 {len(records)} 条"],
+                    tables=[Table("", JOURNAL_COLUMNS, rows, empty="台账中没有记录")])
+
+
+SUMMARY_COLUMNS = [
+    Column("unit", "责任单位"), Column("overdue", "逾期未完成", "int"),
+    Column("due_this_week", "本周到期", "int"), Column("due_next_week", "下周到期", "int"),
+    Column("done_this_week", "本周已完成", "int"), Column("done_on_time", "按时完成", "int"),
+    Column("done_late", "逾期完成", "int"), Column("was_due", "应完成", "int"),
+    Column("rate", "完成率", "rate"),
+]
+WEEK_COLUMNS = {
+    "overdue": [Column("status", "状态", "status"), Column("unit", "责任单位"), Column("task", "编号"),
+                Column("text", "工作任务"), Column("period", "期间"), Column("due", "应完成日", "date"),
+                Column("days_overdue", "逾期天数", "int")],
+    "due_this_week": [Column("status", "状态", "status"), Column("unit", "责任单位"), Column("task", "编号"),
+                      Column("text", "工作任务"), Column("period", "期间"), Column("due", "应完成日", "date"),
+                      Column("progress", "完成次数")],
+    "done_this_week": [Column("status", "状态", "status"), Column("unit", "责任单位"), Column("task", "编号"),
+                       Column("text", "工作任务"), Column("period", "期间"), Column("due", "应完成日", "date"),
+                       Column("done_date", "完成日期", "date")],
+}
+WEEK_COLUMNS["due_next_week"] = WEEK_COLUMNS["due_this_week"]
+
+
+def weekly_title(report: WeeklyReport) -> str:
+    return f"{report.title} 督办周报（{report.year}年第{report.week}周）"
+
+
+def weekly_document(report: WeeklyReport) -> Document:
+    lines = [f"{report.doc_no}  {report.week_start} 至 {report.week_end}，截至 {report.as_of}"]
+    summary_rows = [summary_record(s) for s in report.summaries]
+    tables = [Table("各单位汇总", SUMMARY_COLUMNS, summary_rows, empty="本周没有需要督办的事项")]
+    for key, heading in report.SECTIONS:
+        rows = [_display(r) | {"days_overdue": -r.days if r.days is not None else None}
+                for r in getattr(report, key)]
+        tables.append(Table(f"{heading}（{len(rows)} 项）", WEEK_COLUMNS[key], rows))
+    return Document(title=weekly_title(report), lines=lines, tables=tables)
+
+
+def summary_record(summary) -> dict:
+    return {"unit": summary.unit, "overdue": summary.overdue, "due_this_week": summary.due_this_week,
+            "due_next_week": summary.due_next_week, "done_this_week": summary.done_this_week,
+            "done_on_time": summary.done_on_time, "done_late": summary.done_late,
+            "was_due": summary.was_due, "rate": summary.rate}
+
+
+def weekly_record(report: WeeklyReport) -> dict:
+    return {
+        "title": report.title, "doc_no": report.doc_no, "as_of": report.as_of.isoformat(),
+        "week": f"{report.year}-W{report.week:02d}", "week_start": report.week_start.isoformat(),
+        "week_end": report.week_end.isoformat(),
+        "summary": [summary_record(s) for s in report.summaries],
+        **{key: [row_record(r) for r in getattr(report, key)] for key, _ in report.SECTIONS},
+    }
