@@ -1,0 +1,5 @@
+"""``python -m fupin_cli`` runs the ``fupin`` command."""
+
+from .cli import main
+
+main()
