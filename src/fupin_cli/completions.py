@@ -119,5 +119,8 @@ def journal_records(session: Session, unit: str | None, task_id: str | None, sin
             continue
         if since and (subject.date is None or subject.date < since):
             continue
-        records.append(entry_record(entry, voided_by.get(entry.id)))
+        record = entry_record(entry, voided_by.get(entry.id))
+        if entry.op == "void":  # show what the void cancels, so the table reads on its own
+            record |= {"task": subject.task, "unit": subject.unit, "period": subject.period}
+        records.append(record)
     return records

@@ -544,6 +544,8 @@ def find_task(plan: Plan, task_id: str) -> Task:
     for task in plan.tasks:
         if normalize_name(task.id) == key:
             return task
-    close = difflib.get_close_matches(task_id, [t.id for t in plan.tasks], n=3, cutoff=0.5)
+    close = difflib.get_close_matches(task_id, [t.id for t in plan.tasks], n=6, cutoff=0.5)
+    # Among equally close ids, those that share the item number come first (8.3 → 8.2 before R.3).
+    close = sorted(close, key=lambda c: -len(os.path.commonprefix([c, task_id])))[:3]
     hint = f"；是否是指：{'、'.join(close)}？" if close else "（fupin list 列出全部任务）"
     raise UsageError(f"未知的任务编号 “{task_id}”{hint}")
