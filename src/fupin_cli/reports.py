@@ -37,12 +37,18 @@ def task_occurrences(plan: Plan, task: Task, calendar: HolidayCalendar) -> list[
     Two rules of one task can share a period (每月25日前录入 and 每月28日前审核 both
     give ``2018-07``); the later rule's label then carries its number, ``2018-07#2``,
     so that each duty is recorded and reported on its own.
+
+    A recurring period that was already due before the plan took effect (the
+    spring term's 2018-04-02 for a list issued 2018-04-25) is no obligation of
+    this plan; a one-off date the plan names stays, even an early one.
     """
     window = (plan.valid_from, plan.valid_to)
     found: list[Occurrence] = []
     seen: set[str] = set()
     for index, rule in enumerate(task.rules):
         own = occurrences(rule, index, window, plan.settings, calendar)
+        if rule.kind != "once":
+            own = [o for o in own if o.due is None or o.due >= plan.valid_from]
         if any(o.period in seen for o in own):
             own = [replace(o, period=f"{o.period}#{index + 1}") for o in own]
         seen.update(o.period for o in own)
@@ -199,11 +205,11 @@ def weekly_report(plan: Plan, completions: Iterable[Entry], today: date, calenda
             summary.overdue += 1
             summary.open_overdue += 1
         elif row.status in ("done", "done_late"):
-            if row.due <= today or row.done_date <= today:
-                if row.status == "done":
-                    summary.done_on_time += 1
-                else:
-                    summary.done_late += 1
+            # Completions after today were filtered out, so every done row counts.
+            if row.status == "done":
+                summary.done_on_time += 1
+            else:
+                summary.done_late += 1
             if week_start <= row.done_date <= week_end:
                 report.done_this_week.append(row)
                 summary.done_this_week += 1
