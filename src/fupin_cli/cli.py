@@ -138,6 +138,9 @@ def write_output(path: Path, content, force: bool) -> None:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a printout is for sharing
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
