@@ -637,4 +637,12 @@ def main() -> None:
         sys.exit(0)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so plainly; FUPIN_DEBUG=1 shows the traceback
+        import os
+
+        if os.environ.get("FUPIN_DEBUG"):
+            raise
+        print(f"错误：fupin 内部错误（{type(exc).__name__}: {exc}）。请把命令和这条消息报告给维护人员；"
+              "设置 FUPIN_DEBUG=1 可看到详细信息。", file=sys.stderr)
+        sys.exit(70)
     sys.exit(code if isinstance(code, int) else 0)
