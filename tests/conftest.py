@@ -31,6 +31,7 @@ def fupin(capsys, monkeypatch, tmp_path):
     The journal defaults to a file in tmp_path so no test touches the user's data folder.
     """
     monkeypatch.setenv("FUPIN_JOURNAL", str(tmp_path / "journal.jsonl"))
+    monkeypatch.setenv("FUPIN_DEBUG", "1")  # a bug of ours fails the test with its traceback
     for name in ("FUPIN_DATA", "FUPIN_TODAY", "NO_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
 
