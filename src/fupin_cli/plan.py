@@ -510,12 +510,10 @@ def members_of(plan: Plan, name: str) -> list[str]:
     unit = plan.units[name]
     if not unit.members:
         return [name]
-    result: list[str] = []
+    result: dict[str, None] = {}  # ordered and O(1) per member: groups may hold thousands of villages
     for member in unit.members:
-        for leaf in members_of(plan, member):
-            if leaf not in result:
-                result.append(leaf)
-    return result
+        result.update(dict.fromkeys(members_of(plan, member)))
+    return list(result)
 
 
 def groups_containing(plan: Plan, name: str) -> set[str]:
