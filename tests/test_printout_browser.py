@@ -42,7 +42,7 @@ def make_report(count: int = 80) -> WeeklyReport:
     done = [Row(task="R.2", text="报送半年工作总结", category="", unit="金平区", period="2018-H1",
                 nominal_due=date(2018, 7, 10), due=date(2018, 7, 10), status="done_late", days=-3, required=1,
                 done_count=1, done_date=date(2018, 7, 12))]
-    summaries = [UnitSummary(u, overdue=10, open_overdue=10, done_on_time=i * 4, done_late=i % 2)
+    summaries = [UnitSummary(u, overdue=10, done_on_time=i * 4, done_late=i % 2)
                  for i, u in enumerate(UNITS)]
     return WeeklyReport(title=TITLE, doc_no="汕扶〔2018〕9号", as_of=as_of, year=2018, week=28,
                         week_start=date(2018, 7, 9), week_end=date(2018, 7, 15), summaries=summaries,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from . import plan as plans
 from .model import Entry, Obligation, Occurrence, Plan, Row, Task
@@ -56,30 +56,56 @@ def task_occurrences(plan: Plan, task: Task, calendar: HolidayCalendar) -> list[
     return found
 
 
-def obligations(plan: Plan, calendar: HolidayCalendar, scope: Scope = Scope()) -> Iterable[Obligation]:
-    """Every occurrence of every task for every responsible (leaf) unit in scope."""
+def _units_in_scope(plan: Plan, task: Task, scope: Scope, leaves: dict[str, list[str]]) -> list[str]:
+    units: dict[str, None] = {}
+    for name in task.units:
+        if name not in leaves:
+            leaves[name] = plans.members_of(plan, name)
+        units.update(dict.fromkeys(leaves[name]))
+    if scope.units is not None:
+        return [u for u in units if u in scope.units]
+    return list(units)
+
+
+def obligations(plan: Plan, calendar: HolidayCalendar, scope: Scope = Scope(), *,
+                due_from: date | None = None, due_until: date | None = None) -> Iterator[Obligation]:
+    """Every occurrence of every task for every responsible (leaf) unit in scope.
+
+    With ``due_from``/``due_until`` only occurrences whose effective due date lies
+    in that range (so no ongoing ones): reports look at a window, and skipping
+    the rest before expanding groups keeps province-sized plans fast.
+    """
+    leaves: dict[str, list[str]] = {}
+    windowed = due_from is not None or due_until is not None
+    low, high = due_from or date.min, due_until or date.max
     for task in plan.tasks:
         if scope.category and task.category != scope.category:
             continue
-        units = [u for name in task.units for u in plans.members_of(plan, name)]
-        if scope.units is not None:
-            units = [u for u in units if u in scope.units]
-        if not units:
-            continue
         found = task_occurrences(plan, task, calendar)
-        for unit in dict.fromkeys(units):
+        if windowed:
+            found = [o for o in found if o.due is not None and low <= o.due <= high]
+        if not found:
+            continue
+        for unit in _units_in_scope(plan, task, scope, leaves):
             for occurrence in found:
-                yield Obligation(task=task, unit=unit, occurrence=occurrence)
+                yield Obligation(task, unit, occurrence)
 
 
-def completion_index(completions: Iterable[Entry], today: date) -> dict[tuple[str, str, str], list[date]]:
+CompletionIndex = dict[tuple[str, str, str], list[date]]
+
+
+def completion_index(completions: Iterable[Entry], today: date) -> CompletionIndex:
     """(task, unit, period) → sorted completion dates on or before today."""
-    index: dict[tuple[str, str, str], list[date]] = defaultdict(list)
+    index: CompletionIndex = {}
     for entry in completions:
         if entry.date is not None and entry.date <= today:
-            index[(entry.task, entry.unit, entry.period)].append(entry.date)
-    for dates in index.values():
-        dates.sort()
+            key = (entry.task, entry.unit, entry.period)
+            dates = index.get(key)
+            if dates is None:
+                index[key] = [entry.date]
+            else:
+                dates.append(entry.date)
+                dates.sort()
     return index
 
 
@@ -103,12 +129,15 @@ def status_row(obligation: Obligation, done_dates: list[date], today: date, warn
                days=days, required=occ.required, done_count=done_count, done_date=done_date)
 
 
-def all_rows(plan: Plan, completions: Iterable[Entry], today: date, calendar: HolidayCalendar,
-             scope: Scope = Scope(), warn_days: int | None = None) -> list[Row]:
-    warn = plan.settings.warn_days if warn_days is None else warn_days
-    index = completion_index(completions, today)
-    return [status_row(ob, index.get((ob.task.id, ob.unit, ob.occurrence.period), []), today, warn)
-            for ob in obligations(plan, calendar, scope)]
+def _open_rows(plan: Plan, index: CompletionIndex, today: date, calendar: HolidayCalendar, scope: Scope,
+               due_until: date, warn_days: int) -> list[Row]:
+    """Rows of the obligations due by ``due_until`` that are not done."""
+    rows = []
+    for ob in obligations(plan, calendar, scope, due_until=due_until):
+        dates = index.get((ob.task.id, ob.unit, ob.occurrence.period), ())
+        if len(dates) < ob.occurrence.required:
+            rows.append(status_row(ob, dates, today, warn_days))
+    return rows
 
 
 def _urgency(row: Row):
@@ -118,25 +147,26 @@ def _urgency(row: Row):
 def due_rows(plan: Plan, completions: Iterable[Entry], today: date, calendar: HolidayCalendar,
              scope: Scope = Scope(), within: int | None = None) -> list[Row]:
     """Open obligations that are overdue or due within ``within`` days, most urgent first."""
-    rows = all_rows(plan, completions, today, calendar, scope, within)
-    return sorted((r for r in rows if r.status in ("overdue", "due_soon")), key=_urgency)
+    days = plan.settings.warn_days if within is None else within
+    rows = _open_rows(plan, completion_index(completions, today), today, calendar, scope,
+                      today + timedelta(days=days), days)
+    return sorted(rows, key=_urgency)
 
 
 def overdue_rows(plan: Plan, completions: Iterable[Entry], today: date, calendar: HolidayCalendar,
                  scope: Scope = Scope()) -> list[Row]:
-    rows = all_rows(plan, completions, today, calendar, scope)
-    return sorted((r for r in rows if r.status == "overdue"), key=lambda r: (r.unit, r.due, r.task, r.period))
+    rows = _open_rows(plan, completion_index(completions, today), today, calendar, scope,
+                      today - timedelta(days=1), plan.settings.warn_days)
+    return sorted(rows, key=lambda r: (r.unit, r.due, r.task, r.period))
 
 
 def calendar_rows(plan: Plan, calendar: HolidayCalendar, start: date, end: date,
                   scope: Scope = Scope(), task_id: str | None = None) -> list[Row]:
     """Occurrences whose effective due date lies in [start, end], by date."""
     rows = []
-    for ob in obligations(plan, calendar, scope):
+    for ob in obligations(plan, calendar, scope, due_from=start, due_until=end):
         occ = ob.occurrence
         if task_id and ob.task.id != task_id:
-            continue
-        if occ.due is None or not start <= occ.due <= end:
             continue
         rows.append(Row(task=ob.task.id, text=ob.task.text, category=ob.task.category, unit=ob.unit,
                         period=occ.period, nominal_due=occ.nominal_due, due=occ.due, status="upcoming",
@@ -153,19 +183,21 @@ class UnitSummary:
     due_this_week: int = 0
     due_next_week: int = 0
     done_this_week: int = 0
-    # The plan so far: everything whose due date has passed or been met.
+    # The plan so far, over what was due by today: done on time, done late, overdue.
     done_on_time: int = 0
     done_late: int = 0
-    open_overdue: int = 0
 
     @property
     def was_due(self) -> int:
-        return self.done_on_time + self.done_late + self.open_overdue
+        return self.done_on_time + self.done_late + self.overdue
 
     @property
     def rate(self) -> float | None:
         """Share of what was due that is done (on time or late); None when nothing was due."""
         return (self.done_on_time + self.done_late) / self.was_due if self.was_due else None
+
+    def __bool__(self) -> bool:
+        return bool(self.was_due or self.due_this_week or self.due_next_week or self.done_this_week)
 
 
 @dataclass
@@ -189,41 +221,76 @@ class WeeklyReport:
 
 def weekly_report(plan: Plan, completions: Iterable[Entry], today: date, calendar: HolidayCalendar,
                   scope: Scope = Scope()) -> WeeklyReport:
+    """The ISO week around ``today``: per-unit summary and the four lists.
+
+    Ongoing work has no due date and is never listed as due.
+    """
     year, week, weekday = today.isocalendar()
     week_start = today - timedelta(days=weekday - 1)
     week_end = week_start + timedelta(days=6)
     next_start, next_end = week_start + timedelta(days=7), week_end + timedelta(days=7)
     report = WeeklyReport(title=plan.title, doc_no=plan.doc_no, as_of=today, year=year, week=week,
                           week_start=week_start, week_end=week_end)
+    index = completion_index(completions, today)
+    warn = plan.settings.warn_days
     summaries: dict[str, UnitSummary] = {}
-    for row in all_rows(plan, completions, today, calendar, scope):
-        if row.status == "ongoing":
-            continue  # ongoing work has no due date: never listed as due
-        summary = summaries.setdefault(row.unit, UnitSummary(row.unit))
+
+    def summary(unit: str) -> UnitSummary:
+        found = summaries.get(unit)
+        if found is None:
+            found = summaries[unit] = UnitSummary(unit)
+        return found
+
+    for ob in obligations(plan, calendar, scope, due_until=next_end):
+        row = status_row(ob, index.get((ob.task.id, ob.unit, ob.occurrence.period), ()), today, warn)
         if row.status == "overdue":
             report.overdue.append(row)
-            summary.overdue += 1
-            summary.open_overdue += 1
-        elif row.status in ("done", "done_late"):
-            # Completions after today were filtered out, so every done row counts.
-            if row.status == "done":
-                summary.done_on_time += 1
-            else:
-                summary.done_late += 1
-            if week_start <= row.done_date <= week_end:
+            summary(row.unit).overdue += 1
+        elif row.done_date is not None:
+            if row.due <= today:
+                if row.status == "done":
+                    summary(row.unit).done_on_time += 1
+                else:
+                    summary(row.unit).done_late += 1
+            if week_start <= row.done_date:
                 report.done_this_week.append(row)
-                summary.done_this_week += 1
-        elif week_start <= row.due <= week_end:
+                summary(row.unit).done_this_week += 1
+        elif row.due <= week_end:
             report.due_this_week.append(row)
-            summary.due_this_week += 1
-        elif next_start <= row.due <= next_end:
+            summary(row.unit).due_this_week += 1
+        elif next_start <= row.due:
             report.due_next_week.append(row)
-            summary.due_next_week += 1
-    report.summaries = sorted(
-        (s for s in summaries.values() if s.was_due or s.overdue or s.due_this_week or s.due_next_week or s.done_this_week),
-        key=lambda s: (-s.overdue, s.rate if s.rate is not None else 2.0, s.unit))
+            summary(row.unit).due_next_week += 1
+    for row in _done_early(plan, index, today, calendar, scope, after=next_end, since=week_start):
+        report.done_this_week.append(row)
+        summary(row.unit).done_this_week += 1
+
+    report.summaries = sorted(filter(None, summaries.values()),
+                              key=lambda s: (-s.overdue, s.rate if s.rate is not None else 2.0, s.unit))
     report.overdue.sort(key=lambda r: (r.due, r.unit, r.task))
     for rows in (report.due_this_week, report.due_next_week):
         rows.sort(key=lambda r: (r.due, r.unit, r.task))
     report.done_this_week.sort(key=lambda r: (r.done_date, r.unit, r.task))
     return report
+
+
+def _done_early(plan: Plan, index: CompletionIndex, today: date, calendar: HolidayCalendar, scope: Scope,
+                after: date, since: date) -> Iterator[Row]:
+    """Obligations due after ``after`` whose required completions were reached on or after ``since``."""
+    later: dict[tuple[str, str], tuple[Task, Occurrence]] = {}
+    for task in plan.tasks:
+        if not scope.category or task.category == scope.category:
+            for occ in task_occurrences(plan, task, calendar):
+                if occ.due is not None and occ.due > after:
+                    later[(task.id, occ.period)] = (task, occ)
+    leaves: dict[str, list[str]] = {}
+    responsible: dict[str, set[str]] = {}
+    for (task_id, unit, period), dates in index.items():
+        found = later.get((task_id, period))
+        if found is None or dates[-1] < since:
+            continue
+        task, occ = found
+        if task_id not in responsible:
+            responsible[task_id] = set(_units_in_scope(plan, task, scope, leaves))
+        if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[task_id]:
+            yield status_row(Obligation(task, unit, occ), dates, today, plan.settings.warn_days)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from .model import Entry, Plan, Row, Task, Unit
 from .render import Column, Document, Table
 from .reports import WeeklyReport
@@ -65,16 +63,24 @@ def units_document(plan: Plan, records: list[dict]) -> Document:
                     tables=[Table("", columns, records)])
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
 def row_record(row: Row) -> dict:
     """The JSON contract of a report row (documented in the README)."""
-    record = asdict(row)
-    for key in ("nominal_due", "due", "done_date"):
-        record[key] = record[key].isoformat() if record[key] else None
-    return record
+    return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
+            "period": row.period, "nominal_due": _iso(row.nominal_due), "due": _iso(row.due),
+            "status": row.status, "days": row.days, "required": row.required,
+            "done_count": row.done_count, "done_date": _iso(row.done_date)}
 
 
 def _display(row: Row) -> dict:
-    return asdict(row) | {"progress": f"{row.done_count}/{row.required}"}
+    """A row for the Document renderers: dates stay dates, plus the 完成次数 column."""
+    return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
+            "period": row.period, "nominal_due": row.nominal_due, "due": row.due, "status": row.status,
+            "days": row.days, "required": row.required, "done_count": row.done_count,
+            "done_date": row.done_date, "progress": f"{row.done_count}/{row.required}"}
 
 
 def rows_document(title: str, lines: list[str], rows: list[Row], *, group_by_unit: bool,
@@ -87,7 +93,7 @@ def rows_document(title: str, lines: list[str], rows: list[Row], *, group_by_uni
 
 def calendar_document(title: str, lines: list[str], rows: list[Row]) -> Document:
     return Document(title=title, lines=lines,
-                    tables=[Table("", CALENDAR_COLUMNS, [asdict(r) for r in rows], empty="此期间没有到期事项")])
+                    tables=[Table("", CALENDAR_COLUMNS, [_display(r) for r in rows], empty="此期间没有到期事项")])
 
 
 def calendar_record(row: Row) -> dict:
