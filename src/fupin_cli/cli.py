@@ -511,7 +511,7 @@ def due(
     scope = Scope.for_unit(plan, name, _check_category(session, category))
     session.check_today_in_plan()
     days = plan.settings.warn_days if within is None else within
-    rows = due_rows(plan, session.completions(), session.today, session.calendar, scope, days)
+    rows = due_rows(plan, session.tally(), session.calendar, scope, days)
     overdue = sum(r.status == "overdue" for r in rows)
     title = f"{plan.title}：到期与逾期事项" + (f"（{name}）" if name else "")
     lines = [f"截至 {session.today}：逾期 {overdue} 项，{days} 天内到期 {len(rows) - overdue} 项"]
@@ -549,7 +549,7 @@ def overdue(
     name = _one_unit(session, unit)
     scope = Scope.for_unit(plan, name, _check_category(session, category))
     session.check_today_in_plan()
-    rows = overdue_rows(plan, session.completions(), session.today, session.calendar, scope)
+    rows = overdue_rows(plan, session.tally(), session.calendar, scope)
     units = len({r.unit for r in rows})
     title = f"{plan.title}：逾期未完成事项" + (f"（{name}）" if name else "")
     lines = [f"截至 {session.today}：{units} 个单位共逾期 {len(rows)} 项"]
@@ -587,7 +587,7 @@ def report_weekly(
     plan = session.plan
     name = _one_unit(session, unit)
     session.check_today_in_plan()
-    report = weekly_report(plan, session.completions(), session.today, session.calendar, Scope.for_unit(plan, name))
+    report = weekly_report(plan, session.tally(), session.calendar, Scope.for_unit(plan, name))
     show(views.weekly_document(report), fmt, views.weekly_record(report), output, force)
     session.finish()
     if exit_code and report.overdue:

@@ -186,8 +186,77 @@ def load_plan(data_dir: Path | None) -> LoadedPlan:
         raise PlanError("数据文件夹不存在（用 fupin init 文件夹 创建一份）", file=str(folder))
     units_path = folder / UNITS_FILE
     tasks_path = folder / TASKS_FILE
+    cache = PlanCache.for_files(tasks_path, units_path)
+    if cache is not None:
+        cached = cache.load()
+        if cached is not None:
+            return cached
     units = _load_units(units_path, read_yaml(units_path))
-    return _load_tasks(tasks_path, read_yaml(tasks_path), units, units_path)
+    loaded = _load_tasks(tasks_path, read_yaml(tasks_path), units, units_path)
+    if cache is not None:
+        cache.store(loaded)
+    return loaded
+
+
+class PlanCache:
+    """A pickle of a big validated plan, so province-sized YAML is parsed once.
+
+    Only an optimisation: keyed by both files' path, size, mtime and inode and
+    by fupin's version; kept in the user's cache folder; anything unreadable,
+    stale or not owned by this user is ignored and rebuilt.  Small plans (the
+    shipped one) load faster from YAML than the cache machinery would cost.
+    """
+
+    MIN_BYTES = 256 * 1024
+
+    def __init__(self, path: Path, key: tuple) -> None:
+        self.path = path
+        self.key = key
+
+    @classmethod
+    def for_files(cls, tasks_path: Path, units_path: Path) -> "PlanCache | None":
+        if os.environ.get("FUPIN_NO_CACHE"):
+            return None
+        try:
+            stats = [p.stat() for p in (tasks_path, units_path)]
+        except OSError:
+            return None  # the loader says what is missing
+        if sum(s.st_size for s in stats) < cls.MIN_BYTES:
+            return None
+        import hashlib
+
+        from . import __version__
+        from .session import cache_dir
+
+        paths = [str(p.resolve()) for p in (tasks_path, units_path)]
+        key = (__version__, *paths, *((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats))
+        name = hashlib.sha256("\0".join(paths).encode()).hexdigest()[:32]
+        return cls(cache_dir() / f"plan-{name}.pickle", key)
+
+    def load(self) -> LoadedPlan | None:
+        import pickle
+
+        try:
+            info = self.path.stat()
+            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return None  # never unpickle what someone else could have written
+            key, loaded = pickle.loads(self.path.read_bytes())
+        except Exception:  # a missing, torn or foreign cache is just a miss
+            return None
+        return loaded if key == self.key else None
+
+    def store(self, loaded: LoadedPlan) -> None:
+        import pickle
+        import tempfile
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".plan-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((self.key, loaded), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # no writable cache folder (cron, read-only home): fine, just slower
 
 
 def _load_units(path: Path, doc) -> dict[str, Unit]:

@@ -1,4 +1,4 @@
-"""Reports: pure functions of (plan, completions, today) that return rows.
+"""Reports: pure functions of (plan, tally of completions as of today) that return rows.
 
 Nothing here reads files, prints, or asks the clock; the CLI passes all of it in.
 """
@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from . import plan as plans
-from .model import Entry, Obligation, Occurrence, Plan, Row, Task
+from .model import Obligation, Occurrence, Plan, Row, Task
 from .schedule import HolidayCalendar, occurrences
+from .tally import Tally
 
 # Most urgent first: what is late, then what is due, then the rest.
 _STATUS_ORDER = {"overdue": 0, "due_soon": 1, "upcoming": 2, "ongoing": 3, "done_late": 4, "done": 5}
@@ -42,6 +43,18 @@ def task_occurrences(plan: Plan, task: Task, calendar: HolidayCalendar) -> list[
     spring term's 2018-04-02 for a list issued 2018-04-25) is no obligation of
     this plan; a one-off date the plan names stays, even an early one.
     """
+    key = (task.rules, plan.valid_from, plan.valid_to, plan.settings, calendar)
+    cached = _OCCURRENCES.get(key)
+    if cached is None:
+        cached = _OCCURRENCES[key] = _task_occurrences(plan, task, calendar)
+    return cached
+
+
+# Many tasks share their words (逐月完成 …): their occurrences are computed once per run.
+_OCCURRENCES: dict[tuple, list[Occurrence]] = {}
+
+
+def _task_occurrences(plan: Plan, task: Task, calendar: HolidayCalendar) -> list[Occurrence]:
     window = (plan.valid_from, plan.valid_to)
     found: list[Occurrence] = []
     seen: set[str] = set()
@@ -67,14 +80,9 @@ def _units_in_scope(plan: Plan, task: Task, scope: Scope, leaves: dict[str, list
     return list(units)
 
 
-def obligations(plan: Plan, calendar: HolidayCalendar, scope: Scope = Scope(), *,
-                due_from: date | None = None, due_until: date | None = None) -> Iterator[Obligation]:
-    """Every occurrence of every task for every responsible (leaf) unit in scope.
-
-    With ``due_from``/``due_until`` only occurrences whose effective due date lies
-    in that range (so no ongoing ones): reports look at a window, and skipping
-    the rest before expanding groups keeps province-sized plans fast.
-    """
+def _task_windows(plan: Plan, calendar: HolidayCalendar, scope: Scope, due_from: date | None,
+                  due_until: date | None) -> Iterator[tuple[Task, list[str], list[Occurrence]]]:
+    """(task, units in scope, occurrences) for each task, occurrences limited to the due window."""
     leaves: dict[str, list[str]] = {}
     windowed = due_from is not None or due_until is not None
     low, high = due_from or date.min, due_until or date.max
@@ -84,29 +92,24 @@ def obligations(plan: Plan, calendar: HolidayCalendar, scope: Scope = Scope(), *
         found = task_occurrences(plan, task, calendar)
         if windowed:
             found = [o for o in found if o.due is not None and low <= o.due <= high]
-        if not found:
-            continue
-        for unit in _units_in_scope(plan, task, scope, leaves):
+        if found:
+            units = _units_in_scope(plan, task, scope, leaves)
+            if units:
+                yield task, units, found
+
+
+def obligations(plan: Plan, calendar: HolidayCalendar, scope: Scope = Scope(), *,
+                due_from: date | None = None, due_until: date | None = None) -> Iterator[Obligation]:
+    """Every occurrence of every task for every responsible (leaf) unit in scope.
+
+    With ``due_from``/``due_until`` only occurrences whose effective due date lies
+    in that range (so no ongoing ones): reports look at a window, and skipping
+    the rest before expanding groups keeps province-sized plans fast.
+    """
+    for task, units, found in _task_windows(plan, calendar, scope, due_from, due_until):
+        for unit in units:
             for occurrence in found:
                 yield Obligation(task, unit, occurrence)
-
-
-CompletionIndex = dict[tuple[str, str, str], list[date]]
-
-
-def completion_index(completions: Iterable[Entry], today: date) -> CompletionIndex:
-    """(task, unit, period) → sorted completion dates on or before today."""
-    index: CompletionIndex = {}
-    for entry in completions:
-        if entry.date is not None and entry.date <= today:
-            key = (entry.task, entry.unit, entry.period)
-            dates = index.get(key)
-            if dates is None:
-                index[key] = [entry.date]
-            else:
-                dates.append(entry.date)
-                dates.sort()
-    return index
 
 
 def status_row(obligation: Obligation, done_dates: list[date], today: date, warn_days: int) -> Row:
@@ -129,14 +132,22 @@ def status_row(obligation: Obligation, done_dates: list[date], today: date, warn
                days=days, required=occ.required, done_count=done_count, done_date=done_date)
 
 
-def _open_rows(plan: Plan, index: CompletionIndex, today: date, calendar: HolidayCalendar, scope: Scope,
+def _open_rows(plan: Plan, tally: Tally, calendar: HolidayCalendar, scope: Scope,
                due_until: date, warn_days: int) -> list[Row]:
-    """Rows of the obligations due by ``due_until`` that are not done."""
+    """Rows of the obligations due by ``due_until`` that are not done.
+
+    The hot loop of every report on a big plan: no object is made for an
+    obligation until it turns out to be open.
+    """
     rows = []
-    for ob in obligations(plan, calendar, scope, due_until=due_until):
-        dates = index.get((ob.task.id, ob.unit, ob.occurrence.period), ())
-        if len(dates) < ob.occurrence.required:
-            rows.append(status_row(ob, dates, today, warn_days))
+    count = tally.count
+    for task, units, found in _task_windows(plan, calendar, scope, None, due_until):
+        task_id = task.id
+        for unit in units:
+            for occ in found:
+                key = (task_id, unit, occ.period)
+                if count(key) < occ.required:
+                    rows.append(status_row(Obligation(task, unit, occ), tally.dates(key), tally.today, warn_days))
     return rows
 
 
@@ -144,19 +155,16 @@ def _urgency(row: Row):
     return (_STATUS_ORDER[row.status], row.due or date.max, row.unit, row.task, row.period)
 
 
-def due_rows(plan: Plan, completions: Iterable[Entry], today: date, calendar: HolidayCalendar,
+def due_rows(plan: Plan, tally: Tally, calendar: HolidayCalendar,
              scope: Scope = Scope(), within: int | None = None) -> list[Row]:
     """Open obligations that are overdue or due within ``within`` days, most urgent first."""
     days = plan.settings.warn_days if within is None else within
-    rows = _open_rows(plan, completion_index(completions, today), today, calendar, scope,
-                      today + timedelta(days=days), days)
+    rows = _open_rows(plan, tally, calendar, scope, tally.today + timedelta(days=days), days)
     return sorted(rows, key=_urgency)
 
 
-def overdue_rows(plan: Plan, completions: Iterable[Entry], today: date, calendar: HolidayCalendar,
-                 scope: Scope = Scope()) -> list[Row]:
-    rows = _open_rows(plan, completion_index(completions, today), today, calendar, scope,
-                      today - timedelta(days=1), plan.settings.warn_days)
+def overdue_rows(plan: Plan, tally: Tally, calendar: HolidayCalendar, scope: Scope = Scope()) -> list[Row]:
+    rows = _open_rows(plan, tally, calendar, scope, tally.today - timedelta(days=1), plan.settings.warn_days)
     return sorted(rows, key=lambda r: (r.unit, r.due, r.task, r.period))
 
 
@@ -219,19 +227,18 @@ class WeeklyReport:
                 ("due_next_week", "下周到期"), ("done_this_week", "本周已完成"))
 
 
-def weekly_report(plan: Plan, completions: Iterable[Entry], today: date, calendar: HolidayCalendar,
-                  scope: Scope = Scope()) -> WeeklyReport:
+def weekly_report(plan: Plan, tally: Tally, calendar: HolidayCalendar, scope: Scope = Scope()) -> WeeklyReport:
     """The ISO week around ``today``: per-unit summary and the four lists.
 
     Ongoing work has no due date and is never listed as due.
     """
+    today = tally.today
     year, week, weekday = today.isocalendar()
     week_start = today - timedelta(days=weekday - 1)
     week_end = week_start + timedelta(days=6)
     next_start, next_end = week_start + timedelta(days=7), week_end + timedelta(days=7)
     report = WeeklyReport(title=plan.title, doc_no=plan.doc_no, as_of=today, year=year, week=week,
                           week_start=week_start, week_end=week_end)
-    index = completion_index(completions, today)
     warn = plan.settings.warn_days
     summaries: dict[str, UnitSummary] = {}
 
@@ -242,7 +249,7 @@ def weekly_report(plan: Plan, completions: Iterable[Entry], today: date, calenda
         return found
 
     for ob in obligations(plan, calendar, scope, due_until=next_end):
-        row = status_row(ob, index.get((ob.task.id, ob.unit, ob.occurrence.period), ()), today, warn)
+        row = status_row(ob, tally.dates((ob.task.id, ob.unit, ob.occurrence.period)), today, warn)
         if row.status == "overdue":
             report.overdue.append(row)
             summary(row.unit).overdue += 1
@@ -261,7 +268,7 @@ def weekly_report(plan: Plan, completions: Iterable[Entry], today: date, calenda
         elif next_start <= row.due:
             report.due_next_week.append(row)
             summary(row.unit).due_next_week += 1
-    for row in _done_early(plan, index, today, calendar, scope, after=next_end, since=week_start):
+    for row in _done_early(plan, tally, calendar, scope, after=next_end, since=week_start):
         report.done_this_week.append(row)
         summary(row.unit).done_this_week += 1
 
@@ -274,7 +281,7 @@ def weekly_report(plan: Plan, completions: Iterable[Entry], today: date, calenda
     return report
 
 
-def _done_early(plan: Plan, index: CompletionIndex, today: date, calendar: HolidayCalendar, scope: Scope,
+def _done_early(plan: Plan, tally: Tally, calendar: HolidayCalendar, scope: Scope,
                 after: date, since: date) -> Iterator[Row]:
     """Obligations due after ``after`` whose required completions were reached on or after ``since``."""
     later: dict[tuple[str, str], tuple[Task, Occurrence]] = {}
@@ -285,12 +292,14 @@ def _done_early(plan: Plan, index: CompletionIndex, today: date, calendar: Holid
                     later[(task.id, occ.period)] = (task, occ)
     leaves: dict[str, list[str]] = {}
     responsible: dict[str, set[str]] = {}
-    for (task_id, unit, period), dates in index.items():
+    for key in tally.keys_done_since(since):
+        task_id, unit, period = key
         found = later.get((task_id, period))
-        if found is None or dates[-1] < since:
+        if found is None:
             continue
         task, occ = found
         if task_id not in responsible:
             responsible[task_id] = set(_units_in_scope(plan, task, scope, leaves))
+        dates = tally.dates(key)
         if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[task_id]:
-            yield status_row(Obligation(task, unit, occ), dates, today, plan.settings.warn_days)
+            yield status_row(Obligation(task, unit, occ), dates, tally.today, plan.settings.warn_days)

@@ -100,19 +100,28 @@ class Session:
         from .journal import read_journal
 
         contents = read_journal(self.journal_path)
-        torn = [p for p in contents.problems]
-        if torn and "journal" not in self._warned:
-            self._warned.add("journal")
-            for problem in torn[:3]:
-                warn(f"{self.journal_path}: {problem.message}")
-            if len(torn) > 3:
-                warn(f"日记账还有 {len(torn) - 3} 处问题；运行 fupin check 查看")
+        self._warn_journal(contents.problems)
         return contents
 
-    def completions(self):
-        from .journal import live_completions
+    def _warn_journal(self, problems) -> None:
+        if problems and "journal" not in self._warned:
+            self._warned.add("journal")
+            for problem in problems[:3]:
+                warn(f"{self.journal_path}: {problem.message}")
+            if len(problems) > 3:
+                warn(f"台账还有 {len(problems) - 3} 处问题；运行 fupin check 查看")
 
-        return live_completions(self.read_journal().entries)
+    def tally(self):
+        """Live completions per obligation as of today, through the derived cache for big journals."""
+        from .tally import tally_journal
+
+        try:
+            folder = cache_dir()
+        except Exception:  # no home folder to derive a cache path from: read without a cache
+            folder = None
+        tally = tally_journal(self.journal_path, self.today, folder)
+        self._warn_journal(tally.problems)
+        return tally
 
     # -- time
     @cached_property
@@ -157,3 +166,13 @@ class Session:
         if calendar is not None and calendar.unknown_years:
             years = "、".join(str(y) for y in sorted(calendar.unknown_years))
             warn(f"尚无 {years} 年的法定节假日数据，这些年份只按周末顺延")
+
+
+def cache_dir() -> Path:
+    """Where derived caches live (FUPIN_CACHE, else the user's cache folder); deleting it is always safe."""
+    env = os.environ.get("FUPIN_CACHE")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return platformdirs.user_cache_path("fupin")
