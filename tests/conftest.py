@@ -32,6 +32,7 @@ def fupin(capsys, monkeypatch, tmp_path):
     """
     monkeypatch.setenv("FUPIN_JOURNAL", str(tmp_path / "journal.jsonl"))
     monkeypatch.setenv("FUPIN_DEBUG", "1")  # a bug of ours fails the test with its traceback
+    monkeypatch.setenv("FUPIN_CACHE", str(tmp_path / "cache"))
     for name in ("FUPIN_DATA", "FUPIN_TODAY", "NO_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
 

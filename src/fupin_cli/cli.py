@@ -150,30 +150,24 @@ def write_output(path: Path, content, force: bool) -> None:
 
 
 def show(document, fmt: str, records, output: Path | None = None, force: bool = False) -> None:
-    """Render a document (or, for json, its records) in the chosen format."""
-    if fmt in ("table", "text"):
-        if output is None:
-            from .render.table import make_console, render
+    """Render in the chosen format: ``document()`` for people, ``records()`` for json.
 
-            render(document, make_console(force_plain=fmt == "text"))
-            return
-        import io
-
-        from .render.table import make_console, render
-
-        buffer = io.StringIO()
-        render(document, make_console(buffer, force_plain=True))
-        emit(buffer.getvalue(), output, force)
-        return
+    Both are callables so that only the one the format needs is built.
+    """
     if fmt == "json":
         from .render import json
 
-        emit(json.render(records), output, force)
-        return
-    from importlib import import_module
+        emit(json.render(records()), output, force)
+    elif fmt == "table" and output is None and sys.stdout.isatty():
+        from .render.table import make_console, render
 
-    # csv, markdown, html, xlsx: each module's render(document) gives text or bytes.
-    emit(import_module(f"fupin_cli.render.{fmt}").render(document), output, force)
+        render(document(), make_console())
+    else:
+        from importlib import import_module
+
+        # plain (table or text off a terminal), csv, markdown, html, xlsx: render(document) → text or bytes.
+        module = "plain" if fmt in ("table", "text") else fmt
+        emit(import_module(f"fupin_cli.render.{module}").render(document()), output, force)
 
 
 # ---------------------------------------------------------------- plan commands
@@ -207,7 +201,7 @@ def list_tasks(
         tasks = [t for t in tasks if any(needle in normalize_name(s) for s in (t.text, t.deadline, t.note, t.id))]
     subtitle = "；".join(s for s in (name and f"责任单位：{name}", category and f"板块：{category}",
                                       grep and f"含“{grep}”") if s)
-    show(views.tasks_document(plan, tasks, subtitle), fmt, [views.task_record(t) for t in tasks])
+    show(lambda: views.tasks_document(plan, tasks, subtitle), fmt, lambda: [views.task_record(t) for t in tasks])
 
 
 @app.command("units")
@@ -226,7 +220,7 @@ def list_units(
     plan = Session(data=data).plan
     counts = {name: len(tasks_for_unit(plan, name)) for name in plan.units}
     records = views.unit_records(plan, counts)
-    show(views.units_document(plan, records), fmt, records)
+    show(lambda: views.units_document(plan, records), fmt, lambda: records)
 
 
 @app.command("info")
@@ -346,7 +340,7 @@ def explain(
     else:
         from .deadlines import explain_document
 
-        show(explain_document(result), "table", None)
+        show(lambda: explain_document(result), "table", None)
     session.finish()
 
 
@@ -391,10 +385,13 @@ def calendar(
 
         emit(ics.render(plan, rows), output, force)
     else:
-        document = views.calendar_document(title, lines, rows)
-        if month and fmt == "table":
-            document.tables.insert(0, month_grid(window_start, rows, session.calendar))
-        show(document, fmt, [views.calendar_record(r) for r in rows], output, force)
+        def document():
+            found = views.calendar_document(title, lines, rows)
+            if month and fmt == "table":
+                found.tables.insert(0, month_grid(window_start, rows, session.calendar))
+            return found
+
+        show(document, fmt, lambda: [views.calendar_record(r) for r in rows], output, force)
     session.finish()
 
 
@@ -474,7 +471,7 @@ def journal_cmd(
     session = Session(data=data, journal=journal)
     name = _one_unit(session, unit)
     records = journal_records(session, name, task, parse_user_date(since, "--since") if since else None)
-    show(views.journal_document(str(session.journal_path), records), fmt, records)
+    show(lambda: views.journal_document(str(session.journal_path), records), fmt, lambda: records)
 
 
 # ---------------------------------------------------------------- reports
@@ -515,9 +512,9 @@ def due(
     overdue = sum(r.status == "overdue" for r in rows)
     title = f"{plan.title}：到期与逾期事项" + (f"（{name}）" if name else "")
     lines = [f"截至 {session.today}：逾期 {overdue} 项，{days} 天内到期 {len(rows) - overdue} 项"]
-    document = views.rows_document(title, lines, rows, group_by_unit=name is None,
-                                   empty="没有逾期或即将到期的事项")
-    show(document, fmt, [views.row_record(r) for r in rows], output, force)
+    show(lambda: views.rows_document(title, lines, rows, group_by_unit=name is None,
+                                     empty="没有逾期或即将到期的事项"),
+         fmt, lambda: [views.row_record(r) for r in rows], output, force)
     session.finish()
     if exit_code and overdue:
         raise typer.Exit(1)
@@ -553,8 +550,8 @@ def overdue(
     units = len({r.unit for r in rows})
     title = f"{plan.title}：逾期未完成事项" + (f"（{name}）" if name else "")
     lines = [f"截至 {session.today}：{units} 个单位共逾期 {len(rows)} 项"]
-    document = views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项")
-    show(document, fmt, [views.row_record(r) for r in rows], output, force)
+    show(lambda: views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项"),
+         fmt, lambda: [views.row_record(r) for r in rows], output, force)
     session.finish()
     if exit_code and rows:
         raise typer.Exit(1)
@@ -588,7 +585,7 @@ def report_weekly(
     name = _one_unit(session, unit)
     session.check_today_in_plan()
     report = weekly_report(plan, session.tally(), session.calendar, Scope.for_unit(plan, name))
-    show(views.weekly_document(report), fmt, views.weekly_record(report), output, force)
+    show(lambda: views.weekly_document(report), fmt, lambda: views.weekly_record(report), output, force)
     session.finish()
     if exit_code and report.overdue:
         raise typer.Exit(1)

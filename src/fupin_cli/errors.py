@@ -21,6 +21,10 @@ class FupinError(Exception):
         self.line = line
         self.column = column
 
+    def __reduce__(self):
+        # Pickle (the plan cache) rebuilds exceptions from args alone; keep every attribute.
+        return _rebuild, (type(self), self.__dict__)
+
     def location(self) -> str:
         """``file:line:column`` as far as known, or an empty string."""
         parts = [p for p in (self.file, self.line, self.column) if p is not None]
@@ -29,6 +33,13 @@ class FupinError(Exception):
     def __str__(self) -> str:
         where = self.location()
         return f"{where}: {self.message}" if where else self.message
+
+
+def _rebuild(cls, state: dict) -> FupinError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
 
 
 class UsageError(FupinError):

@@ -199,15 +199,12 @@ def load_plan(data_dir: Path | None) -> LoadedPlan:
 
 
 class PlanCache:
-    """A pickle of a big validated plan, so province-sized YAML is parsed once.
+    """A pickle of the validated plan, so YAML and deadline words are read once.
 
     Only an optimisation: keyed by both files' path, size, mtime and inode and
-    by fupin's version; kept in the user's cache folder; anything unreadable,
-    stale or not owned by this user is ignored and rebuilt.  Small plans (the
-    shipped one) load faster from YAML than the cache machinery would cost.
+    by fupin's version; kept in the user's cache folder (FUPIN_CACHE); anything
+    unreadable, stale or not owned by this user is ignored and rebuilt.
     """
-
-    MIN_BYTES = 256 * 1024
 
     def __init__(self, path: Path, key: tuple) -> None:
         self.path = path
@@ -221,17 +218,18 @@ class PlanCache:
             stats = [p.stat() for p in (tasks_path, units_path)]
         except OSError:
             return None  # the loader says what is missing
-        if sum(s.st_size for s in stats) < cls.MIN_BYTES:
-            return None
         import hashlib
 
         from . import __version__
         from .session import cache_dir
 
+        folder = cache_dir()
+        if folder is None:
+            return None
         paths = [str(p.resolve()) for p in (tasks_path, units_path)]
         key = (__version__, *paths, *((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats))
         name = hashlib.sha256("\0".join(paths).encode()).hexdigest()[:32]
-        return cls(cache_dir() / f"plan-{name}.pickle", key)
+        return cls(folder / f"plan-{name}.pickle", key)
 
     def load(self) -> LoadedPlan | None:
         import pickle

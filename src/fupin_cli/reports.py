@@ -140,14 +140,15 @@ def _open_rows(plan: Plan, tally: Tally, calendar: HolidayCalendar, scope: Scope
     obligation until it turns out to be open.
     """
     rows = []
-    count = tally.count
+    count_of = tally.count_of
     for task, units, found in _task_windows(plan, calendar, scope, None, due_until):
-        task_id = task.id
-        for unit in units:
-            for occ in found:
-                key = (task_id, unit, occ.period)
-                if count(key) < occ.required:
-                    rows.append(status_row(Obligation(task, unit, occ), tally.dates(key), tally.today, warn_days))
+        for occ in found:
+            done = tally.done_in(task.id, occ.period)
+            required = occ.required
+            for unit in units:
+                if count_of(done.get(unit)) < required:
+                    rows.append(status_row(Obligation(task, unit, occ), tally.dates(task.id, occ.period, unit),
+                                           tally.today, warn_days))
     return rows
 
 
@@ -249,7 +250,7 @@ def weekly_report(plan: Plan, tally: Tally, calendar: HolidayCalendar, scope: Sc
         return found
 
     for ob in obligations(plan, calendar, scope, due_until=next_end):
-        row = status_row(ob, tally.dates((ob.task.id, ob.unit, ob.occurrence.period)), today, warn)
+        row = status_row(ob, tally.dates(ob.task.id, ob.occurrence.period, ob.unit), today, warn)
         if row.status == "overdue":
             report.overdue.append(row)
             summary(row.unit).overdue += 1
@@ -292,14 +293,13 @@ def _done_early(plan: Plan, tally: Tally, calendar: HolidayCalendar, scope: Scop
                     later[(task.id, occ.period)] = (task, occ)
     leaves: dict[str, list[str]] = {}
     responsible: dict[str, set[str]] = {}
-    for key in tally.keys_done_since(since):
-        task_id, unit, period = key
+    for task_id, period, unit in tally.done_since(since):
         found = later.get((task_id, period))
         if found is None:
             continue
         task, occ = found
         if task_id not in responsible:
             responsible[task_id] = set(_units_in_scope(plan, task, scope, leaves))
-        dates = tally.dates(key)
+        dates = tally.dates(task_id, period, unit)
         if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[task_id]:
             yield status_row(Obligation(task, unit, occ), dates, tally.today, plan.settings.warn_days)

@@ -115,11 +115,7 @@ class Session:
         """Live completions per obligation as of today, through the derived cache for big journals."""
         from .tally import tally_journal
 
-        try:
-            folder = cache_dir()
-        except Exception:  # no home folder to derive a cache path from: read without a cache
-            folder = None
-        tally = tally_journal(self.journal_path, self.today, folder)
+        tally = tally_journal(self.journal_path, self.today, cache_dir())
         self._warn_journal(tally.problems)
         return tally
 
@@ -168,11 +164,18 @@ class Session:
             warn(f"尚无 {years} 年的法定节假日数据，这些年份只按周末顺延")
 
 
-def cache_dir() -> Path:
-    """Where derived caches live (FUPIN_CACHE, else the user's cache folder); deleting it is always safe."""
+def cache_dir() -> Path | None:
+    """Where derived caches live (FUPIN_CACHE, else the user's cache folder), or None if there is none.
+
+    Deleting it is always safe.  On Linux the XDG rule is applied directly:
+    importing platformdirs would cost more start-up than the cache saves.
+    """
     env = os.environ.get("FUPIN_CACHE")
     if env:
         return Path(env)
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+        return Path(base) / "fupin" if os.path.isabs(base) else None
     import platformdirs
 
     return platformdirs.user_cache_path("fupin")

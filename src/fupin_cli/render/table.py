@@ -1,8 +1,7 @@
-"""Rich tables for the terminal; plain, uncut text when written to a pipe or file."""
+"""Rich tables for the terminal (off a terminal, ``render.plain`` lays reports out)."""
 
 from __future__ import annotations
 
-import re
 import sys
 from itertools import groupby
 
@@ -12,24 +11,17 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from . import STATUS_COLOURS, Document, Table, cell_text
-
-# C0/C1 control characters (ANSI escapes among them) must never reach a terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from .plain import safe
 
 
-def safe(text: str) -> str:
-    return _CONTROL.sub("", text)
-
-
-def make_console(file=None, *, force_plain: bool = False) -> Console:
+def make_console(file=None) -> Console:
     """A console for stdout: coloured and fitted in a terminal, else plain and never cut.
 
     Off a terminal rich would squeeze tables into 80 columns and cut words with
     an ellipsis; we give it room (COLUMNS if set) so every cell stays whole.
     """
     stream = file or sys.stdout
-    is_tty = not force_plain and hasattr(stream, "isatty") and stream.isatty()
-    if is_tty:
+    if hasattr(stream, "isatty") and stream.isatty():
         return Console(file=stream, highlight=False)
     import os
 
