@@ -31,7 +31,6 @@ from __future__ import annotations
 import errno
 import gc
 import os
-import secrets
 import stat
 import threading
 from dataclasses import MISSING, dataclass, field, fields
@@ -418,6 +417,8 @@ def new_entry_id(now_utc: datetime) -> str:
             _id_stamp = stamp
             _id_used = set()
         while True:
+            import secrets  # only writers need it; readers start faster without
+
             suffix = secrets.token_hex(3)
             if suffix not in _id_used:
                 _id_used.add(suffix)

@@ -14,7 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -169,7 +168,8 @@ class LoadedPlan:
 
 
 def shipped_data_dir() -> Path:
-    return Path(str(resources.files("fupin_cli") / "data"))
+    # The package is installed as files (setuptools never zips it), so no importlib.resources.
+    return Path(__file__).resolve().parent / "data"
 
 
 def data_dir_from(option: Path | None) -> Path | None:
@@ -218,17 +218,15 @@ class PlanCache:
             stats = [p.stat() for p in (tasks_path, units_path)]
         except OSError:
             return None  # the loader says what is missing
-        import hashlib
-
         from . import __version__
-        from .session import cache_dir
+        from .session import cache_dir, cache_name
 
         folder = cache_dir()
         if folder is None:
             return None
         paths = [str(p.resolve()) for p in (tasks_path, units_path)]
         key = (__version__, *paths, *((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats))
-        name = hashlib.sha256("\0".join(paths).encode()).hexdigest()[:32]
+        name = cache_name("\0".join(paths))
         return cls(folder / f"plan-{name}.pickle", key)
 
     def load(self) -> LoadedPlan | None:

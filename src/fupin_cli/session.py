@@ -179,3 +179,11 @@ def cache_dir() -> Path | None:
     import platformdirs
 
     return platformdirs.user_cache_path("fupin")
+
+
+def cache_name(text: str) -> str:
+    """A short file name for a cache of ``text`` (paths); the key inside decides, so collisions only miss."""
+    from zlib import adler32, crc32
+
+    data = text.encode("utf-8", "surrogateescape")
+    return f"{crc32(data):08x}{adler32(data):08x}"

@@ -112,11 +112,11 @@ class _Cache:
             return None
         if info.st_size < cls.MIN_BYTES:
             return None
-        import hashlib
+        from .session import cache_name
 
         real = str(journal.resolve())
         key = (CACHE_FORMAT, real, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
-        name = hashlib.sha256(real.encode()).hexdigest()[:32]
+        name = cache_name(real)
         return cls(cache_dir / f"journal-{name}.marshal", key)
 
     def load(self):
