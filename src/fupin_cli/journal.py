@@ -200,6 +200,13 @@ def read_journal(path: Path) -> JournalContents:
     return contents
 
 
+def parse_lines(lines: Iterable[bytes]) -> JournalContents:
+    """Entries and problems of some journal lines, numbered from 1 (for the tally cache's new tail)."""
+    contents = JournalContents()
+    _read_lines(lines, contents)
+    return contents
+
+
 def _read_lines(f: Iterable[bytes], contents: JournalContents) -> None:
     entries = contents.entries
     problems = contents.problems

@@ -81,7 +81,11 @@ def tally_entries(entries, problems: list[JournalProblem], today: date) -> Tally
 
 
 def tally_journal(path: Path, today: date, cache_dir: Path | None) -> Tally:
-    """The tally of the journal at ``path``, through the cache when one is given and worth it."""
+    """The tally of the journal at ``path``, through the cache when one is given and worth it.
+
+    When the journal only grew by new completions since the cache was written
+    (what ``fupin done`` does), just the new lines are read.
+    """
     cache = _Cache.for_journal(path, cache_dir)
     if cache is not None:
         found = cache.load()
@@ -90,17 +94,22 @@ def tally_journal(path: Path, today: date, cache_dir: Path | None) -> Tally:
             return Tally(by_task, [JournalProblem(line, message) for line, message in problems], today)
     contents = read_journal(path)
     tally = tally_entries(contents.entries, contents.problems, today)
-    if cache is not None:
-        cache.store(tally)
+    if cache is not None and cache.unchanged():  # a write while we read: cache next time
+        cache.store(tally.by_task, [(p.line, p.message) for p in tally.problems],
+                    max((e.id for e in contents.entries), default=""))
     return tally
 
 
 class _Cache:
     MIN_BYTES = 1024 * 1024  # below this, reading the journal is as quick as the cache
+    CHECK_BYTES = 4096  # the end of the part already read, compared to tell growth from rewriting
 
-    def __init__(self, path: Path, key: tuple) -> None:
+    def __init__(self, path: Path, journal: Path, identity: tuple, size: int, mtime: int) -> None:
         self.path = path
-        self.key = key
+        self.journal = journal
+        self.identity = identity
+        self.size = size
+        self.mtime = mtime
 
     @classmethod
     def for_journal(cls, journal: Path, cache_dir: Path | None) -> "_Cache | None":
@@ -115,31 +124,84 @@ class _Cache:
         from .session import cache_name
 
         real = str(journal.resolve())
-        key = (CACHE_FORMAT, real, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
-        name = cache_name(real)
-        return cls(cache_dir / f"journal-{name}.marshal", key)
+        identity = (CACHE_FORMAT, real, info.st_ino, info.st_dev)
+        return cls(cache_dir / f"journal-{cache_name(real)}.marshal", journal, identity,
+                   info.st_size, info.st_mtime_ns)
 
     def load(self):
         import marshal
 
         try:
-            data = marshal.loads(self.path.read_bytes())
-            if data[0] != self.key:
-                return None
-            return data[1], data[2]
+            identity, size, mtime, check, max_id, by_task, problems = marshal.loads(self.path.read_bytes())
         except Exception:  # missing, torn, or from another Python: a miss
             return None
+        if identity != self.identity or size > self.size:
+            return None
+        if size == self.size:
+            return (by_task, problems) if mtime == self.mtime else None
+        max_id = self._add_new_completions(size, check, max_id, by_task)
+        if max_id is None:
+            return None
+        self.store(by_task, problems, max_id)
+        return by_task, problems
 
-    def store(self, tally: Tally) -> None:
+    def unchanged(self) -> bool:
+        try:
+            info = self.journal.stat()
+        except OSError:
+            return False
+        return (info.st_size, info.st_mtime_ns) == (self.size, self.mtime)
+
+    def _add_new_completions(self, size: int, check: bytes, max_id: str, by_task: ByTask) -> str | None:
+        """Add the lines after ``size`` to ``by_task`` if they are only new, valid completions.
+
+        Returns the new greatest id, or None (and ``by_task`` untouched) when the
+        journal must be read in full.
+        """
+        from .journal import parse_lines
+
+        try:
+            with open(self.journal, "rb") as handle:
+                handle.seek(size - len(check))
+                if handle.read(len(check)) != check:
+                    return None  # rewritten (a merge, an edit): read it all again
+                tail = handle.read(self.size - size)
+        except OSError:
+            return None
+        if not tail.endswith(b"\n"):
+            return None
+        contents = parse_lines(tail.splitlines(keepends=True))
+        if contents.problems:
+            return None
+        for entry in contents.entries:
+            if entry.op != "done" or entry.id <= max_id:
+                return None  # a void, or an id from the past (a merge): read it all again
+            max_id = entry.id
+        added = tally_entries(contents.entries, [], date.today())
+        for task, periods in added.by_task.items():
+            for period, units in periods.items():
+                known = by_task.setdefault(task, {}).setdefault(period, {})
+                for unit, done in units.items():
+                    old = known.get(unit)
+                    if old is None:
+                        known[unit] = done
+                    else:
+                        merged = ((old,) if type(old) is int else old) + ((done,) if type(done) is int else done)
+                        known[unit] = tuple(sorted(merged))
+        return max_id
+
+    def store(self, by_task: ByTask, problems: list[tuple[int, str]], max_id: str) -> None:
         import marshal
         import tempfile
 
-        problems = [(p.line, p.message) for p in tally.problems]
         try:
+            with open(self.journal, "rb") as handle:
+                handle.seek(max(0, self.size - self.CHECK_BYTES))
+                check = handle.read(min(self.size, self.CHECK_BYTES))
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".journal-")
             with os.fdopen(fd, "wb") as handle:
-                marshal.dump((self.key, tally.by_task, problems), handle)
+                marshal.dump((self.identity, self.size, self.mtime, check, max_id, by_task, problems), handle)
             os.replace(tmp, self.path)
         except (OSError, ValueError):
             pass  # nowhere to cache: fine, just slower next time

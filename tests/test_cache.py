@@ -1,0 +1,110 @@
+"""The derived caches (plan pickle, journal tally) never change an answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fupin_cli import tally
+
+AS_OF = ("--as-of", "2018-10-15")
+DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
+
+
+@pytest.fixture
+def cached(monkeypatch, tmp_path):
+    """Cache even small journals, in a folder of the test's own."""
+    monkeypatch.setattr(tally._Cache, "MIN_BYTES", 0)
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("FUPIN_CACHE", str(folder))
+    return folder
+
+
+def record_some(fupin):
+    for month in ("2018-05", "2018-06", "2018-07"):
+        for unit in DISTRICTS[:4]:
+            assert fupin("done", "5.1", "--unit", unit, "--period", month, "--date", "2018-08-01", *AS_OF).code == 0
+
+
+def reports(fupin) -> list:
+    return [fupin("overdue", "--format", "json", *AS_OF).json(),
+            fupin("due", "--format", "json", "--within", "30", *AS_OF).json(),
+            fupin("report", "weekly", "--format", "json", *AS_OF).json()]
+
+
+def without_cache(fupin, monkeypatch) -> list:
+    monkeypatch.setenv("FUPIN_NO_CACHE", "1")
+    try:
+        return reports(fupin)
+    finally:
+        monkeypatch.delenv("FUPIN_NO_CACHE")
+
+
+def test_same_answers_with_and_without_the_cache(fupin, cached, monkeypatch):
+    record_some(fupin)
+    plain = without_cache(fupin, monkeypatch)
+    assert reports(fupin) == plain  # builds the caches
+    assert sorted(p.name.split("-")[0] for p in cached.iterdir()) == ["journal", "plan"]
+    assert reports(fupin) == plain  # reads them
+
+
+def test_new_completions_are_read_from_the_tail(fupin, cached, monkeypatch):
+    record_some(fupin)
+    reports(fupin)
+    assert fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-06", *AS_OF).code == 0
+
+    def no_full_read(path):
+        raise AssertionError("the whole journal was read again")
+
+    full_read = tally.read_journal
+    monkeypatch.setattr(tally, "read_journal", no_full_read)
+    grown = reports(fupin)
+    monkeypatch.setattr(tally, "read_journal", full_read)
+    assert grown == without_cache(fupin, monkeypatch)
+    assert ("5.1", "南澳县", "2018-06") not in {(r["task"], r["unit"], r["period"]) for r in grown[0]}
+
+
+def test_a_void_or_a_rewrite_is_read_in_full(fupin, cached, monkeypatch, journal_path):
+    record_some(fupin)
+    entry = fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-06", "--format", "json", *AS_OF).json()
+    reports(fupin)
+    assert fupin("undo", entry["id"]).code == 0
+    assert reports(fupin) == without_cache(fupin, monkeypatch)
+    # A union merge rewrites the middle of the file: same size is not enough.
+    lines = journal_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    journal_path.write_text("".join(reversed(lines)), encoding="utf-8")
+    assert reports(fupin) == without_cache(fupin, monkeypatch)
+
+
+def test_a_corrupt_or_foreign_cache_is_rebuilt(fupin, cached, monkeypatch):
+    record_some(fupin)
+    plain = without_cache(fupin, monkeypatch)
+    reports(fupin)
+    for path in cached.iterdir():
+        path.write_bytes(b"\x00garbage" * 10)
+    assert reports(fupin) == plain
+    for path in cached.iterdir():
+        path.unlink()
+    assert reports(fupin) == plain
+
+
+def test_an_edited_plan_is_not_served_from_the_cache(fupin, cached, plan_dir):
+    data = ("--data", str(plan_dir))
+    before = fupin("list", "--format", "json", *data).json()
+    tasks = plan_dir / "tasks.yaml"
+    tasks.write_text(tasks.read_text(encoding="utf-8").replace("安排城乡医疗救助补助资金", "安排城乡医疗救助资金"),
+                     encoding="utf-8")
+    after = fupin("list", "--format", "json", *data).json()
+    assert [t["text"] for t in after if t["id"] == "7.1"] == ["安排城乡医疗救助资金"]
+    assert len(after) == len(before)
+
+
+def test_no_cache_folder_is_fine(fupin, monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("FUPIN_CACHE", str(blocked / "cache"))
+    monkeypatch.setattr(tally._Cache, "MIN_BYTES", 0)
+    record_some(fupin)
+    result = fupin("overdue", "--format", "json", *AS_OF)
+    assert result.code == 0 and json.loads(result.out)
