@@ -480,6 +480,22 @@ def journal_cmd(
 REPORT_FORMATS = ("table", "json", "csv", "markdown", "html")
 
 
+def _report_scope(session: Session, unit: list[str] | None, category: str | None = None):
+    """(unit name or None, Scope) of a report; says once when the real today is outside the plan."""
+    from .reports import Scope
+
+    name = _one_unit(session, unit)
+    scope = Scope.for_unit(session.plan, name, _check_category(session, category))
+    session.check_today_in_plan()
+    return name, scope
+
+
+def _finish_report(session: Session, exit_code: bool, overdue: int) -> None:
+    session.finish()
+    if exit_code and overdue:
+        raise typer.Exit(1)  # cron alerts on it, like git diff --exit-code
+
+
 @app.command("due")
 def due(
     unit: UnitOpt = None,
@@ -500,14 +516,12 @@ def due(
     例：fupin due --unit 市民政局 --as-of 2018-07-15
     """
     from . import views
-    from .reports import Scope, due_rows
+    from .reports import due_rows
 
     _check_format(fmt, REPORT_FORMATS)
     session = Session(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     plan = session.plan
-    name = _one_unit(session, unit)
-    scope = Scope.for_unit(plan, name, _check_category(session, category))
-    session.check_today_in_plan()
+    name, scope = _report_scope(session, unit, category)
     days = plan.settings.warn_days if within is None else within
     rows = due_rows(plan, session.tally(), session.calendar, scope, days)
     overdue = sum(r.status == "overdue" for r in rows)
@@ -516,9 +530,7 @@ def due(
     show(lambda: views.rows_document(title, lines, rows, group_by_unit=name is None,
                                      empty="没有逾期或即将到期的事项"),
          fmt, lambda: [views.row_record(r) for r in rows], output, force)
-    session.finish()
-    if exit_code and overdue:
-        raise typer.Exit(1)
+    _finish_report(session, exit_code, overdue)
 
 
 @app.command("overdue")
@@ -539,23 +551,19 @@ def overdue(
     例：fupin overdue --format json --exit-code
     """
     from . import views
-    from .reports import Scope, overdue_rows
+    from .reports import overdue_rows
 
     _check_format(fmt, REPORT_FORMATS)
     session = Session(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     plan = session.plan
-    name = _one_unit(session, unit)
-    scope = Scope.for_unit(plan, name, _check_category(session, category))
-    session.check_today_in_plan()
+    name, scope = _report_scope(session, unit, category)
     rows = overdue_rows(plan, session.tally(), session.calendar, scope)
     units = len({r.unit for r in rows})
     title = f"{plan.title}：逾期未完成事项" + (f"（{name}）" if name else "")
     lines = [f"截至 {session.today}：{units} 个单位共逾期 {len(rows)} 项"]
     show(lambda: views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项"),
          fmt, lambda: [views.row_record(r) for r in rows], output, force)
-    session.finish()
-    if exit_code and rows:
-        raise typer.Exit(1)
+    _finish_report(session, exit_code, len(rows))
 
 
 WEEKLY_FORMATS = ("table", "text", "markdown", "html", "xlsx", "json")
@@ -578,18 +586,14 @@ def report_weekly(
     例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html
     """
     from . import views
-    from .reports import Scope, weekly_report
+    from .reports import weekly_report
 
     _check_format(fmt, WEEKLY_FORMATS)
     session = Session(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    plan = session.plan
-    name = _one_unit(session, unit)
-    session.check_today_in_plan()
-    report = weekly_report(plan, session.tally(), session.calendar, Scope.for_unit(plan, name))
+    _name, scope = _report_scope(session, unit)
+    report = weekly_report(session.plan, session.tally(), session.calendar, scope)
     show(lambda: views.weekly_document(report), fmt, lambda: views.weekly_record(report), output, force)
-    session.finish()
-    if exit_code and report.overdue:
-        raise typer.Exit(1)
+    _finish_report(session, exit_code, len(report.overdue))
 
 
 # ---------------------------------------------------------------- entry point
