@@ -54,8 +54,10 @@ def _construct_mapping(loader, node):
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            key = str(key)
+        if isinstance(key, (list, dict)):
+            raise PlanError("映射的键应是一段文字，而不是列表或映射", file=loader.name,
+                            line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1)
+        key = str(key)
         if key in result:
             raise PlanError(f"键 “{key}” 重复出现",
                             file=loader.name, line=key_node.start_mark.line + 1,
@@ -106,23 +108,42 @@ def read_yaml(path: Path):
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise PlanError(_yaml_message(exc), file=name,
+        raise PlanError(_yaml_message(exc, text, mark), file=name,
                         line=mark.line + 1 if mark else None,
                         column=mark.column + 1 if mark else None) from None
+    except RecursionError:
+        raise PlanError("YAML 嵌套层次太深，不像是任务清单", file=name) from None
     except yaml.YAMLError as exc:
         raise PlanError(f"YAML 格式错误：{exc}", file=name) from None
     finally:
         loader.dispose()
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_message(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
     problem = exc.problem or ""
-    if "tab" in problem:
+    # libyaml does not say "tab"; look at the line up to where it stopped.
+    lines = text.splitlines()
+    stopped_at = lines[mark.line][: mark.column + 1] if mark is not None and mark.line < len(lines) else ""
+    if "tab" in problem or "\t" in stopped_at:
         return "YAML 不允许用 Tab 缩进，请改用空格"
     if "could not determine a constructor" in problem:
         tag = problem.split("tag", 1)[-1].strip()
         return f"不允许的 YAML 标签 {tag}（出于安全，只接受普通的文字、数字、列表和映射）"
     return f"YAML 格式错误：{problem}" + (f"（{exc.context}）" if exc.context else "")
+
+
+def show_value(value) -> str:
+    """A value for a message: scalars as written, lists and mappings only named.
+
+    Never turn a list or mapping into text: YAML aliases can make a small file
+    stand for billions of characters.
+    """
+    if isinstance(value, list):
+        return "一个列表"
+    if isinstance(value, dict):
+        return "一个映射"
+    text = str(value)
+    return f"“{text if len(text) <= 60 else text[:57] + '...'}”"
 
 
 # ---------------------------------------------------------------- normalising
@@ -135,6 +156,8 @@ def normalize_name(text: str) -> str:
 def parse_iso_date(value, *, what: str, file: str, line: int, column: int | None = None) -> date:
     if isinstance(value, date):
         return value
+    if isinstance(value, (list, dict)):
+        raise PlanError(f"{what} 应是日期（YYYY-MM-DD），而不是{show_value(value)}", file=file, line=line, column=column)
     text = str(value).strip()
     try:
         return date.fromisoformat(text)
@@ -296,7 +319,7 @@ def _check_no_cycle(unit: Unit, units: dict[str, Unit], where: _Where) -> None:
     def visit(name: str) -> None:
         if name in path:
             cycle = " → ".join(path[path.index(name):] + [name])
-            raise PlanError(f"单位组循环包含：{cycle}", file=where.file, line=units[path[0]].line)
+            raise PlanError(f"单位组循环包含：{cycle}", file=where.file, line=units[name].line)
         path.append(name)
         for member in units[name].members:
             visit(member)
@@ -373,7 +396,7 @@ def _settings(header: Mapping, where: _Where) -> Settings:
         raise where.error(f"holiday_shift “{shift}” 无效，可选：{'、'.join(HOLIDAY_SHIFTS)}", header, "holiday_shift")
     warn = header.get("warn_days", 14)
     if not isinstance(warn, int) or isinstance(warn, bool) or warn < 0:
-        raise where.error(f"warn_days 应是不小于 0 的整数，而不是 “{warn}”", header, "warn_days")
+        raise where.error(f"warn_days 应是不小于 0 的整数，而不是{show_value(warn)}", header, "warn_days")
     starts = header.get("semester_starts", ["03-01", "09-01"])
     if not isinstance(starts, list) or len(starts) != 2:
         raise where.error("semester_starts 应是两个 MM-DD 日期的列表，如 [\"03-01\", \"09-01\"]", header, "semester_starts")
@@ -391,9 +414,9 @@ def _settings(header: Mapping, where: _Where) -> Settings:
 
 
 def _task_id(item: Mapping, where: _Where) -> str:
-    if "id" not in item or item["id"] is None or str(item["id"]).strip() == "":
+    value = item.get("id")
+    if value is None or (isinstance(value, str) and not value.strip()):
         raise where.error("任务缺少编号 id", item)
-    value = item["id"]
     if isinstance(value, float):
         raise where.error(f"编号 {value} 会被读成数字，请加引号，如 id: \"{value}\"", item, "id")
     if not isinstance(value, (str, int)) or isinstance(value, bool):
