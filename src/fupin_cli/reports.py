@@ -249,26 +249,35 @@ def weekly_report(plan: Plan, tally: Tally, calendar: HolidayCalendar, scope: Sc
             found = summaries[unit] = UnitSummary(unit)
         return found
 
-    for ob in obligations(plan, calendar, scope, due_until=next_end):
-        row = status_row(ob, tally.dates(ob.task.id, ob.occurrence.period, ob.unit), today, warn)
-        if row.status == "overdue":
-            report.overdue.append(row)
-            summary(row.unit).overdue += 1
-        elif row.done_date is not None:
-            if row.due <= today:
-                if row.status == "done":
-                    summary(row.unit).done_on_time += 1
-                else:
-                    summary(row.unit).done_late += 1
-            if week_start <= row.done_date:
-                report.done_this_week.append(row)
-                summary(row.unit).done_this_week += 1
-        elif row.due <= week_end:
-            report.due_this_week.append(row)
-            summary(row.unit).due_this_week += 1
-        elif next_start <= row.due:
-            report.due_next_week.append(row)
-            summary(row.unit).due_next_week += 1
+    def row(task: Task, unit: str, occ: Occurrence) -> Row:
+        return status_row(Obligation(task, unit, occ), tally.dates(task.id, occ.period, unit), today, warn)
+
+    # Done obligations only count, unless done this week: no Row for the many others.
+    week_start_ordinal = week_start.toordinal()
+    for task, units, found in _task_windows(plan, calendar, scope, None, next_end):
+        for occ in found:
+            done = tally.done_in(task.id, occ.period)
+            due_ordinal = occ.due.toordinal()
+            for unit in units:
+                reached = tally.reached(done.get(unit), occ.required)
+                if reached is not None:
+                    if occ.due <= today:
+                        if reached <= due_ordinal:
+                            summary(unit).done_on_time += 1
+                        else:
+                            summary(unit).done_late += 1
+                    if reached >= week_start_ordinal:
+                        report.done_this_week.append(row(task, unit, occ))
+                        summary(unit).done_this_week += 1
+                elif occ.due < today:
+                    report.overdue.append(row(task, unit, occ))
+                    summary(unit).overdue += 1
+                elif occ.due <= week_end:
+                    report.due_this_week.append(row(task, unit, occ))
+                    summary(unit).due_this_week += 1
+                elif next_start <= occ.due:
+                    report.due_next_week.append(row(task, unit, occ))
+                    summary(unit).due_next_week += 1
     for row in _done_early(plan, tally, calendar, scope, after=next_end, since=week_start):
         report.done_this_week.append(row)
         summary(row.unit).done_this_week += 1

@@ -46,6 +46,14 @@ class Tally:
             return 1 if done <= self.today_ordinal else 0
         return len(done) if done[-1] <= self.today_ordinal else bisect_right(done, self.today_ordinal)
 
+    def reached(self, done: Done | None, required: int) -> int | None:
+        """The date ordinal on which ``done`` reached ``required`` completions, if it has by today."""
+        if done is None:
+            return None
+        if type(done) is int:
+            return done if required == 1 and done <= self.today_ordinal else None
+        return done[required - 1] if self.count_of(done) >= required else None
+
     def dates(self, task: str, period: str, unit: str) -> list[date]:
         done = self.done_in(task, period).get(unit)
         if done is None:
