@@ -1,0 +1,379 @@
+"""fupin benchmark: whole-process wall time and peak RSS of real commands.
+
+    python bench/run.py [--quick] [--runs N] [--sizes city,bigcity,province] [--out bench/results]
+
+Run it with the interpreter fupin is installed in (e.g. /work/venv/bin/python).
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (bench/generate.py)
+
+
+# --------------------------------------------------------------------------
+# Running one process
+# --------------------------------------------------------------------------
+
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def run_once(argv: list[str], env: dict[str, str], stdout_path: str = os.devnull) -> tuple[float, int, int, str]:
+    """(wall seconds, peak RSS bytes, exit code, stderr) of one child.
+
+    Peak RSS: Linux keeps the larger of the exec'ing process's old and new
+    high-water marks, and a child forked/vforked from this (bigger) Python
+    starts from ours.  So the child is started through ``/usr/bin/time -f %M``
+    (a tiny C process) when present, whose report is the command's own peak;
+    otherwise it is reaped with ``os.wait4`` and its ``ru_maxrss`` is a bound
+    that includes this process's size.
+    """
+    err = tempfile.NamedTemporaryFile(prefix="fupin-bench-", suffix=".err", delete=False)
+    err.close()
+    rss_file = err.name + ".rss"
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+        (os.POSIX_SPAWN_OPEN, 2, err.name, os.O_WRONLY | os.O_TRUNC, 0o644),
+    ]
+    exe = argv[0] if os.path.isabs(argv[0]) else shutil.which(argv[0], path=env.get("PATH"))
+    full = [TIME, "-f", "%M", "-o", rss_file, exe, *argv[1:]] if TIME else [exe, *argv[1:]]
+    t0 = time.perf_counter()
+    pid = os.posix_spawn(full[0], full, env, file_actions=actions)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - t0
+    stderr = Path(err.name).read_text("utf-8", "replace")
+    os.unlink(err.name)
+    code = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    if TIME:
+        try:
+            text = Path(rss_file).read_text()
+            rss = int(text.strip().splitlines()[-1]) * 1024
+            os.unlink(rss_file)
+        except (OSError, ValueError, IndexError):
+            pass
+        if code != 0:  # /usr/bin/time passes the command's exit status on
+            stderr += Path(rss_file).read_text() if os.path.exists(rss_file) else ""
+    return elapsed, rss, code, stderr
+
+
+@dataclass
+class Case:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    runs: int
+    budget: str = ""  # text shown
+    max_ratio: float | None = None  # to the floor
+    max_ms: float | None = None
+    max_rss_mb: float | None = None
+    json_out: bool = False
+    times: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)
+    error: str = ""
+    output_info: str = ""
+
+    def result(self, floor_ms: float | None) -> dict:
+        if not self.times:
+            return {"case": self.name, "error": self.error or "no runs", "status": "FAIL"}
+        ms = [t * 1000 for t in self.times]
+        med = statistics.median(ms)
+        rss_mb = max(self.rss) / 2**20
+        ratio = med / floor_ms if floor_ms else None
+        ok = not self.error
+        if self.max_ratio is not None and ratio is not None and ratio > self.max_ratio:
+            ok = False
+        if self.max_ms is not None and med >= self.max_ms:
+            ok = False
+        if self.max_rss_mb is not None and rss_mb >= self.max_rss_mb:
+            ok = False
+        has_budget = any(x is not None for x in (self.max_ratio, self.max_ms, self.max_rss_mb))
+        return {
+            "case": self.name, "argv": self.argv, "runs": len(ms), "median_ms": round(med, 1),
+            "min_ms": round(min(ms), 1), "max_ms": round(max(ms), 1),
+            "ratio_to_floor": round(ratio, 2) if ratio else None, "peak_rss_mb": round(rss_mb, 1),
+            "budget": self.budget, "status": ("PASS" if ok else "FAIL") if has_budget or self.error else "-",
+            "error": self.error, "output": self.output_info,
+        }
+
+
+def _describe_output(path: str) -> str:
+    try:
+        raw = Path(path).read_bytes()
+        data = json.loads(raw)
+    except (OSError, ValueError) as exc:
+        return f"output not JSON: {exc}"
+    size = f"{len(raw) / 2**20:.1f} MB" if len(raw) > 2**20 else f"{len(raw) / 1024:.0f} KB"
+    if isinstance(data, list):
+        return f"{len(data)} rows, {size}"
+    if isinstance(data, dict):
+        parts = [f"{k} {len(v)}" for k, v in data.items() if isinstance(v, list)]
+        return ", ".join(parts) + f"; {size}"
+    return size
+
+
+# --------------------------------------------------------------------------
+# The cases
+# --------------------------------------------------------------------------
+
+def fupin_command() -> list[str]:
+    script = Path(sys.executable).parent / "fupin"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script)]
+    return [sys.executable, "-m", "fupin_cli"]
+
+
+def base_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FUPIN_")}
+    env.pop("NO_COLOR", None)
+    env["COLUMNS"] = "200"
+    return env
+
+
+def build_cases(args, tmp: Path, metas: dict[str, dict]) -> list[Case]:
+    fupin = fupin_command()
+    env = base_env()
+    shipped_env = {**env, "FUPIN_JOURNAL": str(tmp / "journal.jsonl")}
+    runs = args.runs
+    cases = [
+        Case("floor: python -c 'import typer, rich.console, yaml'",
+             [sys.executable, "-c", "import typer, rich.console, yaml"], env, runs),
+        Case("shipped: due --unit 市民政局 --as-of 2018-07-15",
+             fupin + ["due", "--unit", "市民政局", "--as-of", "2018-07-15"], shipped_env, runs,
+             "≤ 1.3× floor", max_ratio=1.3),
+        Case("shipped: list --unit 市民政局", fupin + ["list", "--unit", "市民政局"], shipped_env, runs),
+        Case("shipped: --help", fupin + ["--help"], shipped_env, runs, "≤ 1.2× floor", max_ratio=1.2),
+        Case("shipped: --version", fupin + ["--version"], shipped_env, runs, "≤ 1.2× floor", max_ratio=1.2),
+    ]
+    for size in args.sizes:
+        meta = metas[size]
+        folder = args.data / size
+        data = ["--data", str(folder), "--journal", str(folder / "journal.jsonl")]
+        n = min(runs, args.province_runs) if size == "province" else runs
+        as_of = meta["as_of"]
+        budgets = {
+            "city": {"overdue": ("≤ 1.5× floor", dict(max_ratio=1.5)), "weekly": ("", {})},
+            "bigcity": {"overdue": ("< 1 s", dict(max_ms=1000)), "weekly": ("< 1 s", dict(max_ms=1000))},
+            "province": {"overdue": ("< 5 s, < 1.5 GB", dict(max_ms=5000, max_rss_mb=1536)),
+                         "weekly": ("< 5 s, < 1.5 GB", dict(max_ms=5000, max_rss_mb=1536))},
+        }[size]
+        text, kw = budgets["overdue"]
+        cases.append(Case(f"{size}: overdue --format json", fupin + ["overdue", "--format", "json",
+                          "--as-of", as_of] + data, env, n, text, json_out=True, **kw))
+        text, kw = budgets["weekly"]
+        cases.append(Case(f"{size}: report weekly --format json", fupin + ["report", "weekly", "--format", "json",
+                          "--as-of", as_of] + data, env, n, text, json_out=True, **kw))
+        if size == "bigcity":
+            cases.append(Case(f"{size}: calendar --month {meta['month']} --format json",
+                              fupin + ["calendar", "--month", meta["month"], "--format", "json",
+                                       "--as-of", as_of, "--data", str(folder)], env, n, json_out=True))
+    return cases
+
+
+def run_cases(cases: list[Case], warmup: int, tmp: Path) -> None:
+    """Round-robin, so drift in machine load touches every case alike."""
+    rounds = warmup + max(c.runs for c in cases)
+    for r in range(rounds):
+        print(f"  round {r + 1}/{rounds}" + (" (warm-up)" if r < warmup else ""), file=sys.stderr, flush=True)
+        for c in cases:
+            if c.error or r >= warmup + c.runs:
+                continue
+            out = str(tmp / "out.json") if (c.json_out and r == 0) else os.devnull
+            t, rss, code, err = run_once(c.argv, c.env, out)
+            if code != 0:
+                c.error = f"exit {code}: {err.strip()[-2000:]}"
+                print(f"  FAILED {c.name}: {c.error}", file=sys.stderr)
+                continue
+            if c.json_out and r == 0:
+                c.output_info = _describe_output(out)
+            if r >= warmup:
+                c.times.append(t)
+                c.rss.append(rss)
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+HEAD = ["case", "median ms", "min", "max", "× floor", "peak RSS MB", "budget", "result"]
+
+
+def table_rows(results: list[dict]) -> list[list[str]]:
+    rows = []
+    for r in results:
+        if "median_ms" not in r:
+            rows.append([r["case"], "-", "-", "-", "-", "-", r.get("budget", ""), "FAIL (" + r["error"][:60] + ")"])
+            continue
+        rows.append([r["case"], f"{r['median_ms']:.0f}", f"{r['min_ms']:.0f}", f"{r['max_ms']:.0f}",
+                     f"{r['ratio_to_floor']:.2f}" if r["ratio_to_floor"] else "-", f"{r['peak_rss_mb']:.0f}",
+                     r["budget"] or "-", r["status"]])
+    return rows
+
+
+def _width(s: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def text_table(rows: list[list[str]]) -> str:
+    widths = [max(_width(row[i]) for row in [HEAD] + rows) for i in range(len(HEAD))]
+
+    def line(row):
+        cells = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - _width(cell))
+            cells.append(cell + pad if i in (0, 6, 7) else pad + cell)
+        return "  ".join(cells)
+
+    return "\n".join([line(HEAD), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
+
+
+def md_table(rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def scaling_line(results: list[dict], metas: dict[str, dict]) -> str:
+    pts = []
+    for size in ("city", "bigcity", "province"):
+        r = next((x for x in results if x["case"] == f"{size}: overdue --format json"), None)
+        if r and "median_ms" in r:
+            pts.append((size, r["median_ms"], metas[size]["journal"]["lines"], metas[size]["obligations_with_due_date"]))
+    if not pts:
+        return "scaling: (no synthetic sizes run)"
+    line = "scaling: " + " → ".join(f"{s} {ms:.0f} ms" for s, ms, _, _ in pts)
+    line += " (entries " + "/".join(_short(n) for _, _, n, _ in pts) + ")"
+    steps = []
+    for (s1, m1, n1, o1), (s2, m2, n2, o2) in zip(pts, pts[1:]):
+        steps.append(f"{s1}→{s2}: +{(m2 - m1) / (n2 - n1) * 1000:.1f} µs per added entry "
+                     f"(×{n2 / n1:.0f} entries, ×{o2 / o1:.0f} obligations, ×{m2 / m1:.1f} time)")
+    if steps:
+        line += "\n  " + "\n  ".join(steps)
+    return line
+
+
+def _short(n: int) -> str:
+    return f"{n / 1e6:.2g}M" if n >= 1e6 else f"{n / 1e3:.3g}k" if n >= 1e3 else str(n)
+
+
+def compare(results: list[dict], previous: dict | None) -> list[str]:
+    if not previous:
+        return ["(no previous results to compare with)"]
+    before = {r["case"]: r for r in previous.get("results", [])}
+    lines = [f"change vs previous ({previous.get('when', '?')}):"]
+    for r in results:
+        p = before.get(r["case"])
+        if not p or "median_ms" not in p or "median_ms" not in r:
+            lines.append(f"  {r['case']}: new")
+            continue
+        d = (r["median_ms"] - p["median_ms"]) / p["median_ms"] * 100
+        lines.append(f"  {r['case']}: {p['median_ms']:.0f} → {r['median_ms']:.0f} ms ({d:+.0f}%), "
+                     f"RSS {p['peak_rss_mb']:.0f} → {r['peak_rss_mb']:.0f} MB")
+    return lines
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="fupin benchmark (whole processes)")
+    ap.add_argument("--quick", action="store_true", help="3 runs, sizes city,bigcity")
+    ap.add_argument("--runs", type=int, default=None, help="timed runs per case (default 7; --quick 3)")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed runs per case first (default 1)")
+    ap.add_argument("--province-runs", type=int, default=3, help="at most this many runs for province (default 3)")
+    ap.add_argument("--sizes", default=None, help="synthetic sizes (default city,bigcity,province; --quick city,bigcity)")
+    ap.add_argument("--out", type=Path, default=HERE / "results", help="results folder (default bench/results)")
+    ap.add_argument("--data", type=Path, default=generate.DEFAULT_OUT, help="generated data cache (default bench/out)")
+    args = ap.parse_args(argv)
+    args.runs = args.runs or (3 if args.quick else 7)
+    args.sizes = [s for s in (args.sizes or ("city,bigcity" if args.quick else "city,bigcity,province")).split(",") if s]
+    for s in args.sizes:
+        if s not in generate.SIZES:
+            ap.error(f"unknown size {s!r}; choose from {', '.join(generate.SIZES)}")
+
+    import importlib.util
+    if importlib.util.find_spec("fupin_cli") is None:
+        ap.error(f"fupin_cli is not importable by {sys.executable}; run with the interpreter fupin is installed in")
+
+    metas = {}
+    for s in args.sizes:
+        print(f"data {s}: ", end="", file=sys.stderr, flush=True)
+        metas[s] = generate.generate(generate.SIZES[s], args.data, log=lambda m: print(m, file=sys.stderr))
+        if "journal" in metas[s]:
+            print(f"{metas[s]['journal']['lines']:,} journal lines, as of {metas[s]['as_of']}", file=sys.stderr)
+
+    with tempfile.TemporaryDirectory(prefix="fupin-bench-") as t:
+        tmp = Path(t)
+        cases = build_cases(args, tmp, metas)
+        print(f"running {len(cases)} cases with {fupin_command()[0]} …", file=sys.stderr)
+        started = time.perf_counter()
+        run_cases(cases, args.warmup, tmp)
+        total = time.perf_counter() - started
+
+    floor = cases[0].times and statistics.median(cases[0].times) * 1000
+    results = [c.result(floor or None) for c in cases]
+    rows = table_rows(results)
+    scaling = scaling_line(results, metas)
+    failed = [r["case"] for r in results if r["status"] == "FAIL"]
+
+    import platform
+    header = (f"fupin benchmark {datetime.now().isoformat(timespec='seconds')} — Python {platform.python_version()}, "
+              f"{platform.machine()}, {os.cpu_count()} CPUs; {args.runs} runs (province ≤ {args.province_runs}), "
+              f"{args.warmup} warm-up; command {' '.join(fupin_command())}; peak RSS via "
+              f"{'/usr/bin/time -f %M' if TIME else 'os.wait4 (includes the harness size)'}")
+    print()
+    print(header)
+    print(text_table(rows))
+    print()
+    print(scaling)
+    for c, r in zip(cases, results):
+        if c.output_info:
+            print(f"  output of {c.name}: {c.output_info}")
+        if r.get("error"):
+            print(f"  ERROR {c.name}: {r['error']}")
+    print(f"budgets failing: {', '.join(failed) if failed else 'none'}   (benchmark took {total:.0f} s)")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    latest = args.out / "latest.json"
+    previous = None
+    if latest.is_file():
+        try:
+            previous = json.loads(latest.read_text("utf-8"))
+        except ValueError:
+            previous = None
+        latest.replace(args.out / "previous.json")
+        if (args.out / "latest.md").is_file():
+            (args.out / "latest.md").replace(args.out / "previous.md")
+    changes = compare(results, previous)
+    print("\n".join(changes))
+    doc = {"when": datetime.now().isoformat(timespec="seconds"), "header": header, "python": sys.executable,
+           "command": fupin_command(), "runs": args.runs, "warmup": args.warmup,
+           "data": {s: {k: metas[s].get(k) for k in ("as_of", "tasks", "units", "village_tasks", "town_tasks",
+                                                      "obligations_with_due_date", "journal")} for s in args.sizes},
+           "floor_ms": floor, "results": results, "scaling": scaling, "failing": failed}
+    latest.write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+    (args.out / "latest.md").write_text(
+        f"# fupin benchmark\n\n{header}\n\n{md_table(rows)}\n\n```\n{scaling}\n```\n\n"
+        + "".join(f"- output of {c.name}: {c.output_info}\n" for c in cases if c.output_info)
+        + f"\nBudgets failing: {', '.join(failed) if failed else 'none'}\n\n```\n" + "\n".join(changes) + "\n```\n",
+        "utf-8")
+    print(f"results: {latest} and {args.out / 'latest.md'}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
