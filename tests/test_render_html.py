@@ -142,7 +142,7 @@ def test_rows_document_cells_match_rows():
     assert body == [expected_cells(table, r) for r in table.rows]
     # explicit values, not only computed ones
     assert body[0][:7] == ["红灯·逾期", "市民政局", "5.1", SCRIPT, "2018-07", "2018-07-10", "2018-07-10"]
-    assert body[0][7:] == ["-3", "0/1"]
+    assert body[0][7:] == ["逾期3天", "0/1"]
     assert body[1][0] == "黄灯·临近" and body[1][3] == FORMULA
     assert body[2][3] == "@SUM(A1)" and body[2][-1] == "1/2"
     assert body[3][1] == "<b>金平区</b>"

@@ -82,12 +82,13 @@ def test_dates_ints_status_and_formula_text():
     assert wb.sheetnames == ["逾期事项", "说明"]
     ws = wb["逾期事项"]
     assert [c.value for c in ws[1]] == ["状态", "责任单位", "编号", "工作任务", "期间", "应完成日", "原定日期",
-                                        "剩余天数", "完成次数"]
+                                        "期限", "完成次数"]
     due = ws["F2"]
     assert isinstance(due.value, datetime) and due.value.date() == date(2018, 7, 10)
     assert due.number_format == "yyyy-mm-dd" and due.is_date
-    assert ws["H2"].value == -3 and ws["H2"].data_type == "n"
+    assert ws["H2"].value == "逾期3天"
     assert ws["H5"].value is None  # no days for a done row
+    assert ws["I2"].value == "0/1"
     assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == ["红灯·逾期", "黄灯·临近", "绿灯·正常", "已完成"]
     assert ws["A2"].fill.fgColor.rgb.endswith("FFC7CE")
     assert ws["A3"].fill.fgColor.rgb.endswith("FFEB9C")

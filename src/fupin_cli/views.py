@@ -15,7 +15,7 @@ TASK_COLUMNS = [
 ROW_COLUMNS = [
     Column("status", "状态", "status"), Column("unit", "责任单位"), Column("task", "编号"),
     Column("text", "工作任务"), Column("period", "期间"), Column("due", "应完成日", "date"),
-    Column("nominal_due", "原定日期", "date"), Column("days", "剩余天数", "int"),
+    Column("nominal_due", "原定日期", "date"), Column("days_text", "期限"),
     Column("progress", "完成次数"),
 ]
 CALENDAR_COLUMNS = [
@@ -80,7 +80,16 @@ def _display(row: Row) -> dict:
     return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
             "period": row.period, "nominal_due": row.nominal_due, "due": row.due, "status": row.status,
             "days": row.days, "required": row.required, "done_count": row.done_count,
-            "done_date": row.done_date, "progress": f"{row.done_count}/{row.required}"}
+            "done_date": row.done_date, "progress": f"{row.done_count}/{row.required}",
+            "days_text": _days_text(row.days)}
+
+
+def _days_text(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days < 0:
+        return f"逾期{-days}天"
+    return "今天到期" if days == 0 else f"还有{days}天"
 
 
 def rows_document(title: str, lines: list[str], rows: list[Row], *, group_by_unit: bool,
