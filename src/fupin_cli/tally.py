@@ -75,10 +75,14 @@ class Tally:
 def tally_entries(entries, problems: list[JournalProblem], today: date) -> Tally:
     intern = sys.intern
     by_task: ByTask = {}
+    cells: dict[tuple[str, str], dict[str, Done]] = {}  # (task, period) → its units, one lookup per entry
     for entry in live_completions(entries):
         if entry.date is None:
             continue
-        units = by_task.setdefault(intern(entry.task), {}).setdefault(intern(entry.period), {})
+        cell = (entry.task, entry.period)
+        units = cells.get(cell)
+        if units is None:
+            units = cells[cell] = by_task.setdefault(intern(entry.task), {}).setdefault(intern(entry.period), {})
         ordinal = entry.date.toordinal()
         done = units.get(entry.unit)
         if done is None:
