@@ -175,7 +175,9 @@ def cache_dir() -> Path | None:
         return Path(env)
     if sys.platform.startswith("linux"):
         base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-        return Path(base) / "fupin" if os.path.isabs(base) else None
+        # No home at all (cron with HOME=/nonexistent): no cache, rather than making one up.
+        usable = os.path.isabs(base) and os.path.isdir(os.path.dirname(base))
+        return Path(base) / "fupin" if usable else None
     import platformdirs
 
     return platformdirs.user_cache_path("fupin")
