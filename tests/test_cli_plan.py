@@ -197,3 +197,15 @@ def test_console_script_runs_from_any_folder(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert len(yaml.safe_load(result.stdout)) == 8
+
+
+def test_tab_completion_of_units_and_task_ids(tmp_path):
+    """What bash and zsh get from ``fupin --install-completion``'s hooks."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "_FUPIN_COMPLETE": "complete_bash",
+           "COMP_WORDS": "fupin due --unit 市民", "COMP_CWORD": "3"}
+    bash = subprocess.run([sys.executable, "-m", "fupin_cli"], env=env, capture_output=True, text=True, timeout=60)
+    assert bash.stdout.split() == ["市民政局"]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "_FUPIN_COMPLETE": "complete_zsh",
+           "_TYPER_COMPLETE_ARGS": "fupin done 8."}
+    zsh = subprocess.run([sys.executable, "-m", "fupin_cli"], env=env, capture_output=True, text=True, timeout=60)
+    assert '"8.1"' in zsh.stdout and '"8.2"' in zsh.stdout and '"5.1"' not in zsh.stdout

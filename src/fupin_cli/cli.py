@@ -616,7 +616,7 @@ def main() -> None:
     from .usage import ClickException, NoArgsIsHelpError, chinese_usage_message
 
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="fupin")
     except FupinError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         if getattr(exc, "phrase", None):
