@@ -242,13 +242,14 @@ class PlanCache:
         except OSError:
             return None  # the loader says what is missing
         from . import __version__
-        from .session import cache_dir, cache_name
+        from .session import cache_dir, cache_name, code_stamp
 
         folder = cache_dir()
         if folder is None:
             return None
         paths = [str(p.resolve()) for p in (tasks_path, units_path)]
-        key = (__version__, *paths, *((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats))
+        key = (__version__, code_stamp("plan", "phrases", "model", "errors"), *paths,
+               *((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats))
         name = cache_name("\0".join(paths))
         return cls(folder / f"plan-{name}.pickle", key)
 

@@ -189,3 +189,13 @@ def cache_name(text: str) -> str:
 
     data = text.encode("utf-8", "surrogateescape")
     return f"{crc32(data):08x}{adler32(data):08x}"
+
+
+def code_stamp(*modules: str) -> tuple[int, ...]:
+    """Modification times of fupin's own modules that shape a cache's content.
+
+    Part of every cache key, so that a changed reader (a new release, or a
+    developer's edit) never serves an answer the old code derived.
+    """
+    folder = Path(__file__).resolve().parent
+    return tuple((folder / f"{name}.py").stat().st_mtime_ns for name in modules)

@@ -133,10 +133,10 @@ class _Cache:
             return None
         if info.st_size < cls.MIN_BYTES:
             return None
-        from .session import cache_name
+        from .session import cache_name, code_stamp
 
         real = str(journal.resolve())
-        identity = (CACHE_FORMAT, real, info.st_ino, info.st_dev)
+        identity = (CACHE_FORMAT, code_stamp("journal", "tally"), real, info.st_ino, info.st_dev)
         return cls(cache_dir / f"journal-{cache_name(real)}.marshal", journal, identity,
                    info.st_size, info.st_mtime_ns)
 
