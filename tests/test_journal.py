@@ -267,7 +267,7 @@ def test_void_pointing_nowhere_is_reported(tmp_path):
     entries = read_journal(path).entries
     assert [e.id for e in live_completions(entries)] == [a["id"]]
     assert check_voids(entries) == [JournalProblem(
-        2, '第 2 行作废的记录 "20180101T000000.000000Z-000000" 在日记账中不存在，此作废无效', False)]
+        2, '第 2 行作废的记录 "20180101T000000.000000Z-000000" 在台账中不存在，此作废无效', False)]
 
 
 def test_voiding_twice_is_reported_once(tmp_path):
@@ -414,7 +414,7 @@ def test_a_held_lock_times_out_with_a_journal_error(tmp_path):
     with FileLock(str(path) + ".lock"):
         with pytest.raises(JournalError) as info:
             append(path, done(1), timeout=0.2)
-    assert "日记账被其他进程锁定" in info.value.message and info.value.file == str(path)
+    assert "台账被其他进程锁定" in info.value.message and info.value.file == str(path)
     assert path.read_bytes() == before
 
 
@@ -565,7 +565,7 @@ def test_two_clones_merge_without_conflict(clones):
     a, b = clones
     base = [append(a / "journal.jsonl", done(i, unit=f"基础{i}")) for i in range(3)]
     _git(a, "add", ".gitattributes", "journal.jsonl")
-    _git(a, "commit", "-m", "初始日记账")
+    _git(a, "commit", "-m", "初始台账")
     _git(a, "push", "origin", "HEAD:main")
     _git(b, "pull", "origin", "main")
     assert read_journal(b / "journal.jsonl").entries == read_journal(a / "journal.jsonl").entries

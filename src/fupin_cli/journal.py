@@ -170,20 +170,20 @@ def read_journal(path: Path) -> JournalContents:
     except FileNotFoundError:
         return contents
     except IsADirectoryError:
-        raise JournalError("日记账路径是一个文件夹，不是文件", file=str(path)) from None
+        raise JournalError("台账路径是一个文件夹，不是文件", file=str(path)) from None
     except OSError as exc:
-        raise JournalError(f"无法读取日记账：{_describe_oserror(exc)}", file=str(path)) from None
+        raise JournalError(f"无法读取台账：{_describe_oserror(exc)}", file=str(path)) from None
     try:
         mode = os.fstat(fd).st_mode
     except OSError as exc:  # pragma: no cover - fstat of an open descriptor
         os.close(fd)
-        raise JournalError(f"无法读取日记账：{_describe_oserror(exc)}", file=str(path)) from None
+        raise JournalError(f"无法读取台账：{_describe_oserror(exc)}", file=str(path)) from None
     if stat.S_ISDIR(mode):
         os.close(fd)
-        raise JournalError("日记账路径是一个文件夹，不是文件", file=str(path))
+        raise JournalError("台账路径是一个文件夹，不是文件", file=str(path))
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise JournalError("日记账不是普通文件（可能是管道或设备）", file=str(path))
+        raise JournalError("台账不是普通文件（可能是管道或设备）", file=str(path))
     f = open(fd, "rb")
     # A million small dicts would set off the cyclic garbage collector again
     # and again (more than doubling the time); nothing made here is cyclic.
@@ -193,7 +193,7 @@ def read_journal(path: Path) -> JournalContents:
         with f:
             _read_lines(f, contents)
     except OSError as exc:
-        raise JournalError(f"读取日记账时出错：{_describe_oserror(exc)}", file=str(path)) from None
+        raise JournalError(f"读取台账时出错：{_describe_oserror(exc)}", file=str(path)) from None
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -384,7 +384,7 @@ def check_voids(entries: Iterable[Entry]) -> list[JournalProblem]:
         target = by_id.get(e.target)
         if target is None:
             problems.append(JournalProblem(
-                e.line, f"第 {e.line} 行作废的记录 \"{e.target}\" 在日记账中不存在，此作废无效"))
+                e.line, f"第 {e.line} 行作废的记录 \"{e.target}\" 在台账中不存在，此作废无效"))
         elif target.op == OP_VOID:
             problems.append(JournalProblem(
                 e.line, f"第 {e.line} 行作废的是第 {target.line} 行的作废记录，"
@@ -502,7 +502,7 @@ def _describe_oserror(exc: OSError) -> str:
     return text
 
 
-def _write_error(path: Path, exc: OSError, what: str = "无法写入日记账") -> JournalError:
+def _write_error(path: Path, exc: OSError, what: str = "无法写入台账") -> JournalError:
     return JournalError(f"{what}：{_describe_oserror(exc)}；什么也没有写入", file=str(path))
 
 
@@ -522,18 +522,18 @@ def _resolve_target(path: Path) -> Path:
         try:
             st = os.stat(path)
         except FileNotFoundError:
-            raise JournalError("日记账是一个指向不存在文件的符号链接，拒绝写入",
+            raise JournalError("台账是一个指向不存在文件的符号链接，拒绝写入",
                                file=str(path)) from None
         except OSError as exc:
             raise _write_error(path, exc) from None
         if not stat.S_ISREG(st.st_mode):
-            raise JournalError("日记账是一个符号链接，但它指向的不是普通文件，拒绝写入",
+            raise JournalError("台账是一个符号链接，但它指向的不是普通文件，拒绝写入",
                                file=str(path))
         return Path(os.path.realpath(path))
     if stat.S_ISDIR(lst.st_mode):
-        raise JournalError("日记账路径是一个文件夹，不是文件，拒绝写入", file=str(path))
+        raise JournalError("台账路径是一个文件夹，不是文件，拒绝写入", file=str(path))
     if not stat.S_ISREG(lst.st_mode):
-        raise JournalError("日记账路径不是普通文件（可能是管道或设备），拒绝写入", file=str(path))
+        raise JournalError("台账路径不是普通文件（可能是管道或设备），拒绝写入", file=str(path))
     return path
 
 
@@ -564,17 +564,17 @@ def append(path: Path, record: dict, *, timeout: float = LOCK_TIMEOUT) -> dict:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _write_error(path, exc, "无法创建日记账所在的文件夹") from None
+        raise _write_error(path, exc, "无法创建台账所在的文件夹") from None
 
     lock = FileLock(str(target) + ".lock", timeout=timeout)
     try:
         lock.acquire()
     except Timeout:
         raise JournalError(
-            f"日记账被其他进程锁定，等待 {timeout:g} 秒后仍未释放；请稍后再试",
+            f"台账被其他进程锁定，等待 {timeout:g} 秒后仍未释放；请稍后再试",
             file=str(path)) from None
     except OSError as exc:
-        raise _write_error(path, exc, "无法给日记账加锁") from None
+        raise _write_error(path, exc, "无法给台账加锁") from None
     try:
         _append_locked(path, target, line)
     finally:
@@ -595,14 +595,14 @@ def _append_locked(path: Path, target: Path, line: bytes) -> None:
         except OSError as exc:  # pragma: no cover
             raise _write_error(path, exc) from None
         if not stat.S_ISREG(st.st_mode):  # swapped between the check and the open
-            raise JournalError("日记账路径不是普通文件，拒绝写入", file=str(path))
+            raise JournalError("台账路径不是普通文件，拒绝写入", file=str(path))
         size = st.st_size
         data = line
         if size > 0:
             try:
                 last = os.pread(fd, 1, size - 1)
             except OSError as exc:
-                raise _write_error(path, exc, "无法读取日记账末尾") from None
+                raise _write_error(path, exc, "无法读取台账末尾") from None
             if last != b"\n":
                 data = b"\n" + line
         try:
@@ -614,7 +614,7 @@ def _append_locked(path: Path, target: Path, line: bytes) -> None:
             if _cut_back(fd, size):
                 raise _write_error(path, exc) from None
             raise JournalError(
-                f"写入日记账失败：{_describe_oserror(exc)}；末尾可能留下不完整的一行，"
+                f"写入台账失败：{_describe_oserror(exc)}；末尾可能留下不完整的一行，"
                 f"fupin 读取时会报告并忽略它", file=str(path)) from None
     finally:
         os.close(fd)
@@ -671,6 +671,6 @@ def default_journal_path(data_dir: Path | None) -> Path:
 def git_attributes_text() -> str:
     """``.gitattributes`` content so that git merges journals line by line."""
     return (
-        "# fupin 销号日记账：合并两个副本时保留双方新增的全部行（重复行由 fupin 读取时去重）\n"
+        "# fupin 销号台账：合并两个副本时保留双方新增的全部行（重复行由 fupin 读取时去重）\n"
         "*.jsonl merge=union\n"
     )
