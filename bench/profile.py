@@ -76,7 +76,7 @@ def importtime(out: Path, env: dict[str, str], top: int) -> str:
             rows.append((int(m[1]), int(m[2]), len(m[3]) // 2, m[4]))
     total = sum(r[1] for r in rows if r[2] == 0)
     tops = sorted((r for r in rows if r[2] == 0), key=lambda r: -r[1])
-    lines = [f"## imports: python -X importtime -m fupin_cli due --unit 市民政局 --as-of 2018-07-15",
+    lines = ["## imports: python -X importtime -m fupin_cli due --unit 市民政局 --as-of 2018-07-15",
              f"{len(rows)} modules, top-level imports total {total / 1000:.0f} ms (raw: {path})",
              f"\ntop {top} top-level imports by cumulative time:"]
     lines += [f"{cum / 1000:8.1f} ms  {name}" for _, cum, _, name in tops[:top]]

@@ -15,7 +15,7 @@ import typer
 
 from . import __version__
 from .errors import FupinError, OutputError, UsageError
-from .session import Session, parse_user_date, warn
+from .session import Session, parse_user_date
 
 app = typer.Typer(
     name="fupin",
@@ -75,7 +75,7 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="--output 的文件已�
 ExitCodeOpt = Annotated[bool, typer.Option("--exit-code", help="有逾期事项时以退出码 1 结束（供 cron 告警）。")]
 
 
-def _format_option(choices: tuple[str, ...], default: str = "table"):
+def _format_option(choices: tuple[str, ...]):
     return typer.Option("--format", "-f", help=f"输出格式：{'、'.join(choices)}。")
 
 

@@ -5,7 +5,6 @@ Nothing here reads files, prints, or asks the clock; the CLI passes all of it in
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Iterator

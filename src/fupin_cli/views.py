@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Entry, Plan, Row, Task, Unit
+from .model import Entry, Plan, Row, Task
 from .render import Column, Document, Table
 from .reports import WeeklyReport
 
