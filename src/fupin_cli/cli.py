@@ -229,6 +229,8 @@ def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
 
     例：fupin info --data ./我的清单
     """
+    from .session import cache_dir
+
     session = Session(data=data, journal=journal)
     plan = session.plan
     settings = plan.settings
@@ -236,6 +238,7 @@ def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
         ("任务清单", str(plan.tasks_file)),
         ("单位文件", str(plan.units_file)),
         ("销号台账", f"{session.journal_path}（来自{session.journal_source}）"),
+        ("缓存目录", str(cache_dir() or "（无，不缓存）") + "（可随时删除）"),
         ("标题", plan.title),
         ("文号", plan.doc_no),
         ("印发单位", plan.issuer),
@@ -249,17 +252,9 @@ def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
         ("单位数", str(len(plan.units))),
         ("版本", __version__),
     ]
-    from rich.table import Table
-    from rich.text import Text
-
-    from .render.table import make_console
-
-    table = Table(show_header=False, box=None)
-    table.add_column(style="bold")
-    table.add_column()
+    width = max(len(key) for key, _ in rows)
     for key, value in rows:
-        table.add_row(key, Text(value))
-    make_console().print(table)
+        print(f"{key}{'　' * (width - len(key))}：{value}")  # full-width spaces align Chinese keys
 
 
 @app.command("init")
