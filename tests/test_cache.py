@@ -65,12 +65,46 @@ def test_new_completions_are_read_from_the_tail(fupin, cached, monkeypatch):
     assert ("5.1", "南澳县", "2018-06") not in {(r["task"], r["unit"], r["period"]) for r in grown[0]}
 
 
-def test_a_void_or_a_rewrite_is_read_in_full(fupin, cached, monkeypatch, journal_path):
+def test_a_void_is_read_from_the_tail(fupin, cached, monkeypatch):
+    record_some(fupin)
+    entry = fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-06", "--format", "json", *AS_OF).json()
+    fresh = fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-07", "--format", "json", *AS_OF).json()
+    reports(fupin)
+    assert fupin("undo", entry["id"]).code == 0  # voids a completion the cache already holds
+    assert fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-05", *AS_OF).code == 0
+    full_read = tally.read_journal
+
+    def no_full_read(path):
+        raise AssertionError("the whole journal was read again")
+
+    monkeypatch.setattr(tally, "read_journal", no_full_read)
+    after_void = reports(fupin)
+    monkeypatch.setattr(tally, "read_journal", full_read)
+    assert after_void == without_cache(fupin, monkeypatch)
+    open_periods = {(r["unit"], r["period"]) for r in after_void[0] if r["task"] == "5.1"}
+    assert ("南澳县", "2018-06") in open_periods and ("南澳县", "2018-05") not in open_periods
+    assert fresh["period"] == "2018-07"
+
+
+def test_voids_the_tail_cannot_place_are_read_in_full(fupin, cached, monkeypatch, journal_path):
     record_some(fupin)
     entry = fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-06", "--format", "json", *AS_OF).json()
     reports(fupin)
     assert fupin("undo", entry["id"]).code == 0
+    void_id = journal_path.read_text(encoding="utf-8").splitlines()[-1].split('"')[3]
+    reports(fupin)
+    # A void of a void and a second void of the same completion (written by hand): no effect,
+    # which only the full reader can tell.
+    with journal_path.open("a", encoding="utf-8") as handle:
+        for n, target in enumerate((void_id, entry["id"])):
+            handle.write(json.dumps({"id": f"29990101T00000{n}.000000Z-aaaaaa", "op": "void", "target": target,
+                                     "recorded_at": "", "by": "", "note": ""}) + "\n")
     assert reports(fupin) == without_cache(fupin, monkeypatch)
+
+
+def test_a_rewrite_is_read_in_full(fupin, cached, monkeypatch, journal_path):
+    record_some(fupin)
+    reports(fupin)
     # A union merge rewrites the middle of the file: same size is not enough.
     lines = journal_path.read_text(encoding="utf-8").splitlines(keepends=True)
     journal_path.write_text("".join(reversed(lines)), encoding="utf-8")

@@ -6,12 +6,13 @@ leaves the journal byte for byte as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from . import plan as plans
 from .errors import UsageError
-from .journal import append, live_completions, make_done_record, make_void_record
-from .model import Entry, Occurrence, Task
+from .journal import append, make_done_record, make_void_record
+from .model import Occurrence, Task
 from .reports import task_occurrences
 from .session import Session, parse_user_date
 
@@ -31,17 +32,16 @@ def check_unit(session: Session, task: Task, unit: str) -> None:
                          + (f"（即 {'、'.join(leaves)}）" if leaves != list(task.units) else ""))
 
 
-def _live_count(entries: list[Entry], task: Task, unit: str, period: str) -> int:
-    return sum(1 for e in entries if e.task == task.id and e.unit == unit and e.period == period)
+def choose_occurrence(task: Task, occurrences: list[Occurrence], period: str | None,
+                      done_count: Callable[[str], int], unit: str, today: date) -> Occurrence:
+    """The occurrence a completion is for: the one named, or the earliest open one already begun.
 
-
-def choose_occurrence(task: Task, occurrences: list[Occurrence], period: str | None, live: list[Entry],
-                      unit: str, today: date) -> Occurrence:
-    """The occurrence a completion is for: the one named, or the earliest open one already begun."""
+    ``done_count(period)`` is how many live completions the unit has for that period.
+    """
     if period is not None:
         for occurrence in occurrences:
             if occurrence.period == period.strip():
-                if _live_count(live, task, unit, occurrence.period) >= occurrence.required:
+                if done_count(occurrence.period) >= occurrence.required:
                     raise UsageError(f"任务 {task.id} {unit} 的期间 {occurrence.period} 已完成"
                                      f"（需 {occurrence.required} 次，已记 {occurrence.required} 次）；"
                                      "如记录有误，先用 fupin undo 作废")
@@ -53,7 +53,7 @@ def choose_occurrence(task: Task, occurrences: list[Occurrence], period: str | N
         raise UsageError(f"任务 {task.id} 是长期性任务，没有固定期限；请用 --period 指明期间，如 {today:%Y-%m}")
     for occurrence in sorted(occurrences, key=lambda o: (o.due or date.max, o.start)):
         if occurrence.start <= today and occurrence.due is not None \
-                and _live_count(live, task, unit, occurrence.period) < occurrence.required:
+                and done_count(occurrence.period) < occurrence.required:
             return occurrence
     raise UsageError(f"任务 {task.id} {unit} 没有已开始且未完成的期间；请用 --period 指明")
 
@@ -69,12 +69,18 @@ def record_done(session: Session, task_id: str, unit: str, period: str | None, o
         raise UsageError(f"--date {completed} 晚于今天（{today}），不能预先销号")
     if not task.rules:
         raise UsageError(f"任务 {task.id} 没有可识别的完成时限，无法销号；运行 fupin check 查看")
-    live = live_completions(session.read_journal().entries)
-    occurrence = choose_occurrence(task, task_occurrences(plan, task, session.calendar), period, live, unit, today)
+    # The tally (cached for big journals) rather than every entry: a clerk's done stays quick.
+    tally = session.tally()
+
+    def done_count(label: str) -> int:
+        return tally.count_of(tally.done_in(task.id, label).get(unit))
+
+    occurrence = choose_occurrence(task, task_occurrences(plan, task, session.calendar), period, done_count,
+                                   unit, today)
     record = make_done_record(task=task.id, unit=unit, period=occurrence.period, date=completed,
                               by=by, note=note, now_utc=session.now(), tz=session.tz)
     append(session.journal_path, record)
-    count = _live_count(live, task, unit, occurrence.period) + 1
+    count = done_count(occurrence.period) + 1
     late = "（逾期完成）" if occurrence.due and completed > occurrence.due else ""
     message = (f"已销号：任务 {task.id}，{unit}，期间 {occurrence.period}，完成日期 {completed}{late}；"
                f"该期间已记 {count}/{occurrence.required} 次。\n记录号：{record['id']}")

@@ -165,10 +165,12 @@ class _Cache:
         return (info.st_size, info.st_mtime_ns) == (self.size, self.mtime)
 
     def _add_new_completions(self, size: int, check: bytes, max_id: str, by_task: ByTask) -> str | None:
-        """Add the lines after ``size`` to ``by_task`` if they are only new, valid completions.
+        """Apply the lines after ``size`` to ``by_task`` when they are new completions and voids.
 
-        Returns the new greatest id, or None (and ``by_task`` untouched) when the
-        journal must be read in full.
+        A void is applied when fupin can find what it cancels with certainty:
+        a completion written the way fupin writes it and never voided before.
+        Returns the new greatest id, or None (and ``by_task`` untouched) when
+        the journal must be read in full.
         """
         from .journal import parse_lines
 
@@ -178,28 +180,52 @@ class _Cache:
                 if handle.read(len(check)) != check:
                     return None  # rewritten (a merge, an edit): read it all again
                 tail = handle.read(self.size - size)
+                if not tail.endswith(b"\n"):
+                    return None
+                contents = parse_lines(tail.splitlines(keepends=True))
+                if contents.problems:
+                    return None
+                added, removed, targets = {}, [], set()
+                for entry in contents.entries:
+                    if entry.id <= max_id:
+                        return None  # an id from the past (a merge): read it all again
+                    max_id = entry.id
+                    if entry.op == "done":
+                        added[entry.id] = entry
+                        continue
+                    if entry.target in targets:
+                        return None  # voided twice: the full reader decides
+                    targets.add(entry.target)
+                    if entry.target in added:
+                        del added[entry.target]
+                    else:
+                        target = _earlier_completion(handle, size, entry.target)
+                        if target is None:
+                            return None
+                        removed.append(target)
         except OSError:
             return None
-        if not tail.endswith(b"\n"):
-            return None
-        contents = parse_lines(tail.splitlines(keepends=True))
-        if contents.problems:
-            return None
-        for entry in contents.entries:
-            if entry.op != "done" or entry.id <= max_id:
-                return None  # a void, or an id from the past (a merge): read it all again
-            max_id = entry.id
-        added = tally_entries(contents.entries, [], date.today())
-        for task, periods in added.by_task.items():
+        left: dict[tuple[str, str, str], list[int]] = {}  # what each voided key keeps, checked first
+        for entry in removed:
+            key = (entry.task, entry.period, entry.unit)
+            if key not in left:
+                left[key] = list(_ordinals(by_task.get(entry.task, _NOTHING).get(entry.period, _NOTHING).get(entry.unit)))
+            if entry.date.toordinal() not in left[key]:
+                return None  # not in the tally as expected: be safe, read it all
+            left[key].remove(entry.date.toordinal())
+        for (task, period, unit), ordinals in left.items():
+            units = by_task[task][period]
+            if not ordinals:
+                del units[unit]
+            else:
+                units[unit] = ordinals[0] if len(ordinals) == 1 else tuple(ordinals)
+        news = tally_entries(list(added.values()), [], date.today())
+        for task, periods in news.by_task.items():
             for period, units in periods.items():
                 known = by_task.setdefault(task, {}).setdefault(period, {})
                 for unit, done in units.items():
-                    old = known.get(unit)
-                    if old is None:
-                        known[unit] = done
-                    else:
-                        merged = ((old,) if type(old) is int else old) + ((done,) if type(done) is int else done)
-                        known[unit] = tuple(sorted(merged))
+                    merged = _ordinals(known.get(unit)) + _ordinals(done)
+                    known[unit] = merged[0] if len(merged) == 1 else tuple(sorted(merged))
         return max_id
 
     def store(self, by_task: ByTask, problems: list[tuple[int, str]], max_id: str) -> None:
@@ -217,3 +243,37 @@ class _Cache:
             os.replace(tmp, self.path)
         except (OSError, ValueError):
             pass  # nowhere to cache: fine, just slower next time
+
+
+def _ordinals(done: Done | None) -> tuple[int, ...]:
+    if done is None:
+        return ()
+    return (done,) if type(done) is int else done
+
+
+def _earlier_completion(handle, size: int, target: str):
+    """The live completion ``target`` names in the first ``size`` bytes, or None if unsure.
+
+    Unsure: an id fupin would not make, no line in fupin's own compact form,
+    the line is not a completion, or something already names it as its target.
+    """
+    import mmap
+    import re
+
+    from .journal import parse_lines
+
+    if not re.fullmatch(r"[0-9A-Za-z.:_-]+", target):
+        return None
+    quoted = target.encode("ascii")
+    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as whole:
+        at = whole.find(b'{"id":"' + quoted + b'"', 0, size)
+        if at < 0 or (at > 0 and whole[at - 1:at] != b"\n"):
+            return None
+        if whole.find(b'"target":"' + quoted + b'"', 0, size) >= 0:
+            return None  # voided before (or a void of a void): the full reader decides
+        end = whole.find(b"\n", at, size)
+        line = whole[at:end + 1] if end >= 0 else b""
+    contents = parse_lines([line])
+    if contents.problems or len(contents.entries) != 1 or contents.entries[0].op != "done":
+        return None
+    return contents.entries[0]
