@@ -778,12 +778,10 @@ def test_real_full_disk_and_read_only_mount(fupin, tiny_tmpfs, monkeypatch):
     monkeypatch.setenv("FUPIN_JOURNAL", str(journal))
     assert fupin("done", "8.2", "--unit", "市残联", "--period", "2018-05", *AS_OF).code == 0
     before = journal.read_bytes()
-    with open(tiny_tmpfs / "filler", "wb", buffering=0) as handle:  # fill the disk
-        try:
-            while handle.write(b"\0" * 1024):
-                pass
-        except OSError:
-            pass
+    with open(tiny_tmpfs / "filler", "wb", buffering=0) as handle, pytest.raises(OSError) as full:
+        while handle.write(b"\0" * 1024):  # fill the disk until it says no
+            continue
+    assert full.value.errno == errno.ENOSPC
     result = fupin("done", "8.2", "--unit", "市残联", "--period", "2018-06", "--note", "满" * 20000, *AS_OF)
     refused(result, str(journal), "磁盘空间已满")
     assert journal.read_bytes() == before
