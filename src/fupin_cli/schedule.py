@@ -67,7 +67,7 @@ class HolidayCalendar:
             self._module = chinese_calendar
         try:
             result = bool(self._module.is_workday(d))
-        except NotImplementedError:
+        except NotImplementedError:  # chinesecalendar's way of saying it has no data for that year
             self.unknown_years.add(d.year)
             result = d.weekday() < 5
         self._cache[d] = result
