@@ -9,6 +9,7 @@ see the bytes, so the message says what to do instead of quoting a zip error.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import Path
 
@@ -58,13 +59,13 @@ def open_package(path: Path, kind: str) -> BytesIO:
         with zipfile.ZipFile(BytesIO(data)) as package:
             names = set(package.namelist())
             broken = package.testzip()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
-        raise TableError(f"文件已损坏（压缩包不完整），无法作为 {what}打开；请重新保存或重新下载", where) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError):
+        raise TableError(f"文件已损坏（压缩包读不出来），无法作为 {what}打开；请重新保存或重新下载", where) from None
     if broken is not None:
         raise TableError(f"文件已损坏（其中的 {broken} 读不出来），无法作为 {what}打开；请重新保存或重新下载", where)
     if main_part not in names:
         other = next((k for k, v in _KIND.items() if v[1] in names), None)
         if other is not None:
-            raise TableError(f"这其实是{_KIND[other][0]}，只是扩展名写成了 .{kind}；请把扩展名改为 .{other}", where)
+            raise TableError(f"这其实是 {_KIND[other][0]}，只是扩展名写成了 .{kind}；请把扩展名改为 .{other}", where)
         raise TableError(f"文件不是 {what}（压缩包里没有 {main_part}）", where)
     return BytesIO(data)

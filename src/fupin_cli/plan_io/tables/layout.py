@@ -137,9 +137,11 @@ def lay_out(raw: RawTable) -> Layout:
         entries.append(DataRow({column.field: row[index] for index, column in reversed(header.columns.items())},
                                [(row[index], header.columns[index].lead) for index in header.indexes_of("units")],
                                where))
-    if raw.grids_continue and not notes:
+    if raw.grids_continue:
+        below = False
         for line in raw.after:
-            if notes or NOTE_START.match(line.text):
+            below = below or bool(NOTE_START.match(line.text))
+            if below:
                 notes.append(line.text)
     return Layout(grid, header, header_location, entries, preamble, notes, notices, truncated)
 
@@ -154,7 +156,8 @@ def _find_header(raw: RawTable) -> tuple[int, int]:
         if not raw.grids:
             raise TableError("文档里没有表格，不像是任务清单；任务清单应排成表格（序号、工作任务、责任单位、完成时限）",
                              Location(raw.file))
-        raise TableError(f"文档里的 {len(raw.grids)} 个表格都找不到表头：没有一行同时写着{wanted}等列名", Location(raw.file))
+        which = "表格" if len(raw.grids) == 1 else f"{len(raw.grids)} 个表格都"
+        raise TableError(f"文档里的{which}找不到表头：没有一行同时写着{wanted}等列名", Location(raw.file))
     if len(raw.grids) == 1:
         raise TableError(f"找不到表头：没有一行同时写着{wanted}等列名", raw.grids[0].location)
     if not raw.grids:
