@@ -459,3 +459,65 @@ def test_a_row_with_units_but_no_task_and_other_text_trouble(tmp_path):
     assert str(fail(SEED, "Sheet1")) == \
         "000_0fd6b74583511a98.txt: 文本表格没有工作表，不能选“Sheet1”（--sheet 只用于 .xlsx 和 .docx）"
     assert str(fail(tmp_path / "无.xlsx")) == "无.xlsx: 找不到文件"
+
+
+# ---------------------------------------------------------------- unit words and the generalised seed rules
+
+@pytest.mark.parametrize("words, names, leads", [
+    ("市民政局、人社局、财政局", ["市民政局", "市人社局", "市财政局"], []),
+    ("各区（县）、镇、贫困村（各帮扶单位）", ["各区（县）", "各镇", "贫困村", "各帮扶单位"], []),
+    ("市、区（县）、镇各级政府", ["市人民政府", "各区（县）", "各镇"], []),
+    ("分散贫困户由各镇负责", ["各镇"], []),
+    ("定点帮扶贫困村、贫困户由各镇负责", ["各镇"], []),
+    ("各区（县）、镇党委政府、各帮扶单位", ["各区（县）", "各镇", "各帮扶单位"], []),
+    ("市金融工作局、人行汕头中支、汕头银监分局，各区（县），各金融机构",
+     ["市金融工作局", "人行汕头中支", "汕头银监分局", "各区（县）", "各金融机构"], []),
+    ("团市委、妇联、银监会汕头监管分局、供电局等相关职能部门", ["团市委", "妇联", "银监会汕头监管分局", "供电局"], []),
+    ("市发展改革局（牵头）、市财政局（配合）", ["市发展改革局", "市财政局"], ["市发展改革局"]),
+    ("牵头单位：市民政局；配合单位：市财政局、人社局", ["市民政局", "市财政局", "市人社局"], ["市民政局"]),
+    ("市教育局牵头，各区(县)配合", ["市教育局", "各区（县）"], ["市教育局"]),
+    ("市政府、市民政局 市财政局", ["市人民政府", "市民政局", "市财政局"], []),
+])
+def test_unit_words_are_split_as_units_yaml_documents(words, names, leads):
+    from fupin_cli.plan_io.tables.cells import clean
+    from fupin_cli.plan_io.tables.units import split_unit_names
+    assert split_unit_names(clean(words)) == (names, leads)
+
+
+def test_labels_in_the_seq_column_and_heading_lines_generalise(tmp_path):
+    path = csv_file(tmp_path / "清单.csv", [
+        "序号,工作任务,责任单位,完成时限",
+        "1,落实低保，按月发放。,市民政局,逐月完成",
+        ",危房改造,市住建局,2019年底前",
+        ",实施危房改造。,市住建局,2019年底前",
+        "2,项目管理,市扶贫办,每季度末",
+        ",每月核查一次项目进度。,市扶贫办,逐月完成",
+        "组织保障,召开专题会议。,市扶贫办,每季度末",
+        ",督查落实情况。,市督查室,每年年底前",
+        "作风建设,开展作风整治。,市纪委,2019年6月底前",
+        "3,开展培训，每年两次。,市人社局,每年年底前",
+    ])
+    tasks = read_tasks(path).tasks
+    assert [(t.id, t.seq, t.category, t.text, t.from_heading) for t in tasks] == [
+        ("1.1", "1", "危房改造", "落实低保，按月发放。", False),   # the heading line below it, same item
+        ("1.2", "", "危房改造", "危房改造", True),
+        ("1.3", "", "危房改造", "实施危房改造。", False),
+        ("2.1", "2", "危房改造", "项目管理", False),              # a heading is in force: an ordinary item
+        ("R.1", "", "组织保障", "每月核查一次项目进度。", False),  # the label claims the line above it
+        ("R.2", "", "组织保障", "召开专题会议。", False),
+        ("R.3", "", "组织保障", "督查落实情况。", False),
+        ("S.1", "", "作风建设", "开展作风整治。", False),
+        ("3.1", "3", "", "开展培训，每年两次。", False),
+    ]
+
+
+def test_a_label_inside_a_section_gives_the_section_back_after_its_rows(tmp_path):
+    path = csv_file(tmp_path / "清单.csv", [
+        "序号,工作任务,责任单位,完成时限",
+        "一、组织领导,,,",
+        "1,成立领导小组。,市扶贫办,2019年3月底前",
+        "工作责任,召开专题会议。,市扶贫办,每季度末",
+        "2,开展督查。,市督查室,每年年底前",
+    ])
+    assert [(t.id, t.category) for t in read_tasks(path).tasks] == [
+        ("1.1", "组织领导"), ("R.1", "工作责任"), ("2.1", "组织领导")]

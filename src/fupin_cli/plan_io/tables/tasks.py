@@ -20,7 +20,8 @@ Ids
   section or heading line) and those below it (up to the next numbered row,
   heading line, section row or page break).  Those rows get a letter prefix:
   R.1, R.2 … for the first label, S.k for the second, then T … Z, R2, S2 …
-  Their category is the label and their 序号 is "".
+  Their category is the label (theirs only: the next numbered row has none
+  unless a section row is in force) and their 序号 is "".
 
 Categories
 ----------
@@ -170,7 +171,8 @@ def _assign(entries: list, numbered: bool):
     rows: list[_Row] = []
     items: list[_Item] = []
     labels: list[_Label] = []
-    active: tuple[str, str] | None = None     # (category, kind): section / heading / item / label
+    section_text = ""                         # the last section row's heading; page breaks keep it
+    active: tuple[str, str] | None = None     # (category, kind) of a heading line, an item, a label
     item: _Item | None = None
     label: _Label | None = None
     pending: list[_Row] = []                  # rows without 序号 a label below may claim
@@ -184,14 +186,13 @@ def _assign(entries: list, numbered: bool):
 
     for entry in entries:
         if isinstance(entry, PageBreak):
-            if active and active[1] != "section":
-                active = None
-            label, pending = None, []
+            active, label, pending = None, None, []
             continue
         if isinstance(entry, Section):
             section += 1
             sections.append(entry)
-            active, label, pending = (entry.text, "section"), None, []
+            section_text = entry.text
+            active, label, pending = None, None, []
             continue
         row = _Row(entry)
         rows.append(row)
@@ -220,12 +221,12 @@ def _assign(entries: list, numbered: bool):
             row.seq = printed
             item = new_item(_seq_key(printed, entry.location) if printed else printed_key, row)
             label, pending = None, []
-            if active and active[1] == "item":
-                active = None
+            if active and active[1] in ("item", "label"):
+                active = None                 # an item's own section and a label cover their own rows only
             heading = heading_of(text)
-            if active is None and heading is not None:
+            if active is None and not section_text and heading is not None:
                 active = (heading, "item")
-            row.owner, row.category = item, active[0] if active else ""
+            row.owner, row.category = item, active[0] if active else section_text
             item.rows.append(row)
             continue
         if item is None:
@@ -244,7 +245,7 @@ def _assign(entries: list, numbered: bool):
             row.owner, row.category = label, label.text
             label.rows.append(row)
             continue
-        row.owner, row.category = item, active[0] if active else ""
+        row.owner, row.category = item, active[0] if active else section_text
         item.rows.append(row)
         pending.append(row)
     return rows, items, labels, sections
