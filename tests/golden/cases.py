@@ -17,6 +17,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+# openpyxl writes its XML with lxml when lxml is installed (python-docx brings it) and with the
+# standard library otherwise; the two differ in spacing (`<a />` / `<a/>`), not in content.  The golden
+# xlsx outputs were recorded without lxml: pin the writer before anything imports openpyxl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 HERE = Path(__file__).resolve().parent
 EXPECTED = HERE / "expected"
 
