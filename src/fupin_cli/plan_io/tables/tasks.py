@@ -201,10 +201,6 @@ def _assign(entries: list, numbered: bool):
             raise TableError("这一行有责任单位或完成时限，工作任务栏却是空的；"
                              "如果它属于上一行的任务，请把工作任务单元格合并", entry.location.row_only())
         printed = _printed_seq(entry)
-        if not numbered:
-            printed_key = str(len(items) + 1)
-        else:
-            printed_key = ""
         if printed and _is_label(printed):
             label = _Label(strip_enumerator(printed) or printed)
             labels.append(label)
@@ -219,7 +215,7 @@ def _assign(entries: list, numbered: bool):
             continue
         if printed or not numbered:
             row.seq = printed
-            item = new_item(_seq_key(printed, entry.location) if printed else printed_key, row)
+            item = new_item(_seq_key(printed, entry.location) if printed else str(len(items) + 1), row)
             label, pending = None, []
             if active and active[1] in ("item", "label"):
                 active = None                 # an item's own section and a label cover their own rows only
