@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 
 from .errors import TableError
 from .layout import DataRow, Layout, PageBreak, Section, strip_enumerator
-from .model import Cell, Location, SourceTask
+from .model import Location, SourceTask
 from .units import split_unit_names
 
 MAX_DATA_ROWS = 2000
