@@ -26,7 +26,7 @@ from fupin_cli.channels.compose import markdown_pieces, plain_text
 from fupin_cli.channels.notice import item_status
 from fupin_cli.channels.secrets import parse_secrets, read_secrets_file
 from fupin_cli.channels.transport import Pacer
-from fupin_cli.errors import FupinError, PlanError
+from fupin_cli.domain.errors import FupinError, PlanError
 
 pytest.register_assert_rewrite("support")  # before importing it: it is also the fixtures' plugin
 from support.clock import FakeClock  # noqa: E402

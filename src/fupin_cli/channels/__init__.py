@@ -3,7 +3,7 @@
 The delivery layer only: it takes a ``Notice`` (what to say to one unit) and a
 ``Route`` (where, validated, secrets wrapped) and either sends it, giving a
 ``Delivery``, or shows exactly what it would send (``preview``, for
-``--dry-run``).  It depends on nothing of fupin but ``fupin_cli.errors``.
+``--dry-run``).  It depends on nothing of fupin but ``fupin_cli.domain.errors``.
 
     store = SecretStore.from_environ(os.environ)
     channel = CHANNELS["dingtalk"]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from fupin_cli.errors import PlanError
+from ..domain.errors import PlanError
 
 from .secrets import MASK, Secret, SecretStore, redact
 

@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 
-from fupin_cli.errors import FupinError
+from ..domain.errors import FupinError
 
 SECRETS_ENV = "FUPIN_SECRETS"
 MASK = "***"
