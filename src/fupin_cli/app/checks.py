@@ -50,7 +50,7 @@ def journal_problems(context: RunContext) -> list[str]:
             found.append(f"{where} 的单位 “{entry.unit}” 不在单位列表中")
             continue
         if task.id not in responsible:
-            responsible[task.id] = frozenset(plan.units.responsible(task))
+            responsible[task.id] = frozenset(plan.units.responsible(task.units))
         if entry.unit not in responsible[task.id]:
             found.append(f"{where}：{entry.unit} 不是任务 {task.id} 的责任单位")
         if task.id not in periods:

@@ -42,7 +42,7 @@ class PeriodNeeded(UsageError):
 
 
 def check_unit(plan: Plan, task: Task, unit: str) -> None:
-    leaves = list(plan.units.responsible(task))
+    leaves = list(plan.units.responsible(task.units))
     if plan.units[unit].is_group:
         members = plan.units.leaves(unit)
         raise UsageError(f"“{unit}” 是单位组，请写明是哪个成员完成的：{'、'.join(members)}", subject="unit")

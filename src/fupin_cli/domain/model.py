@@ -6,26 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .units import UnitIndex
+from .units import Unit, UnitIndex
 
-
-@dataclass(frozen=True)
-class Unit:
-    """A responsible unit; a group (各区（县）) has members and stands for each of them."""
-
-    name: str
-    kind: str
-    aliases: tuple[str, ...] = ()
-    members: tuple[str, ...] = ()
-    note: str = ""
-    line: int = 0
-
-    @property
-    def is_group(self) -> bool:
-        return bool(self.members)
+__all__ = ["Unit", "UnitIndex", "Rule", "Occurrence", "Task", "Settings", "Plan", "Obligation"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +83,7 @@ class Plan:
     timezone: str
     settings: Settings
     tasks: tuple[Task, ...]
-    units: "UnitIndex"
+    units: UnitIndex
     tasks_file: Path | None = None
     units_file: Path | None = None
 

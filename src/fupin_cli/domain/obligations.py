@@ -25,7 +25,7 @@ class Scope:
 
 def units_in_scope(units: UnitIndex, task: Task, scope: Scope) -> list[str]:
     """The task's responsible leaf units that the scope looks at, in the task's order."""
-    responsible = units.responsible(task)
+    responsible = units.responsible(task.units)
     if scope.units is not None:
         return [u for u in responsible if u in scope.units]
     return list(responsible)

@@ -10,10 +10,26 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from .errors import UsageError
-from .model import Task, Unit
 from .text import normalize_name
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A responsible unit; a group (各区（县）) has members and stands for each of them."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    note: str = ""
+    line: int = 0
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.members)
 
 
 class UnitIndex(Mapping[str, Unit]):
@@ -134,10 +150,10 @@ class UnitIndex(Mapping[str, Unit]):
             found = self._groups[name] = frozenset(seen)
         return found
 
-    def responsible(self, task: Task) -> tuple[str, ...]:
-        """The leaf units a task is an obligation of, in the order the task names them."""
+    def responsible(self, names: Iterable[str]) -> tuple[str, ...]:
+        """The leaf units standing for ``names`` (a task's units), in the order they are named."""
         ordered: dict[str, None] = {}
-        for name in task.units:
+        for name in names:
             ordered.update(dict.fromkeys(self.leaves(name)))
         return tuple(ordered)
 
