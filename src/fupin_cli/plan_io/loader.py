@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain.errors import PlanError
-from .validate import LoadedPlan
+
+if TYPE_CHECKING:  # the validator (and yaml) are imported only when the plan is not cached
+    from .validate import LoadedPlan
 
 TASKS_FILE = "tasks.yaml"
 UNITS_FILE = "units.yaml"
