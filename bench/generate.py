@@ -16,7 +16,7 @@ Realism:
 * only a minority of tasks reach the villages; which ones is chosen so that
   the journal size matches the target without inventing entries;
 * journal entries name real (task, leaf unit, period) triples, with the period
-  labels fupin itself computes (``reports.task_occurrences``); old periods are
+  labels fupin itself computes (``domain.schedule.Timetable``); old periods are
   mostly done, recent ones less, a few current periods are done early;
 * ~1% of completions are voided later (half of them re-recorded), ~0.5% of
   lines appear twice, as after a git union merge.
@@ -273,14 +273,14 @@ _SH = timezone(timedelta(hours=8))
 
 def _plan_occurrences(folder: Path):
     """(plan, {task id: [occurrence with a due date]}, {group: leaves}) via fupin itself."""
-    from fupin_cli.plan import load_plan, members_of
-    from fupin_cli.reports import task_occurrences
-    from fupin_cli.schedule import HolidayCalendar
+    from fupin_cli.domain.holidays import HolidayCalendar
+    from fupin_cli.domain.schedule import Timetable
+    from fupin_cli.plan_io.loader import load_plan
 
     plan = load_plan(folder).plan
-    calendar = HolidayCalendar(plan.settings.holiday_shift)
-    occ = {t.id: [o for o in task_occurrences(plan, t, calendar) if o.due is not None] for t in plan.tasks}
-    leaves = {name: members_of(plan, name) for name in plan.units}
+    timetable = Timetable(plan, HolidayCalendar(plan.settings.holiday_shift))
+    occ = {t.id: [o for o in timetable.occurrences(t) if o.due is not None] for t in plan.tasks}
+    leaves = {name: list(plan.units.leaves(name)) for name in plan.units}
     return plan, occ, leaves
 
 

@@ -184,6 +184,10 @@ def build_cases(args, tmp: Path, metas: dict[str, dict]) -> list[Case]:
         text, kw = budgets["weekly"]
         cases.append(Case(f"{size}: report weekly --format json", fupin + ["report", "weekly", "--format", "json",
                           "--as-of", as_of] + data, env, n, text, json_out=True, **kw))
+        if size == "province":
+            cases.append(Case(f"{size}: units --format json ({meta['units']:,} units)",
+                              fupin + ["units", "--format", "json", "--data", str(folder)], env, n,
+                              "< 1 s", json_out=True, max_ms=1000))
         if size == "bigcity":
             cases.append(Case(f"{size}: calendar --month {meta['month']} --format json",
                               fupin + ["calendar", "--month", meta["month"], "--format", "json",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fupin_cli import tally
+from fupin_cli.journal.jsonl import index as tally
 
 AS_OF = ("--as-of", "2018-10-15")
 DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
@@ -15,7 +15,7 @@ DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "�
 @pytest.fixture
 def cached(monkeypatch, tmp_path):
     """Cache even small journals, in a folder of the test's own."""
-    monkeypatch.setattr(tally._Cache, "MIN_BYTES", 0)
+    monkeypatch.setattr(tally._Index, "MIN_BYTES", 0)
     folder = tmp_path / "cache"
     monkeypatch.setenv("FUPIN_CACHE", str(folder))
     return folder
@@ -138,7 +138,7 @@ def test_no_cache_folder_is_fine(fupin, monkeypatch, tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("x", encoding="utf-8")
     monkeypatch.setenv("FUPIN_CACHE", str(blocked / "cache"))
-    monkeypatch.setattr(tally._Cache, "MIN_BYTES", 0)
+    monkeypatch.setattr(tally._Index, "MIN_BYTES", 0)
     record_some(fupin)
     result = fupin("overdue", "--format", "json", *AS_OF)
     assert result.code == 0 and json.loads(result.out)

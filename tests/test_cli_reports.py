@@ -227,9 +227,9 @@ def test_control_characters_in_notes_do_not_reach_the_terminal(fupin):
 
 def test_today_is_the_shanghai_date(monkeypatch):
     """At 23:30 UTC it is already 07:30 the next morning in Shantou."""
-    from fupin_cli.session import Session
+    from fupin_cli.app.context import RunContext
 
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("FUPIN_TODAY", raising=False)
-    monkeypatch.setattr(Session, "now", staticmethod(lambda: datetime(2018, 7, 15, 23, 30, tzinfo=timezone.utc)))
-    assert Session().today == date(2018, 7, 16)
+    monkeypatch.setattr(RunContext, "now", staticmethod(lambda: datetime(2018, 7, 15, 23, 30, tzinfo=timezone.utc)))
+    assert RunContext().today == date(2018, 7, 16)

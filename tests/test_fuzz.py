@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fupin_cli import phrases
-from fupin_cli.errors import FupinError
-from fupin_cli.model import Rule
-from fupin_cli.plan import load_plan, read_yaml, shipped_data_dir
+from fupin_cli.domain.errors import FupinError
+from fupin_cli.domain.model import Rule
+from fupin_cli.plan_io.loader import load_plan, shipped_data_dir
+from fupin_cli.plan_io.yaml_source import read_yaml
 
 SHIPPED = shipped_data_dir()
 TASKS_TEXT = (SHIPPED / "tasks.yaml").read_text(encoding="utf-8")

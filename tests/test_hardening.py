@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
-from fupin_cli import journal as journal_module
+from fupin_cli.journal.jsonl import files as file_seam
+from fupin_cli.journal.jsonl.reader import read_journal
 
 AS_OF = ("--as-of", "2018-07-15")
 DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
@@ -561,7 +562,7 @@ def _record_all_at_once(journal: Path, combos: list[tuple[str, str]]) -> None:
     assert len({e["id"] for e in entries}) == len(entries)
     for e in entries:
         assert e["note"] == f"并发 {e['unit']} {e['period']}"
-    assert not journal_module.read_journal(journal).problems
+    assert not read_journal(journal).problems
 
 
 def test_concurrent_writers(tmp_path):
@@ -585,7 +586,8 @@ CRASH_HELPER = textwrap.dedent("""
     from pathlib import Path
 
     import filelock  # imported before "ready" so the kill lands in the loop
-    from fupin_cli import journal
+    from fupin_cli.journal.entries import make_done_record
+    from fupin_cli.journal.jsonl.writer import append
 
     path, size = Path(sys.argv[1]), int(sys.argv[2])
     note = "x" * size
@@ -595,9 +597,9 @@ CRASH_HELPER = textwrap.dedent("""
     sys.stdout.flush()
     i = 0
     while True:
-        record = journal.make_done_record(task="5.1", unit="金平区", period=months[i % 4], date="2018-07-01",
+        record = make_done_record(task="5.1", unit="金平区", period=months[i % 4], date="2018-07-01",
                                           by="崩溃测试", note=note, now_utc=datetime.now(timezone.utc), tz=tz)
-        journal.append(path, record)
+        append(path, record)
         i += 1
 """)
 
@@ -653,7 +655,7 @@ def _verify_after_kills(journal: Path, torn_at: set[int]) -> int:
         offset += len(line) + 1
     if not raw.endswith(b"\n"):
         assert bad_lines and bad_lines[-1] == lineno  # the torn tail is the last line
-    contents = journal_module.read_journal(journal)
+    contents = read_journal(journal)
     assert sorted(p.line for p in contents.problems) == bad_lines
     assert len(contents.entries) == good
     return len(bad_lines)
@@ -703,14 +705,11 @@ def test_writer_killed_mid_append_long(tmp_path):
 
 # ---------------------------------------------------------------- 6c. full disk, read-only
 
-class _FaultyOs:
-    """``os`` as seen by fupin_cli.journal, with some calls failing."""
+class _FaultyFiles(file_seam.Files):
+    """The journal writer's system calls, some failing."""
 
     def __init__(self, **overrides):
         self.__dict__.update(overrides)
-
-    def __getattr__(self, name):
-        return getattr(os, name)
 
 
 def _enospc(fd, data):
@@ -728,11 +727,11 @@ def _short(fd, data):
 
 @pytest.mark.parametrize("fault", [_enospc, _half_then_enospc, _short])
 def test_full_disk_is_a_clear_error_and_changes_nothing(fupin, seeded, journal_path, monkeypatch, fault):
-    monkeypatch.setattr(journal_module, "os", _FaultyOs(write=fault))
+    monkeypatch.setattr(file_seam, "FILES", _FaultyFiles(write=fault))
     result = fupin("done", "8.2", "--unit", "市残联", "--period", "2018-06", "--note", "满" * 5000, *AS_OF)
     refused(result, str(journal_path), "磁盘空间已满")
     assert journal_path.read_bytes() == seeded
-    monkeypatch.setattr(journal_module, "os", os)  # (not monkeypatch.undo(): that would drop FUPIN_JOURNAL)
+    monkeypatch.setattr(file_seam, "FILES", file_seam.Files())  # (not monkeypatch.undo(): that would drop FUPIN_JOURNAL)
     assert fupin("done", "8.2", "--unit", "市残联", "--period", "2018-06", *AS_OF).code == 0
     assert len(journal_lines(journal_path)) == 2
 
@@ -748,7 +747,7 @@ def test_read_only_journal_is_a_clear_error(fupin, seeded, journal_path, monkeyp
 
     faulty = {"open": faulty_open} if code != errno.EDQUOT else {"write": lambda fd, data: (_ for _ in ()).throw(
         OSError(errno.EDQUOT, "Disk quota exceeded"))}
-    monkeypatch.setattr(journal_module, "os", _FaultyOs(**faulty))
+    monkeypatch.setattr(file_seam, "FILES", _FaultyFiles(**faulty))
     result = fupin("done", "8.2", "--unit", "市残联", "--period", "2018-06", *AS_OF)
     refused(result, str(journal_path), words)
     entry_id = journal_lines(journal_path)[0]["id"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import json
+from dataclasses import fields
 import os
 import subprocess
 import sys
@@ -19,21 +20,22 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
-from fupin_cli import journal
-from fupin_cli.errors import JournalError
-from fupin_cli.journal import (
-    JournalProblem,
-    append,
-    check_voids,
-    default_journal_path,
-    git_attributes_text,
-    live_completions,
+from fupin_cli.app.context import default_journal_path
+from fupin_cli.domain.errors import JournalError
+from fupin_cli.journal.entries import (
+    DoneEntry,
+    Problem,
+    UnknownEntry,
+    VoidEntry,
     make_done_record,
     make_void_record,
     new_entry_id,
-    read_journal,
 )
-from fupin_cli.model import Entry
+from fupin_cli.journal.jsonl import files as file_seam
+from fupin_cli.journal.jsonl.reader import read_journal
+from fupin_cli.journal.jsonl.writer import append, git_attributes_text
+from fupin_cli.journal.ledger import live_completions
+from fupin_cli.journal.ledger import void_problems as check_voids
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2018, 7, 3, 10, 15, 2, 123456, tzinfo=timezone.utc)
@@ -141,16 +143,16 @@ def test_append_then_read_round_trip(tmp_path):
     contents = read_journal(path)
     assert contents.problems == []
     assert contents.entries == [
-        Entry(id=first["id"], op="done", task="8.2", unit="市残联", period="2018-06",
+        DoneEntry(id=first["id"], task="8.2", unit="市残联", period="2018-06",
               date=date(2018, 7, 3), recorded_at="2018-07-03T18:15:02+08:00", by="张三",
               note="说明：含“引号”、换行\n和 emoji 🎉", line=1),
-        Entry(id=second["id"], op="done", task="8.2", unit="金平区", period="2018-05",
+        DoneEntry(id=second["id"], task="8.2", unit="金平区", period="2018-05",
               date=date(2018, 6, 30), recorded_at="2018-07-03T18:15:03+08:00", by="张三",
               note="六月评残", line=2),
     ]
     e = contents.entries[0]
-    assert e.target == "" and isinstance(e.date, date) and not hasattr(e, "extra")
-    assert hash(e) == hash(Entry(**{f: getattr(e, f) for f in Entry.__dataclass_fields__}))
+    assert isinstance(e.date, date) and not hasattr(e, "extra")
+    assert hash(e) == hash(DoneEntry(**{f.name: getattr(e, f.name) for f in fields(DoneEntry)}))
 
 
 def test_void_entries_round_trip(tmp_path):
@@ -158,9 +160,8 @@ def test_void_entries_round_trip(tmp_path):
     d = append(path, done())
     v = append(path, void(d["id"]))
     entries = read_journal(path).entries
-    assert entries[1] == Entry(id=v["id"], op="void", target=d["id"], recorded_at="2018-07-03T18:16:42+08:00",
-                               by="李四", note="录错期间", line=2)
-    assert entries[1].task == "" and entries[1].date is None
+    assert entries[1] == VoidEntry(id=v["id"], target=d["id"], recorded_at="2018-07-03T18:16:42+08:00",
+                                   by="李四", note="录错期间", line=2)
 
 
 def test_missing_and_empty_files_are_empty(tmp_path):
@@ -191,8 +192,8 @@ def test_optional_keys_may_be_missing(tmp_path):
     contents = read_journal(path)
     assert contents.problems == []
     assert contents.entries == [
-        Entry(id="a1", op="done", task="1.1", unit="市民政局", period="2018", date=date(2018, 1, 5), line=1),
-        Entry(id="a2", op="void", target="a1", line=2),
+        DoneEntry(id="a1", task="1.1", unit="市民政局", period="2018", date=date(2018, 1, 5), line=1),
+        VoidEntry(id="a2", target="a1", line=2),
     ]
 
 
@@ -226,12 +227,14 @@ def test_same_id_with_different_content_keeps_the_first_and_says_so(tmp_path):
     path.write_bytes(line(a) + line(changed))
     contents = read_journal(path)
     assert [e.unit for e in contents.entries] == ["市残联"]
-    assert contents.problems == [JournalProblem(
-        2, f'第 2 行的 id "{a["id"]}" 与第 1 行相同但内容不同，以第 1 行为准，第 2 行已忽略', False)]
+    assert contents.problems == [Problem(
+        2, f'第 2 行的 id "{a["id"]}" 与第 1 行相同但内容不同，以第 1 行为准，第 2 行已忽略')]
 
 
-def entries_of(*records: dict) -> list[Entry]:
-    return [Entry(id=r["id"], op=r["op"], target=r.get("target", ""), line=i)
+def entries_of(*records: dict) -> list:
+    return [VoidEntry(id=r["id"], target=r["target"], line=i) if r["op"] == "void"
+            else DoneEntry(id=r["id"], task=r["task"], unit=r["unit"], period=r["period"],
+                           date=date.fromisoformat(r["date"]), line=i)
             for i, r in enumerate(records, 1)]
 
 
@@ -256,8 +259,8 @@ def test_void_of_a_void_is_reported_and_does_not_unvoid(tmp_path):
     append(path, void(va["id"], 20, reason="撤销作废"))
     entries = read_journal(path).entries
     assert live_completions(entries) == []
-    assert check_voids(entries) == [JournalProblem(
-        3, "第 3 行作废的是第 2 行的作废记录，作废不能撤销，此作废无效；如需恢复，请重新登记完成", False)]
+    assert check_voids(entries) == [Problem(
+        3, "第 3 行作废的是第 2 行的作废记录，作废不能撤销，此作废无效；如需恢复，请重新登记完成")]
 
 
 def test_void_pointing_nowhere_is_reported(tmp_path):
@@ -266,8 +269,8 @@ def test_void_pointing_nowhere_is_reported(tmp_path):
     append(path, void("20180101T000000.000000Z-000000", 10))
     entries = read_journal(path).entries
     assert [e.id for e in live_completions(entries)] == [a["id"]]
-    assert check_voids(entries) == [JournalProblem(
-        2, '第 2 行作废的记录 "20180101T000000.000000Z-000000" 在台账中不存在，此作废无效', False)]
+    assert check_voids(entries) == [Problem(
+        2, '第 2 行作废的记录 "20180101T000000.000000Z-000000" 在台账中不存在，此作废无效')]
 
 
 def test_voiding_twice_is_reported_once(tmp_path):
@@ -277,7 +280,7 @@ def test_voiding_twice_is_reported_once(tmp_path):
     append(path, void(a["id"], 11))
     entries = read_journal(path).entries
     assert live_completions(entries) == []
-    assert check_voids(entries) == [JournalProblem(2 + 1, "第 3 行再次作废了第 1 行的记录（已由第 2 行作废）", False)]
+    assert check_voids(entries) == [Problem(2 + 1, "第 3 行再次作废了第 1 行的记录（已由第 2 行作废）")]
 
 
 def test_a_void_before_its_target_in_the_file_still_counts():
@@ -315,22 +318,23 @@ def test_bad_lines_are_reported_with_their_numbers_and_skipped(tmp_path):
         + line(good[3])                                        # 16
     )
     contents = read_journal(path)
-    assert [(e.id, e.line) for e in contents.entries] == [(g["id"], n) for g, n in zip(good, (1, 4, 12, 16))]
+    assert [(e.id, e.line) for e in contents.entries if type(e) is DoneEntry] == [
+        (g["id"], n) for g, n in zip(good, (1, 4, 12, 16))]
+    [unknown] = [e for e in contents.entries if type(e) is UnknownEntry]  # an op of a newer fupin: kept
+    assert (unknown.op, unknown.line, unknown.raw["task"]) == ("undo", 8, "8.2")
     assert contents.problems == [
-        JournalProblem(2, "第 2 行不是有效的 JSON，已忽略", False),
-        JournalProblem(3, '第 3 行缺少键 "task"，已忽略', False),
-        JournalProblem(5, '第 5 行的日期 "2018-02-30" 无效，应为 YYYY-MM-DD，已忽略', False),
-        JournalProblem(6, '第 6 行的日期 "20180703" 无效，应为 YYYY-MM-DD，已忽略', False),
-        JournalProblem(7, "第 7 行不是一个 JSON 对象（{…}），已忽略", False),
-        JournalProblem(8, '第 8 行的 op 是 "undo"，应为 "done" 或 "void"，已忽略', False),
-        JournalProblem(9, '第 9 行缺少键 "target"，已忽略', False),
-        JournalProblem(10, '第 10 行键 "unit" 的值应为文本，实际是 42，已忽略', False),
-        JournalProblem(11, "第 11 行不是有效的 UTF-8 文本（第 36 个字节起），已忽略", False),
-        JournalProblem(13, '第 13 行缺少键 "id"，已忽略', False),
-        JournalProblem(14, "第 14 行的 id 为空，已忽略", False),
-        JournalProblem(15, "第 15 行不是一个 JSON 对象（{…}），已忽略", False),
+        Problem(2, "第 2 行不是有效的 JSON，已忽略"),
+        Problem(3, '第 3 行缺少键 "task"，已忽略'),
+        Problem(5, '第 5 行的日期 "2018-02-30" 无效，应为 YYYY-MM-DD，已忽略'),
+        Problem(6, '第 6 行的日期 "20180703" 无效，应为 YYYY-MM-DD，已忽略'),
+        Problem(7, "第 7 行不是一个 JSON 对象（{…}），已忽略"),
+        Problem(9, '第 9 行缺少键 "target"，已忽略'),
+        Problem(10, '第 10 行键 "unit" 的值应为文本，实际是 42，已忽略'),
+        Problem(11, "第 11 行不是有效的 UTF-8 文本（第 36 个字节起），已忽略"),
+        Problem(13, '第 13 行缺少键 "id"，已忽略'),
+        Problem(14, "第 14 行的 id 为空，已忽略"),
+        Problem(15, "第 15 行不是一个 JSON 对象（{…}），已忽略"),
     ]
-    assert not any(p.fatal for p in contents.problems)
 
 
 # -- torn last line -------------------------------------------------------
@@ -346,7 +350,7 @@ def test_torn_last_line_is_ignored_and_the_next_append_starts_a_new_line(tmp_pat
         f.write(torn)
     contents = read_journal(path)
     assert [e.id for e in contents.entries] == [a["id"], b["id"]]
-    assert contents.problems == [JournalProblem(3, "最后一行（第 3 行）不完整，可能是写入时中断，已忽略", False)]
+    assert contents.problems == [Problem(3, "最后一行（第 3 行）不完整，可能是写入时中断，已忽略")]
 
     c = append(path, done(3, unit="濠江区"))
     raw = path.read_bytes()
@@ -355,7 +359,7 @@ def test_torn_last_line_is_ignored_and_the_next_append_starts_a_new_line(tmp_pat
     assert [(e.id, e.line) for e in contents.entries] == [(a["id"], 1), (b["id"], 2), (c["id"], 4)]
     # now a whole line, but still broken: reported as such and still ignored
     assert contents.problems == [
-        JournalProblem(3, f"第 3 行不是有效的 UTF-8 文本（第 {cut} 个字节起），已忽略", False)]
+        Problem(3, f"第 3 行不是有效的 UTF-8 文本（第 {cut} 个字节起），已忽略")]
 
 
 def test_a_complete_last_line_without_newline_is_read(tmp_path):
@@ -374,7 +378,8 @@ WRITER = textwrap.dedent("""
     from datetime import datetime, timezone
     from pathlib import Path
     from zoneinfo import ZoneInfo
-    from fupin_cli.journal import append, make_done_record
+    from fupin_cli.journal.entries import make_done_record
+    from fupin_cli.journal.jsonl.writer import append
     path, go, n = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     while not go.exists():
         time.sleep(0.001)
@@ -436,6 +441,13 @@ def test_read_only_file_is_refused(tmp_path):
     assert path.read_bytes() == before
 
 
+class FaultyFiles(file_seam.Files):
+    """The writer's system calls, some replaced by failing ones."""
+
+    def __init__(self, **calls):
+        self.__dict__.update(calls)
+
+
 def _fail_open_for(path: Path, err: int, monkeypatch):
     real_open = os.open
 
@@ -444,7 +456,7 @@ def _fail_open_for(path: Path, err: int, monkeypatch):
             raise OSError(err, os.strerror(err), str(file))
         return real_open(file, flags, *args, **kw)
 
-    monkeypatch.setattr(journal.os, "open", fake_open)
+    monkeypatch.setattr(file_seam, "FILES", FaultyFiles(open=fake_open))
 
 
 @pytest.mark.parametrize("err, words", [
@@ -485,9 +497,9 @@ def test_failed_or_partial_writes_are_cut_back(tmp_path, monkeypatch, mode):
         raise OSError(errno.EIO, "Input/output error")
 
     if mode == "fsync_eio":
-        monkeypatch.setattr(journal.os, "fsync", fake_fsync)
+        monkeypatch.setattr(file_seam, "FILES", FaultyFiles(fsync=fake_fsync))
     else:
-        monkeypatch.setattr(journal.os, "write", fake_write)
+        monkeypatch.setattr(file_seam, "FILES", FaultyFiles(write=fake_write))
     with pytest.raises(JournalError) as info:
         append(path, done(1))
     monkeypatch.undo()

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fupin_cli.errors import PhraseError
-from fupin_cli.model import Rule
+from fupin_cli.domain.errors import PhraseError
+from fupin_cli.domain.model import Rule
 from fupin_cli.phrases import count_in_text, describe, parse
 
 PLAN_YEAR = 2018

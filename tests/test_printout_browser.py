@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from fupin_cli import views
-from fupin_cli.model import Row
-from fupin_cli.render import html
-from fupin_cli.reports import UnitSummary, WeeklyReport
+from fupin_cli.output import views
+from fupin_cli.reports.rows import Row
+from fupin_cli.output.formats import html
+from fupin_cli.reports.weekly import UnitSummary, WeeklyReport
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -68,7 +68,7 @@ def page_count(pdf: Path) -> int:
 def printout(tmp_path_factory):
     folder = tmp_path_factory.mktemp("printout")
     page = folder / "周报.html"
-    page.write_text(html.render(views.weekly_document(make_report())), encoding="utf-8")
+    page.write_text(html.render_document(views.weekly_document(make_report())), encoding="utf-8")
     return folder, page
 
 

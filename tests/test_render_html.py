@@ -6,10 +6,11 @@ import re
 from datetime import date
 from html.parser import HTMLParser
 
-from fupin_cli import views
-from fupin_cli.model import Row
-from fupin_cli.render import STATUS_WORDS, Column, Document, Table, cell_text, html
-from fupin_cli.reports import UnitSummary, WeeklyReport
+from fupin_cli.output import views
+from fupin_cli.reports.rows import Row
+from fupin_cli.output.document import STATUS_WORDS, Column, Document, Table, cell_text
+from fupin_cli.output.formats import html
+from fupin_cli.reports.weekly import UnitSummary, WeeklyReport
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://x")'
@@ -134,7 +135,7 @@ def strip_glyph(text: str) -> str:
 
 def test_rows_document_cells_match_rows():
     document = views.rows_document("逾期事项", ["截至 2018-07-13，共 4 项"], ROWS, group_by_unit=False, empty="（无）")
-    page = parse(html.render(document))
+    page = parse(html.render_document(document))
     (table,) = document.tables
     assert len(page.tables) == 1
     assert page.heads[0] == [c.header for c in table.columns]
@@ -150,7 +151,7 @@ def test_rows_document_cells_match_rows():
 
 def test_status_cells_have_colour_class_glyph_and_words():
     document = views.rows_document("到期事项", [], ROWS, group_by_unit=False, empty="（无）")
-    page = parse(html.render(document))
+    page = parse(html.render_document(document))
     statuses = [row[0] for row in page.tables[0]]
     classes = [row[0] for row in page.cell_classes[0]]
     assert statuses == ["● 红灯·逾期", "▲ 黄灯·临近", "○ 绿灯·正常", "■ 已完成"]
@@ -162,7 +163,7 @@ def test_status_cells_have_colour_class_glyph_and_words():
 def test_script_is_escaped_and_page_is_self_contained():
     document = views.rows_document("<script>alert(2)</script>", ["行 <i>x</i>"], ROWS,
                                    group_by_unit=True, empty="（无）")
-    text = html.render(document)
+    text = html.render_document(document)
     page = parse(text)
     assert "<script" not in text.lower().replace("&lt;script", "")
     assert not [t for t, _ in page.tags if t in ("script", "link", "iframe", "img", "object", "embed")]
@@ -175,7 +176,7 @@ def test_script_is_escaped_and_page_is_self_contained():
 
 
 def test_page_head_and_print_css():
-    text = html.render(Document("督办周报", ["第一行"], [Table("表", [Column("a", "甲")], [{"a": "x"}])]))
+    text = html.render_document(Document("督办周报", ["第一行"], [Table("表", [Column("a", "甲")], [{"a": "x"}])]))
     page = parse(text)
     assert text.startswith("<!DOCTYPE html>")
     assert ("html", {"lang": "zh-CN"}) in page.tags
@@ -189,7 +190,7 @@ def test_page_head_and_print_css():
 def test_grouped_table_has_a_heading_and_table_per_group():
     rows = sorted(ROWS, key=lambda r: r.unit)
     document = views.rows_document("按单位", [], rows, group_by_unit=True, empty="（无）")
-    page = parse(html.render(document))
+    page = parse(html.render_document(document))
     assert page.headings["h3"] == ["<b>金平区</b>（1 项）", "市民政局（1 项）", "市财政局（2 项）"]
     assert len(page.tables) == 3
     assert "责任单位" not in page.heads[0]
@@ -199,7 +200,7 @@ def test_grouped_table_has_a_heading_and_table_per_group():
 
 def test_empty_table_shows_its_message():
     document = views.rows_document("逾期事项", [], [], group_by_unit=False, empty="目前没有逾期事项")
-    text = html.render(document)
+    text = html.render_document(document)
     assert "目前没有逾期事项" in text
     assert parse(text).tables == []
 
@@ -207,7 +208,7 @@ def test_empty_table_shows_its_message():
 def test_weekly_report_summary_rates_and_sections():
     report = weekly()
     document = views.weekly_document(report)
-    text = html.render(document)
+    text = html.render_document(document)
     page = parse(text)
     assert page.headings["h1"] == ["2018年汕头市脱贫攻坚主要任务清单 督办周报（2018年第28周）"]
     assert page.headings["h2"] == ["各单位汇总", "逾期未完成（1 项）", "本周到期（1 项）", "下周到期（0 项）",
@@ -232,7 +233,7 @@ def test_long_tables_repeat_the_title_in_their_header():
     columns = [Column("a", "甲")]
     document = Document("督办<周报>", [], [Table("短表", columns, [{"a": "x"}] * 3),
                                           Table("长表", columns, [{"a": "y"}] * 30)])
-    text = html.render(document)
+    text = html.render_document(document)
     page = parse(text)
     assert text.count('<tr class="running">') == 1
     assert "督办&lt;周报&gt; · 长表" in text

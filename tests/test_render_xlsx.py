@@ -7,10 +7,11 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from fupin_cli import views
-from fupin_cli.model import Row
-from fupin_cli.render import Column, Document, Table, xlsx
-from fupin_cli.reports import UnitSummary, WeeklyReport
+from fupin_cli.output import views
+from fupin_cli.reports.rows import Row
+from fupin_cli.output.document import Column, Document, Table
+from fupin_cli.output.formats import xlsx
+from fupin_cli.reports.weekly import UnitSummary, WeeklyReport
 
 
 def make_row(task="5.1", text="编制年度扶贫资金使用计划", unit="市民政局", period="2018-07",
@@ -47,7 +48,7 @@ def weekly_document():
 
 def test_weekly_workbook_sheets_headers_and_notes():
     document = weekly_document()
-    wb = load(xlsx.render(document))
+    wb = load(xlsx.render_document(document))
     assert wb.sheetnames == ["各单位汇总", "逾期未完成（1 项）", "本周到期（1 项）", "下周到期（0 项）",
                              "本周已完成（1 项）", "说明"]
     assert wb.active.title == "各单位汇总"
@@ -64,7 +65,7 @@ def test_weekly_workbook_sheets_headers_and_notes():
 
 
 def test_summary_sheet_rates_and_data_bar():
-    wb = load(xlsx.render(weekly_document()))
+    wb = load(xlsx.render_document(weekly_document()))
     ws = wb["各单位汇总"]
     assert [ws.cell(row=r, column=1).value for r in (2, 3, 4)] == ["市民政局", "市财政局", "金平区"]
     assert ws["B2"].value == 1 and isinstance(ws["B2"].value, int)  # 逾期未完成, a number
@@ -78,7 +79,7 @@ def test_summary_sheet_rates_and_data_bar():
 
 def test_dates_ints_status_and_formula_text():
     document = views.rows_document("逾期事项", ["截至 2018-07-13"], ROWS, group_by_unit=False, empty="（无）")
-    wb = load(xlsx.render(document))
+    wb = load(xlsx.render_document(document))
     assert wb.sheetnames == ["逾期事项", "说明"]
     ws = wb["逾期事项"]
     assert [c.value for c in ws[1]] == ["状态", "责任单位", "编号", "工作任务", "期间", "应完成日", "原定日期",
@@ -105,7 +106,7 @@ def test_column_widths_fit_chinese_text():
     long_text = "落实" * 50
     document = Document("宽度", [], [Table("表", [Column("a", "工作任务"), Column("b", "编号"), Column("n", "数", "int")],
                                           [{"a": long_text, "b": "ab", "n": 12345}, {"a": "短", "b": "abc", "n": 1}])])
-    ws = load(xlsx.render(document))["表"]
+    ws = load(xlsx.render_document(document))["表"]
     assert ws.column_dimensions["A"].width == 60  # capped
     assert ws["A2"].alignment.wrap_text
     assert ws.column_dimensions["B"].width == 2 * 2 + 2  # 编号 (width 4) is wider than "abc"
@@ -116,19 +117,19 @@ def test_sheet_titles_are_valid_and_unique():
     columns = [Column("a", "甲")]
     titles = ["a/b:c*d?[e]\\f", "a/b:c*d?[e]\\f", "", "很长" * 20, "说明"]
     document = Document("清单文档", [], [Table(t, columns, [{"a": "x"}]) for t in titles])
-    wb = load(xlsx.render(document))
+    wb = load(xlsx.render_document(document))
     assert wb.sheetnames == ["abcdef", "abcdef(2)", "清单文档", "很长" * 15 + "很", "说明(2)", "说明"]
     assert all(len(name) <= 31 for name in wb.sheetnames)
 
 
 def test_grouped_table_is_one_sheet_with_the_group_column():
     document = views.rows_document("按单位", [], ROWS, group_by_unit=True, empty="（无）")
-    ws = load(xlsx.render(document))["按单位"]
+    ws = load(xlsx.render_document(document))["按单位"]
     assert [c.value for c in ws[1]][:2] == ["责任单位", "状态"]
     assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == ["市民政局", "市财政局", "市财政局", "金平区"]
 
 
 def test_empty_table_keeps_its_header():
     document = views.rows_document("逾期事项", [], [], group_by_unit=False, empty="（无）")
-    ws = load(xlsx.render(document))["逾期事项"]
+    ws = load(xlsx.render_document(document))["逾期事项"]
     assert ws.max_row == 1 and ws["A1"].value == "状态" and ws.freeze_panes == "A2"

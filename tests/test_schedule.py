@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fupin_cli.errors import UsageError
-from fupin_cli.model import Rule, Settings
+from fupin_cli.domain.model import Rule, Settings
 from fupin_cli.phrases import parse
-from fupin_cli.schedule import HolidayCalendar, occurrences, period_bounds, period_label
+from fupin_cli.domain.holidays import HolidayCalendar
+from fupin_cli.domain.periods import KINDS, read_label
+from fupin_cli.domain.schedule import occurrences
 
 D = date.fromisoformat
 WINDOW = (date(2018, 4, 25), date(2018, 12, 31))
@@ -206,8 +207,8 @@ def test_semester_with_own_start_dates():
         ("2018-S1", "2018-03-19", "2018-03-19"),
         ("2018-S2", "2018-09-30", "2018-09-30"),
     ]
-    assert period_bounds("2018-S1", custom) == ("semester", D("2018-02-20"), D("2018-08-31"))
-    assert period_bounds("2018-S2", custom) == ("semester", D("2018-09-01"), D("2019-02-19"))
+    assert read_label("2018-S1", custom) == ("semester", D("2018-02-20"), D("2018-08-31"))
+    assert read_label("2018-S2", custom) == ("semester", D("2018-09-01"), D("2019-02-19"))
 
 
 def test_once_always_yields_its_date():
@@ -278,8 +279,8 @@ def test_seed_rules_in_plan_window():
     (" 2018-q3 ", "quarter", "2018-07-01", "2018-09-30"),
     ("２０１８－Ｑ３", "quarter", "2018-07-01", "2018-09-30"),
 ])
-def test_period_bounds(label, kind, start, end):
-    assert period_bounds(label, SETTINGS) == (kind, D(start), D(end))
+def test_read_label(label, kind, start, end):
+    assert read_label(label, SETTINGS) == (kind, D(start), D(end))
 
 
 @pytest.mark.parametrize("label", [
@@ -287,9 +288,7 @@ def test_period_bounds(label, kind, start, end):
     "2018-S3", "2018-S0", "18", "2018-7", "2018/07", "2018-02-30", "abc", "2018年7月", "2018-W7",
 ])
 def test_bad_labels(label):
-    with pytest.raises(UsageError) as info:
-        period_bounds(label, SETTINGS)
-    assert "期次" in info.value.message
+    assert read_label(label, SETTINGS) is None
 
 
 @pytest.mark.parametrize("kind, start, label", [
@@ -305,7 +304,7 @@ def test_bad_labels(label):
     ("once", "2018-04-30", "2018-04-30"),
 ])
 def test_period_label(kind, start, label):
-    assert period_label(kind, D(start)) == label
+    assert KINDS[kind].label(D(start), SETTINGS) == label
 
 
 @settings(max_examples=300, deadline=None)
@@ -316,8 +315,8 @@ def test_label_round_trip(kind, day):
     assert len(occ) == 1
     o = occ[0]
     assert o.start <= day <= o.end
-    assert period_label(kind, o.start) == o.period
-    assert period_bounds(o.period, SETTINGS) == (kind, o.start, o.end)
+    assert KINDS[kind].label(o.start, SETTINGS) == o.period
+    assert read_label(o.period, SETTINGS) == (kind, o.start, o.end)
 
 
 # ---------------------------------------------------------------- properties

@@ -1,0 +1,1 @@
+"""Test helpers that stand in for the world: loopback servers and a fake clock."""

@@ -1,0 +1,83 @@
+"""The ``fupin`` app: commands registered from their modules, and the one place errors become exits.
+
+Library errors (``FupinError``) become a Chinese message and their exit code
+here; click's own usage errors are put into Chinese here too.  Modules that only
+some commands need are imported inside those commands, to keep start-up fast.
+"""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from ..domain.errors import FupinError
+from .commands import deadlines, journal, plan, reports
+
+app = typer.Typer(
+    name="fupin",
+    help="扶贫任务清单督办工具 (fupin): tasks, deadlines, completions (销号) and overdue reports.\n\n"
+         "例 / Example:  fupin due --unit 市民政局 --as-of 2018-07-15",
+    no_args_is_help=True,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help: rich's help formatter costs more start-up than the help itself
+)
+report_app = typer.Typer(help="督办报表 / Supervision reports.\n\n例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html",
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(report_app, name="report")
+for commands in (plan, deadlines, journal, reports):
+    commands.register(app, report_app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"fupin {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", "-V", help="显示版本并退出。", callback=_version,
+                                          is_eager=True)] = False,
+) -> None:
+    """扶贫任务清单督办工具。"""
+
+
+def main() -> None:
+    """Console entry point: the one place errors become messages and exit codes."""
+    from .messages import ClickException, NoArgsIsHelpError, chinese_usage_message
+
+    try:
+        code = app(standalone_mode=False, prog_name="fupin")
+    except FupinError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        if getattr(exc, "phrase", None):
+            print(exc.pointer(), file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("已取消", file=sys.stderr)
+        sys.exit(130)
+    except ClickException as exc:
+        if NoArgsIsHelpError is not None and isinstance(exc, NoArgsIsHelpError):
+            print(exc.format_message())  # a bare ``fupin`` or ``fupin report`` asks for help
+            sys.exit(0)
+        print(chinese_usage_message(exc), file=sys.stderr)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (``| head``): not an error
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so plainly; FUPIN_DEBUG=1 shows the traceback
+        import os
+
+        if os.environ.get("FUPIN_DEBUG"):
+            raise
+        print(f"错误：fupin 内部错误（{type(exc).__name__}: {exc}）。请把命令和这条消息报告给维护人员；"
+              "设置 FUPIN_DEBUG=1 可看到详细信息。", file=sys.stderr)
+        sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,81 @@
+"""Writing what a command shows: in the format chosen once, to the terminal, a pipe or a file."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..domain.errors import OutputError, UsageError
+from ..output.formats import FORMATS, Target, View, formats_for
+
+
+def choices(view_offers: set[str], *, exclude: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The ``--format`` choices of a command whose view offers ``view_offers``."""
+    return formats_for(frozenset(view_offers), exclude=exclude)
+
+
+def check_format(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise UsageError(f"--format 的值 “{value}” 无效，可选：{'、'.join(allowed)}", subject="format")
+    return value
+
+
+def _target(output: Path | None) -> Target:
+    if output is not None or not sys.stdout.isatty():
+        return Target(terminal=False)
+    try:
+        width = os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        width = None
+    env = os.environ.get("COLUMNS", "")
+    return Target(terminal=True, width=int(env) if env.isdigit() else width)
+
+
+def show(view: View, fmt: str, output: Path | None = None, force: bool = False) -> None:
+    """Render ``view`` in ``fmt`` and write it to stdout or ``output``."""
+    emit(FORMATS[fmt].render(view, _target(output)), output, force)
+
+
+def emit(text_or_bytes, output: Path | None, force: bool) -> None:
+    """Write rendered output to stdout, or to ``output`` (never over an existing file without --force)."""
+    if output is None:
+        if isinstance(text_or_bytes, bytes):
+            if sys.stdout.isatty():
+                raise UsageError("xlsx 是二进制文件，请用 --output 文件名.xlsx 写入文件", subject="output")
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text_or_bytes)
+        else:
+            sys.stdout.write(text_or_bytes)
+        return
+    write_output(output, text_or_bytes, force)
+    print(f"已写入 {output}", file=sys.stderr)
+
+
+def write_output(path: Path, content, force: bool) -> None:
+    if path.is_symlink() or path.exists():
+        if not force:
+            raise OutputError(f"文件已存在：{path}（如要覆盖，加 --force）")
+        if path.is_dir():
+            raise OutputError(f"{path} 是文件夹，不能写入报表")
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        # Write beside the target and rename: a reader never sees half a file.
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a printout is for sharing
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"无法写入 {path}：{exc.strerror}") from None
+
+
+def warn(message: str) -> None:
+    """A warning for people, on stderr."""
+    print(f"提示：{message}", file=sys.stderr)

@@ -1,0 +1,124 @@
+"""The plan's data types: plain frozen values, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from .units import Unit, UnitIndex
+
+__all__ = ["Unit", "UnitIndex", "Rule", "Occurrence", "Task", "Settings", "Plan", "Obligation"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One deadline rule: a period kind and where in (or after) the period it is due.
+
+    For every kind but ``once``, ``week`` and ``ongoing`` the nominal due date of a
+    period is: month ``month`` of the period (1 = its first month, None = its last),
+    day ``day`` of that month (None = the last day), then ``after_months`` months
+    and ``after_days`` days later.  ``week`` is due on ``weekday`` (0 = Monday,
+    None = Sunday) of the ISO week plus ``after_days``.  ``once`` is due on ``date``.
+    ``ongoing`` has no due date and is never overdue.  The kinds are the registry
+    of :mod:`fupin_cli.domain.periods`.
+    """
+
+    kind: str
+    count: int = 1
+    date: date | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    after_months: int = 0
+    after_days: int = 0
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One period of one rule: what must be done by when."""
+
+    period: str
+    start: date
+    end: date
+    nominal_due: date | None
+    due: date | None
+    required: int
+    rule_index: int = 0
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    seq: str
+    category: str
+    text: str
+    units: tuple[str, ...]
+    deadline: str
+    rules: tuple[Rule, ...]
+    explicit_schedule: bool = False
+    note: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Settings:
+    holiday_shift: str = "next_workday"
+    warn_days: int = 14
+    semester_starts: tuple[tuple[int, int], ...] = ((3, 1), (9, 1))
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """A task list: its header, its tasks in the official order, and the index of its units."""
+
+    title: str
+    doc_no: str
+    issuer: str
+    issued: date | None
+    valid_from: date
+    valid_to: date
+    timezone: str
+    settings: Settings
+    tasks: tuple[Task, ...]
+    units: UnitIndex
+    tasks_file: Path | None = None
+    units_file: Path | None = None
+
+    @cached_property
+    def tasks_by_unit(self) -> dict[str, list[int]]:
+        """Unit name as written on tasks → positions of the tasks naming it (built once)."""
+        index: dict[str, list[int]] = {}
+        for position, task in enumerate(self.tasks):
+            for name in task.units:
+                index.setdefault(name, []).append(position)
+        return index
+
+    def tasks_for_unit(self, name: str) -> list[Task]:
+        """Tasks a unit carries: assigned to it, to a group standing for it, or (a group) to its leaves."""
+        by_unit = self.tasks_by_unit
+        positions: set[int] = set()
+        for related in self.units.related(name):
+            positions.update(by_unit.get(related, ()))
+        return [self.tasks[p] for p in sorted(positions)]
+
+    def find_task(self, task_id: str) -> Task | None:
+        """The task with this id as people write it (全角/半角, spaces, case aside), or None."""
+        from .text import normalize_name
+
+        key = normalize_name(task_id)
+        for task in self.tasks:
+            if normalize_name(task.id) == key:
+                return task
+        return None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One occurrence of one task for one responsible unit."""
+
+    task: Task
+    unit: str
+    occurrence: Occurrence

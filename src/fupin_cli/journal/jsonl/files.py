@@ -1,0 +1,61 @@
+"""The system calls the journal writer makes, behind one seam.
+
+The writer calls the file system only through :data:`FILES`, so tests of
+write faults (a full disk, a read-only file, a short write) replace this one
+object instead of patching :mod:`os` for the whole process.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+
+_ERRNO_TEXT = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EROFS: "所在的文件系统是只读的",
+    errno.EACCES: "没有写入权限（文件或文件夹只读）",
+    errno.EPERM: "操作不被允许（文件或文件夹只读）",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.ELOOP: "符号链接层数过多或成环",
+    errno.EIO: "磁盘读写错误",
+    errno.ENXIO: "不是普通文件",
+}
+
+
+def describe_oserror(exc: OSError) -> str:
+    """An OS error in Chinese words."""
+    text = _ERRNO_TEXT.get(exc.errno)
+    if text is None:
+        text = exc.strerror or str(exc)
+    return text
+
+
+class Files:
+    """The calls an append makes; each is the :mod:`os` function of the same name."""
+
+    def open(self, path, flags: int, mode: int = 0o777) -> int:
+        return os.open(path, flags, mode)
+
+    def fstat(self, fd: int) -> os.stat_result:
+        return os.fstat(fd)
+
+    def pread(self, fd: int, size: int, offset: int) -> bytes:
+        return os.pread(fd, size, offset)
+
+    def write(self, fd: int, data: bytes) -> int:
+        return os.write(fd, data)
+
+    def fsync(self, fd: int) -> None:
+        os.fsync(fd)
+
+    def ftruncate(self, fd: int, size: int) -> None:
+        os.ftruncate(fd, size)
+
+    def close(self, fd: int) -> None:
+        os.close(fd)
+
+
+FILES = Files()

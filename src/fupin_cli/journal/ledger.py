@@ -1,0 +1,153 @@
+"""The ledger: what the journal's entries say is done, folded once.
+
+Live completions per task, period and unit, kept compact: nested dicts
+task → period → unit → completion date ordinal, or a sorted tuple of ordinals
+when there are several, names interned.  That encoding is private: callers
+get a cell with :meth:`Ledger.done_in` and ask :class:`Standing` about it.
+
+A void cancels a completion.  A void whose target is a void or is not in the
+journal has no effect; :func:`void_problems` reports it.  There is no
+"un-void": to restore a voided completion, record it again.
+"""
+
+from __future__ import annotations
+
+import sys
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+
+from .entries import DoneEntry, Entry, Problem, VoidEntry
+
+Done = int | tuple[int, ...]  # one completion's date ordinal, or several, sorted
+Completions = dict[str, dict[str, dict[str, Done]]]
+_NOTHING: dict = {}
+
+
+def live_completions(entries: Iterable[Entry]) -> list[DoneEntry]:
+    """The completions, in order, that no void cancels."""
+    entries = list(entries)
+    voided = {e.target for e in entries if type(e) is VoidEntry}
+    return [e for e in entries if type(e) is DoneEntry and e.id not in voided]
+
+
+class Ledger:
+    """Live completion dates per obligation, as the whole journal says (later dates included)."""
+
+    def __init__(self, completions: Completions, problems: list[Problem]) -> None:
+        self.completions = completions
+        self.problems = problems
+
+    def done_in(self, task: str, period: str) -> Mapping[str, Done]:
+        """unit → completions for one task and period (hot loops look units up in it)."""
+        return self.completions.get(task, _NOTHING).get(period, _NOTHING)
+
+    def as_of(self, today: date) -> "Standing":
+        return Standing(self, today)
+
+
+class Standing:
+    """The ledger seen from ``today``: completions dated later do not count yet."""
+
+    def __init__(self, ledger: Ledger, today: date) -> None:
+        self.ledger = ledger
+        self.done_in = ledger.done_in
+        self.problems = ledger.problems
+        self.today = today
+        self.today_ordinal = today.toordinal()
+
+    def count_of(self, done: Done | None) -> int:
+        """How many of ``done`` (a value of :meth:`Ledger.done_in`) fall on or before today."""
+        if done is None:
+            return 0
+        if type(done) is int:
+            return 1 if done <= self.today_ordinal else 0
+        return len(done) if done[-1] <= self.today_ordinal else bisect_right(done, self.today_ordinal)
+
+    def reached(self, done: Done | None, required: int) -> int | None:
+        """The date ordinal on which ``done`` reached ``required`` completions, if it has by today."""
+        if done is None:
+            return None
+        if type(done) is int:
+            return done if required == 1 and done <= self.today_ordinal else None
+        return done[required - 1] if self.count_of(done) >= required else None
+
+    def dates(self, task: str, period: str, unit: str) -> list[date]:
+        done = self.done_in(task, period).get(unit)
+        if done is None:
+            return []
+        ordinals = (done,) if type(done) is int else done
+        return [date.fromordinal(d) for d in ordinals[: self.count_of(done)]]
+
+    def done_since(self, since: date) -> Iterator[tuple[str, str, str]]:
+        """(task, period, unit) of every obligation with a completion between ``since`` and today."""
+        low = since.toordinal()
+        for task, periods in self.ledger.completions.items():
+            for period, units in periods.items():
+                for unit, done in units.items():
+                    first, last = (done, done) if type(done) is int else (done[0], done[-1])
+                    if last >= low and first <= self.today_ordinal:
+                        yield task, period, unit
+
+
+def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
+    """The ledger of ``entries`` (file order); ``problems`` are the reader's, passed on."""
+    completions: Completions = {}
+    add_completions(completions, live_completions(entries))
+    return Ledger(completions, problems)
+
+
+def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None:
+    """Count ``done`` into ``completions`` (in place)."""
+    intern = sys.intern
+    cells: dict[tuple[str, str], dict[str, Done]] = {}  # (task, period) → its units, one lookup per entry
+    for entry in done:
+        cell = (entry.task, entry.period)
+        units = cells.get(cell)
+        if units is None:
+            units = cells[cell] = completions.setdefault(intern(entry.task), {}).setdefault(intern(entry.period), {})
+        ordinal = entry.date.toordinal()
+        found = units.get(entry.unit)
+        if found is None:
+            units[intern(entry.unit)] = ordinal
+        else:
+            units[entry.unit] = tuple(sorted(((found,) if type(found) is int else found) + (ordinal,)))
+
+
+def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
+    """Take one completion out of ``completions`` (in place); False if it was not there."""
+    units = completions.get(entry.task, _NOTHING).get(entry.period, _NOTHING)
+    found = units.get(entry.unit)
+    ordinals = [] if found is None else [found] if type(found) is int else list(found)
+    if entry.date.toordinal() not in ordinals:
+        return False
+    ordinals.remove(entry.date.toordinal())
+    if not ordinals:
+        del units[entry.unit]
+    else:
+        units[entry.unit] = ordinals[0] if len(ordinals) == 1 else tuple(ordinals)
+    return True
+
+
+def void_problems(entries: Iterable[Entry]) -> list[Problem]:
+    """Voids without effect: a target that is a void or is not in the journal, or a second void."""
+    entries = list(entries)
+    by_id = {e.id: e for e in entries}
+    first_void: dict[str, VoidEntry] = {}
+    problems: list[Problem] = []
+    for e in entries:
+        if type(e) is not VoidEntry:
+            continue
+        target = by_id.get(e.target)
+        if target is None:
+            problems.append(Problem(e.line, f"第 {e.line} 行作废的记录 \"{e.target}\" 在台账中不存在，此作废无效"))
+        elif type(target) is VoidEntry:
+            problems.append(Problem(e.line, f"第 {e.line} 行作废的是第 {target.line} 行的作废记录，"
+                                            f"作废不能撤销，此作废无效；如需恢复，请重新登记完成"))
+        elif e.target in first_void:
+            earlier = first_void[e.target]
+            problems.append(Problem(e.line, f"第 {e.line} 行再次作废了第 {target.line} 行的记录"
+                                            f"（已由第 {earlier.line} 行作废）"))
+        else:
+            first_void[e.target] = e
+    return problems

@@ -1,0 +1,1 @@
+"""What people and scripts read: the Document model, views of reports, and the format registry."""

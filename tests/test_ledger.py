@@ -1,0 +1,58 @@
+"""The journal's entry types, its op registry, and the ledger they fold into — from inline journals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fupin_cli.journal.entries import OPS, DoneEntry, UnknownEntry, VoidEntry
+from fupin_cli.journal.jsonl.reader import read_journal
+from fupin_cli.journal.ledger import fold, void_problems
+from support.plans import done, void, write_journal
+
+D = date.fromisoformat
+
+
+def test_the_registry_knows_done_and_void():
+    assert {op: spec.type for op, spec in OPS.items()} == {"done": DoneEntry, "void": VoidEntry}
+
+
+def test_an_unknown_op_is_kept_as_written_and_never_counted(tmp_path):
+    """A newer fupin may write ops this one does not know: kept, not counted, not a reading problem."""
+    a = done("1", "甲局", "2018-07", "2018-07-03", id="20180703T000000.000000Z-00000a")
+    note = {"id": "20180704T000000.000000Z-00000b", "op": "progress", "task": "1", "unit": "甲局",
+            "period": "2018-07", "done": "已完成一半", "percent": 50}
+    path = write_journal(tmp_path / "journal.jsonl", [a, note])
+    contents = read_journal(path)
+    assert contents.problems == []
+    unknown = contents.entries[1]
+    assert type(unknown) is UnknownEntry and unknown.op == "progress" and unknown.raw == note
+    ledger = fold(contents.entries, contents.problems)
+    assert ledger.as_of(D("2018-07-31")).dates("1", "2018-07", "甲局") == [D("2018-07-03")]
+    assert path.read_text(encoding="utf-8").count("progress") == 1  # reading rewrote nothing
+
+
+def test_a_void_of_an_unknown_op_has_no_effect_on_completions(tmp_path):
+    a = done("1", "甲局", "2018-07", "2018-07-03", id="20180703T000000.000000Z-00000a")
+    odd = {"id": "20180704T000000.000000Z-00000b", "op": "remind", "unit": "甲局"}
+    path = write_journal(tmp_path / "journal.jsonl", [a, odd, void(odd["id"], id="20180705T000000.000000Z-00000c")])
+    contents = read_journal(path)
+    standing = fold(contents.entries, contents.problems).as_of(D("2018-07-31"))
+    assert standing.count_of(standing.done_in("1", "2018-07").get("甲局")) == 1
+    assert void_problems(contents.entries) == []
+
+
+def test_the_ledger_counts_live_completions_as_of_a_day(tmp_path):
+    first = done("1", "东区", "2018", "2018-03-01", id="20180301T000000.000000Z-000001")
+    second = done("1", "东区", "2018", "2018-09-01", id="20180901T000000.000000Z-000002")
+    voided = done("1", "西区", "2018", "2018-04-01", id="20180401T000000.000000Z-000003")
+    path = write_journal(tmp_path / "journal.jsonl",
+                         [first, second, voided, void(voided["id"], id="20180402T000000.000000Z-000004")])
+    contents = read_journal(path)
+    ledger = fold(contents.entries, contents.problems)
+    summer, winter = ledger.as_of(D("2018-07-01")), ledger.as_of(D("2018-12-31"))
+    cell = ledger.done_in("1", "2018")
+    assert set(cell) == {"东区"}
+    assert (summer.count_of(cell["东区"]), winter.count_of(cell["东区"])) == (1, 2)
+    assert summer.reached(cell["东区"], 2) is None
+    assert date.fromordinal(winter.reached(cell["东区"], 2)) == D("2018-09-01")
+    assert list(winter.done_since(D("2018-08-01"))) == [("1", "2018", "东区")]
