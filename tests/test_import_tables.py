@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import fupin_cli
-from fupin_cli.errors import PlanError
+from fupin_cli.domain.errors import PlanError
 from fupin_cli.plan_io.tables import READERS, Merge, TableError, read_table, read_tasks, reader_for
 from support.seed_tables import HEADER, NOTE, SEED, SHEET, build
 

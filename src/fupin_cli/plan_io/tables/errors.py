@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...errors import PlanError
+from ...domain.errors import PlanError
 from .model import Location
 
 
