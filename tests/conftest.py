@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-# openpyxl writes its XML with lxml when lxml is installed (python-docx brings it) and with the
-# standard library otherwise; the two differ in spacing (`<a />` / `<a/>`), not in content.  The golden
-# xlsx outputs were recorded without lxml: pin the writer before anything imports openpyxl.
-os.environ.setdefault("OPENPYXL_LXML", "False")
-
-from fupin_cli.cli import main  # noqa: E402
+from fupin_cli.cli import main
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "000_0fd6b74583511a98.txt"
 
