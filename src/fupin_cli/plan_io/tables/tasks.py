@@ -26,7 +26,10 @@ Ids
 Categories
 ----------
 - A section row (``layout.py``) is the category of the rows below it until the
-  next section row, across page breaks.
+  next section row, across page breaks; a （未分类） section row gives the rows
+  below it none.  Once a table has section rows, a category they give is
+  explicit: the back-filling of a heading line and an item's own section
+  (below) apply only to rows no section row is above.
 - A heading line: a row without a 序号 whose 工作任务 text is a short heading
   (at most 15 characters after its enumerator, no punctuation) and that has
   units or a deadline.  It is a merged category cell that a PDF extraction
@@ -113,6 +116,7 @@ class _Row:
     category: str = ""
     heading: str | None = None            # a heading line's heading
     owner: object = None                  # the _Item or _Label it counts under
+    sectioned: bool = False               # read below a section row: its category is explicit
 
 
 @dataclass
@@ -172,6 +176,7 @@ def _assign(entries: list, numbered: bool):
     items: list[_Item] = []
     labels: list[_Label] = []
     section_text = ""                         # the last section row's heading; page breaks keep it
+    sectioned = False                         # a section row has been met: sections say the categories
     active: tuple[str, str] | None = None     # (category, kind) of a heading line, an item, a label
     item: _Item | None = None
     label: _Label | None = None
@@ -191,10 +196,10 @@ def _assign(entries: list, numbered: bool):
         if isinstance(entry, Section):
             section += 1
             sections.append(entry)
-            section_text = entry.text
+            section_text, sectioned = entry.text, True
             active, label, pending = None, None, []
             continue
-        row = _Row(entry)
+        row = _Row(entry, sectioned=sectioned)
         rows.append(row)
         text = _text(entry)
         if not text:
@@ -220,7 +225,7 @@ def _assign(entries: list, numbered: bool):
             if active and active[1] in ("item", "label"):
                 active = None                 # an item's own section and a label cover their own rows only
             heading = heading_of(text)
-            if active is None and not section_text and heading is not None:
+            if active is None and not sectioned and heading is not None:
                 active = (heading, "item")
             row.owner, row.category = item, active[0] if active else section_text
             item.rows.append(row)
@@ -232,7 +237,7 @@ def _assign(entries: list, numbered: bool):
             row.heading = heading
             active, label, pending = (heading, "heading"), None, []
             for earlier in item.rows:
-                if not earlier.category:
+                if not earlier.category and not earlier.sectioned:
                     earlier.category = heading
             row.owner, row.category = item, heading
             item.rows.append(row)
