@@ -179,12 +179,16 @@ class UnitResolver:
             proposed = self.new[self._by_key[key]]
         else:
             kind, why = guess_kind(name)
-            proposed = NewUnit(name, kind, why, task.location.row_only(), close=tuple(self.units.suggest(name)))
+            proposed = NewUnit(name, kind, why, task.location.row_only(), close=self._close(name))
             self.new[name] = proposed
             self._by_key[key] = name
         if task_id not in proposed.tasks:
             proposed.tasks.append(task_id)
         return proposed.name
+
+    def _close(self, name: str) -> tuple[str, ...]:
+        """Known units whose name or alias resembles ``name``, each unit once, by its name."""
+        return tuple(dict.fromkeys(self.units.lookup(label) or label for label in self.units.suggest(name)))
 
 
 # ---------------------------------------------------------------- ids

@@ -131,8 +131,9 @@ def _show_report(report) -> None:
         review.append({"kind": "新增单位", "where": str(unit.first),
                        "what": f"{unit.name}（按“{unit.why}”推测为{unit.kind}；任务 {'、'.join(unit.tasks)}）{close}"})
     for item in imported.unreadable:
+        quoted = "" if f"“{item.words}”" in item.message else f"“{item.words}”——"
         review.append({"kind": "完成时限无法识别", "where": str(item.location),
-                       "what": f"任务 {item.task}：“{item.words}”——{item.message}"})
+                       "what": f"任务 {item.task}：{quoted}{item.message}"})
     for orphan in report.orphans:
         fate = "编号被新清单沿用，这些记录会算到新任务上" if orphan.reused else "新表中没有这项任务"
         review.append({"kind": "台账记录对不上", "where": ", ".join(str(p) for p in report.journals),
