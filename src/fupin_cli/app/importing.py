@@ -129,8 +129,7 @@ def import_file(file: Path, *, into: Path, plan_key: str | None = None, sheet: s
 
     check_year(year)
     plan_path = plan_file_for(into, plan_key)
-    if into.exists() and not into.is_dir():
-        raise OutputError(f"{into} 已存在，而且不是文件夹；请用 --into 指定一个文件夹")
+    _check_folder(into)
     progress(f"读取 {file.name}")
     table = read_tasks(file, sheet)
     progress("识别责任单位和完成时限")
@@ -199,6 +198,16 @@ def import_file(file: Path, *, into: Path, plan_key: str | None = None, sheet: s
 
 
 # ---------------------------------------------------------------- the folder as it is
+
+def _check_folder(into: Path) -> None:
+    """The target is a folder, or can become one: no file stands where it or a parent should be."""
+    if into.exists() and not into.is_dir():
+        raise OutputError(f"{into} 已存在，而且不是文件夹；请用 --into 指定一个文件夹")
+    for parent in into.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"无法创建文件夹 {into}：{parent} 是文件，不是文件夹")
+            break
 
 def _read_units(path: Path):
     from ..plan_io.validate import build_units
@@ -375,6 +384,7 @@ def _write(folder: Path, plan_path: Path, tasks_text: str, units_text: str | Non
     from ..plan_io.loader import UNITS_FILE
 
     relative_plan = plan_path.relative_to(folder)
+    made = [parent for parent in folder.absolute().parents if not parent.exists()] if created else []
     try:
         if created:
             folder.parent.mkdir(parents=True, exist_ok=True)
@@ -382,6 +392,7 @@ def _write(folder: Path, plan_path: Path, tasks_text: str, units_text: str | Non
         else:
             work = Path(tempfile.mkdtemp(prefix=".fupin-import-", dir=folder))
     except OSError as exc:
+        _remove_empty(made)
         where = folder.parent if created else folder
         raise OutputError(f"无法写入文件夹 {where}：{describe_oserror(exc)}") from None
     try:
@@ -409,9 +420,22 @@ def _write(folder: Path, plan_path: Path, tasks_text: str, units_text: str | Non
             os.replace(work / relative_plan, plan_path)
         except OSError as exc:
             raise OutputError(f"无法写入 {folder}：{describe_oserror(exc)}") from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        _remove_empty(made)
+        raise
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Take back the parent folders an import made before it failed (innermost first)."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 def _validate(work: Path, relative_plan: Path, folder: Path, imported) -> None:

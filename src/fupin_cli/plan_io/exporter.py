@@ -28,6 +28,7 @@ from datetime import date
 
 from ..domain.model import Plan, Task
 from .tables.layout import UNCATEGORISED
+from .tables.cells import paragraphs_of
 from .tables.model import Cell, Grid, Location, Merge, RawTable
 from .tables.tasks import heading_of
 
@@ -289,7 +290,7 @@ def to_raw(table: OfficialTable, file: str = "导出.xlsx") -> RawTable:
     rows: list[tuple[Cell, ...]] = []
 
     def across(text: str, number: int) -> tuple[Cell, ...]:
-        paragraphs = (text,) if text else ()
+        paragraphs = paragraphs_of(text)
         return tuple(Cell(paragraphs, Location(file, number, column), Merge.OWN if column == 1 else Merge.FROM_LEFT)
                      for column in range(1, width + 1))
 
@@ -306,7 +307,7 @@ def to_raw(table: OfficialTable, file: str = "导出.xlsx") -> RawTable:
         cells = []
         for column, value in enumerate(values, 1):
             merge = Merge.FROM_ABOVE if column == 1 and row.seq_span == 0 else Merge.OWN
-            paragraphs = tuple(p for p in value.split("\n") if p) if value else ()
+            paragraphs = paragraphs_of(value)   # tidied as every reader tidies a cell
             cells.append(Cell(paragraphs, Location(file, number, column), merge))
         rows.append(tuple(cells))
     return RawTable(file, (Grid("导出", tuple(rows), Location(file)),))

@@ -85,7 +85,7 @@ def plain_ok(text: str, *, flow: bool = False) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
         return False
-    if flow and any(ch in text for ch in ",[]{}"):
+    if flow and any(ch in text for ch in ",[]{}:?"):     # PyYAML ends a plain scalar in a flow at any of these
         return False
     if not all(_printable(ch) for ch in text):
         return False
