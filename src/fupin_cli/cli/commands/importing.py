@@ -159,7 +159,7 @@ def _show_report(report) -> None:
         print(f"请核对上面列出的事项（{report.units_file.name} 中新增的单位、{report.plan_file.name} 中带“【导入】”的说明），"
               f"改好后运行：fupin check{data}")
     else:
-        print(f"下一步：fupin check{data}；fupin due{data} --as-of {header.valid_from}")
+        print(f"下一步：fupin check{data}；fupin list{data}")
 
 
 EXPORT_FORMATS = ("xlsx", "docx")
