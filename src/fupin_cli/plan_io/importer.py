@@ -324,6 +324,7 @@ def import_table(table: SourceTable, units: UnitIndex, header: HeaderRecord,
     empty: list[EmptyDeadline] = []
     dropped_schedules: list[str] = []
     renumbered = []
+    read: dict[str, str | None] = {}       # deadline words → why unreadable (None: read); lists repeat words
     for n, (task, task_id) in enumerate(zip(table.tasks, ids)):
         if n not in matched and task_id != task.id:
             renumbered.append((task.id, task_id))
@@ -332,11 +333,15 @@ def import_table(table: SourceTable, units: UnitIndex, header: HeaderRecord,
                  if name in names]
         problem = None
         if task.deadline:
-            try:
-                phrases.parse(task.deadline, year)
-            except PhraseError as exc:
-                problem = exc.message
-                unreadable.append(Unreadable(task_id, task.location.row_only(), task.deadline, exc.message))
+            if task.deadline not in read:
+                try:
+                    phrases.parse(task.deadline, year)
+                    read[task.deadline] = None
+                except PhraseError as exc:
+                    read[task.deadline] = exc.message
+            problem = read[task.deadline]
+            if problem is not None:
+                unreadable.append(Unreadable(task_id, task.location.row_only(), task.deadline, problem))
         else:
             empty.append(EmptyDeadline(task_id, task.location.row_only()))
         previous = old[matched[n]] if n in matched else None

@@ -11,14 +11,15 @@ comments and notes a clerk wrote in it stay.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import yaml
 
-# Characters YAML allows unescaped in a document (YAML 1.1 "printable"), tab and newline aside.
-_PRINTABLE = ((0x20, 0x7E), (0x85, 0x85), (0xA0, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
-_LINE_BREAKS = "\u0085\u2028\u2029"
+# Characters YAML does not allow unescaped in a scalar on one line: outside YAML 1.1 "printable"
+# (tab and newline aside), and the line breaks YAML knows besides newline.
+_UNPRINTABLE = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
 _RESOLVER = yaml.resolver.Resolver()
 
@@ -74,11 +75,6 @@ class TasksFile:
 
 # ---------------------------------------------------------------- scalars
 
-def _printable(ch: str) -> bool:
-    code = ord(ch)
-    return ch not in _LINE_BREAKS and any(low <= code <= high for low, high in _PRINTABLE)
-
-
 def plain_ok(text: str, *, flow: bool = False) -> bool:
     """Whether ``text`` can be written unquoted and read back as the same string."""
     if not text or text != text.strip() or text[0] in _INDICATORS:
@@ -87,16 +83,15 @@ def plain_ok(text: str, *, flow: bool = False) -> bool:
         return False
     if flow and any(ch in text for ch in ",[]{}:?"):     # PyYAML ends a plain scalar in a flow at any of these
         return False
-    if not all(_printable(ch) for ch in text):
+    if _UNPRINTABLE.search(text):
         return False
     return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
 
 
 def quoted(text: str) -> str:
     """A double-quoted YAML scalar: JSON's escapes, plus YAML's for what JSON leaves raw."""
-    body = json.dumps(text, ensure_ascii=False)
-    return "".join(ch if ch in "\t\n" or _printable(ch) else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF
-                   else f"\\U{ord(ch):08x}" for ch in body)
+    body = json.dumps(text, ensure_ascii=False)     # JSON escapes \n, \t and the C0 controls itself
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", body)
 
 
 def scalar(value, *, flow: bool = False) -> str:

@@ -272,16 +272,17 @@ def _name_items(items: list[_Item], sections: list[Section]) -> None:
     """N for every item: letters for a 序号 repeated in a row, a section prefix where sections renumber."""
     numbered = [item for item in items if item.first is not None and item.first.seq]
     restart = False
+    last_seen: dict[str, int] = {}                  # key → index of its latest item: one pass, not n²
     for later_index, later in enumerate(numbered):
-        for earlier_index in range(later_index - 1, -1, -1):
+        earlier_index = last_seen.get(later.key)
+        last_seen[later.key] = later_index
+        if earlier_index is not None:
             earlier = numbered[earlier_index]
-            if earlier.key != later.key:
-                continue
             if earlier_index == later_index - 1:
-                break                               # repeated right after itself: letters
+                continue                            # repeated right after itself: letters
             if earlier.section != later.section:
                 restart = True                      # each section numbers its own items
-                break
+                continue
             raise TableError(f"序号“{later.first.seq}”重复：{earlier.first.data.location.row_only()} 已经用过，"
                              f"而且两行之间隔着别的序号，无法区分；请核对序号", later.first.data.location.row_only())
     for item in items:
