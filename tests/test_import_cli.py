@@ -266,6 +266,7 @@ def test_reimporting_a_corrected_file_keeps_ids_notes_and_schedules(fupin, tmp_p
     result = fupin("import", str(source), "--into", str(folder))
     assert result.code == 1, result.err           # 2.1's hand-written schedule no longer fits its new deadline
     assert "同一份清单再次导入：4 项任务沿用原编号，1 项为新任务" in result.out
+    assert f"| 新编号 | {plan_file} | 新任务 1.3：按规则应为 1.2，但原清单已用过这个编号（台账记录不能挪到别的任务上） |" in result.out
     assert review_rows(result.out) == [
         ("手写规则已去掉", str(plan_file), "任务 2.1 的完成时限改了，原来手写的 schedule 不再适用，请重新核对")]
     tasks = tasks_of(folder)
@@ -360,3 +361,20 @@ def test_progress_appears_on_a_terminal_only_after_the_delay():
     progress("读取")
     progress.close()
     assert piped.getvalue() == "" and progress._thread is None
+
+
+def test_a_units_file_that_cannot_be_appended_to_is_written_anew(fupin, tmp_path):
+    folder = tmp_path / "数据"
+    folder.mkdir()
+    (folder / "units.yaml").write_text("units: [{name: 甲局, kind: 市直单位, aliases: [甲]}, {name: 东区, kind: 区县}]\n",
+                                       encoding="utf-8")
+    source = tmp_path / "2019年清单.csv"
+    source.write_text("序号,工作任务,责任单位,完成时限\n1,落实低保。,甲、东区、西区,逐月完成\n", encoding="utf-8")
+    result = fupin("import", str(source), "--into", str(folder))
+    assert result.code == 1
+    assert [t["units"] for t in tasks_of(folder)] == [["甲局", "东区", "西区"]]
+    units = yaml.safe_load((folder / "units.yaml").read_text(encoding="utf-8"))["units"]
+    assert [(u["name"], u["kind"], u["aliases"]) for u in units] == [
+        ("甲局", "市直单位", ["甲"]), ("东区", "区县", []), ("西区", "区县", [])]
+    assert units[2]["note"].startswith("【导入】2019年清单.csv 中新出现的单位（2019年清单.csv:第2行），类别按名称（…区/…县）推测为区县")
+    assert fupin("check", "--data", str(folder)).code == 0

@@ -26,10 +26,13 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..domain.errors import FupinError, OutputError, PlanError, UsageError
 from ..domain.text import normalize_name
+
+if TYPE_CHECKING:
+    from ..plan_io.importer import Imported
 
 PLANS_FOLDER = "plans"
 _BAD_KEY_CHARS = set('/\\:*?"<>|')
@@ -87,7 +90,7 @@ class ImportReport:
     folder: Path
     plan_file: Path
     units_file: Path
-    imported: object                       # plan_io.importer.Imported
+    imported: "Imported"
     year_from: str                         # where the plan's year was read
     created: bool = False                  # the folder was made by this import
     same_plan: bool = False                # a corrected file of the plan already there
@@ -160,7 +163,8 @@ def import_file(file: Path, *, into: Path, plan_key: str | None = None, sheet: s
                          "请用 --year 指定，如 --year 2019", file.name)
     plan_year, year_from = found
     header = importer.new_header(table, plan_year, fallback_title)
-    old_tasks = _old_tasks(old.tasks) if same else []
+    previous = _old_tasks(old.tasks) if old is not None and not old.error else []
+    old_tasks = previous if same else []   # ids are matched only within the same list
     if same:
         header = _keep_header(old.header, header, window_from_old=year is None)
     imported = importer.import_table(table, units, header, old_tasks)
@@ -169,7 +173,6 @@ def import_file(file: Path, *, into: Path, plan_key: str | None = None, sheet: s
     journals = _journals(into, journal)
     counts = _journal_counts(journals)
     new_ids = {normalize_name(task.id) for task in imported.tasks}
-    previous = _old_tasks(old.tasks) if old is not None and not old.error else []
     # Of the same list, the tasks it drops; of another list being replaced, every task with completions.
     orphans = [Orphan(task.id, task.text, counts[task.id], reused=normalize_name(task.id) in new_ids)
                for task in previous if counts.get(task.id) and (not same or normalize_name(task.id) not in new_ids)]
@@ -182,7 +185,7 @@ def import_file(file: Path, *, into: Path, plan_key: str | None = None, sheet: s
 
     progress(f"写入 {into}")
     new_unit_records = importer.new_unit_records(imported.new_units, file.name)
-    units_out = _units_text(units_text, new_unit_records, file.name, base_units_path == units_path)
+    units_out = _units_text(units_text, units, new_unit_records, file.name, base_units_path == units_path)
     from ..plan_io.yaml_writer import TasksFile, tasks_yaml
 
     comment = (f"{header.title}" + (f"（{header.doc_no}）" if header.doc_no else "") + " —— 任务数据",
@@ -356,9 +359,10 @@ def _unit_changes(imported, old_tasks: list, journals: list[Path]) -> list[str]:
 
 # ---------------------------------------------------------------- writing
 
-def _units_text(base_text: str, records: list, file_name: str, folder_has_units: bool) -> str | None:
-    """units.yaml to write: None when the folder's own file stays as it is."""
-    from ..plan_io.yaml_writer import append_units
+def _units_text(base_text: str, base, records: list, file_name: str, folder_has_units: bool) -> str | None:
+    """units.yaml to write: None when the folder's own file stays as it is.  New units are appended
+    to the base file, its comments kept; where that cannot be done safely the file is written anew."""
+    from ..plan_io.yaml_writer import UnitRecord, append_units, units_yaml
 
     if not records:
         return None if folder_has_units else base_text
@@ -366,16 +370,8 @@ def _units_text(base_text: str, records: list, file_name: str, folder_has_units:
     appended = append_units(base_text, records, heading)
     if appended is not None:
         return appended
-    from ..plan_io.validate import build_units
-    from ..plan_io.yaml_source import read_yaml
-    from ..plan_io.yaml_writer import UnitRecord, units_yaml
-
-    with tempfile.TemporaryDirectory() as scratch:   # the base file in a form we can list again
-        path = Path(scratch) / "units.yaml"
-        path.write_text(base_text, encoding="utf-8")
-        index = build_units(path, read_yaml(path))
-    kept = [UnitRecord(u.name, u.kind, u.aliases, u.members, u.note) for u in index.values()]
-    return units_yaml(kept + list(records))
+    kept = [UnitRecord(u.name, u.kind, u.aliases, u.members, u.note) for u in base.values()]
+    return units_yaml(kept + list(records), heading="")
 
 
 def _write(folder: Path, plan_path: Path, tasks_text: str, units_text: str | None, created: bool, imported) -> None:

@@ -30,13 +30,11 @@ from ..domain.model import Plan, Task
 from .tables.layout import UNCATEGORISED
 from .tables.cells import paragraphs_of
 from .tables.model import Cell, Grid, Location, Merge, RawTable
-from .tables.tasks import heading_of
+from .tables.tasks import heading_of, id_prefix, is_label
 
 HEADER = ("序号", "工作任务", "责任单位", "完成时限", "备注")
 LEAD_MARK = "（牵头）"
 _LABEL_PREFIX = re.compile(r"^[R-Z]\d*$")
-_NUMERALS = "零〇一二三四五六七八九十百"
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -75,15 +73,6 @@ def chinese_numeral(n: int) -> str:
     return str(n)
 
 
-def id_prefix(task_id: str) -> str:
-    head, dot, _ = task_id.rpartition(".")
-    return head if dot else task_id
-
-
-def _is_label(text: str) -> bool:
-    return sum(1 for ch in text if _HAN.match(ch) and ch not in _NUMERALS) >= 2
-
-
 def units_words(task: Task) -> str:
     return "、".join(name + (LEAD_MARK if name in task.lead else "") for name in task.units)
 
@@ -105,7 +94,7 @@ def _groups(tasks: tuple[Task, ...]) -> list[_Group]:
             groups.append(_Group([task], False))
     for group in groups:
         first = group.tasks[0]
-        group.label = bool(_LABEL_PREFIX.match(id_prefix(first.id)) and first.category and _is_label(first.category)
+        group.label = bool(_LABEL_PREFIX.match(id_prefix(first.id)) and first.category and is_label(first.category)
                            and all(not t.seq and t.category == first.category for t in group.tasks))
     return groups
 
@@ -146,7 +135,7 @@ class _Reader:
 
     def category(self, tasks: list[Task], text: str, printed: str) -> tuple[str, list[Task]]:
         """The category the reader gives a row, and the tasks above whose category a heading line changes."""
-        if printed and _is_label(printed):
+        if printed and is_label(printed):
             self.active, self.label, self.pending = (printed, "label"), printed, 0
             return printed, []
         if printed or not self.numbered:
@@ -237,7 +226,7 @@ def _lay_out(groups: list[_Group], numbered: bool, forced: set[int]) -> tuple[li
             before = reader.snapshot()
             category, changed = reader.category(tasks, text, printed)
             heading_line = not printed and reader.numbered and heading_of(text) is not None
-            if category != wanted_category and not heading_line and not (printed and _is_label(printed)):
+            if category != wanted_category and not heading_line and not (printed and is_label(printed)):
                 reader.restore(before)             # a section row first, then the row again
                 add_section(wanted_category)
                 category, changed = reader.category(tasks, text, printed)

@@ -32,6 +32,7 @@ from ..domain.errors import PhraseError
 from ..domain.text import normalize_name
 from ..domain.units import UnitIndex
 from .tables.model import Location, SourceTable, SourceTask
+from .tables.tasks import id_prefix
 from .yaml_writer import HeaderRecord, TaskRecord, UnitRecord
 
 IMPORT_MARK = "【导入】"
@@ -192,12 +193,6 @@ class UnitResolver:
 
 
 # ---------------------------------------------------------------- ids
-
-def id_prefix(task_id: str) -> str:
-    """The item part of an id: ``10a.2`` → ``10a``; ``R.3`` → ``R``."""
-    head, dot, _ = task_id.rpartition(".")
-    return head if dot else task_id
-
 
 def match_ids(new: list[tuple[str, str, str]], old: list[OldTask]) -> dict[int, int]:
     """new index → old index, for the tasks of a corrected list that are the old plan's tasks.

@@ -145,6 +145,9 @@ def _show_report(report) -> None:
                        "what": f"任务 {task_id} 的完成时限改了，原来手写的 schedule 不再适用，请重新核对"})
     info = [{"kind": "完成时限为空", "where": str(item.location), "what": f"任务 {item.task}：不计入到期报表"}
             for item in imported.empty_deadlines]
+    info += [{"kind": "新编号", "where": str(report.plan_file),
+              "what": f"新任务 {given}：按规则应为 {by_rule}，但原清单已用过这个编号（台账记录不能挪到别的任务上）"}
+             for by_rule, given in imported.renumbered]
     info += [{"kind": "提示", "where": notice.split(": ", 1)[0], "what": notice.split(": ", 1)[-1]}
              for notice in report.table_notices]
     columns = [Column("kind", "类别"), Column("where", "位置"), Column("what", "内容")]

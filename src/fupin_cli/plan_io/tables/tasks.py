@@ -91,6 +91,12 @@ def heading_of(text: str) -> str | None:
     return heading
 
 
+def id_prefix(task_id: str) -> str:
+    """The item part of an id (its N): ``10a.2`` → ``10a``; ``R.3`` → ``R``; ``2-3.1`` → ``2-3``."""
+    head, dot, _ = task_id.rpartition(".")
+    return head if dot else task_id
+
+
 def chinese_number(text: str) -> int | None:
     """一 → 1, 十二 → 12, 二十 → 20 (the numbers a 序号 column uses)."""
     digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -165,7 +171,7 @@ def _printed_seq(row: DataRow) -> str:
     return cell.text.replace("\n", "").strip()
 
 
-def _is_label(seq: str) -> bool:
+def is_label(seq: str) -> bool:
     """A 序号 cell holding words (two Chinese characters that are not numerals) is a section label."""
     return sum(1 for ch in seq if _HAN.match(ch) and ch not in _NUMERALS) >= 2
 
@@ -206,7 +212,7 @@ def _assign(entries: list, numbered: bool):
             raise TableError("这一行有责任单位或完成时限，工作任务栏却是空的；"
                              "如果它属于上一行的任务，请把工作任务单元格合并", entry.location.row_only())
         printed = _printed_seq(entry)
-        if printed and _is_label(printed):
+        if printed and is_label(printed):
             label = _Label(strip_enumerator(printed) or printed)
             labels.append(label)
             for earlier in pending:
