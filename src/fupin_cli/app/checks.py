@@ -34,30 +34,59 @@ def journal_problems(context: RunContext) -> list[str]:
     for op, lines in unknown.items():
         found.append(f"{path}:{lines[0]}: 有 {len(lines)} 条记录的操作 “{op}” 是本版本不认识的（可能由更新版本写入），"
                      f"已原样保留，不计入报表")
-    plan = context.plan
-    tasks = {t.id: t for t in plan.tasks}
-    periods: dict[str, set[str]] = {}
-    responsible: dict[str, frozenset[str]] = {}
+    plans = context.plans
+    folder_keys = set(context.folder_plans.keys)
+    tasks = {(t.plan, t.id): t for t in plans.all_tasks()}
+    units = plans.units
+    periods: dict[tuple[str, str], set[str]] = {}
+    responsible: dict[tuple[str, str], frozenset[str]] = {}
     for entry in contents.entries:
         if type(entry) is not DoneEntry:
             continue
         where = f"{path}:{entry.line}: 记录 {entry.id}"
-        task = tasks.get(entry.task)
-        if task is None:
-            found.append(f"{where} 的任务 “{entry.task}” 不在清单中")
+        plan_key = context.entry_plan(entry)
+        if plan_key not in folder_keys:
+            found.append(f"{where} 的清单 “{plan_key}” 不在数据文件夹中（现有：{'、'.join(sorted(folder_keys))}）；"
+                         f"清单文件改过名吗？")
             continue
-        if entry.unit not in plan.units:
+        if plans.get(plan_key) is None:
+            continue  # another plan than --plan names
+        key = (plan_key, entry.task)
+        task = tasks.get(key)
+        if task is None:
+            found.append(f"{where} 的任务 “{entry.task}” 不在清单" + (f" {plan_key} " if len(folder_keys) > 1 else "")
+                         + "中")
+            continue
+        if entry.unit not in units:
             found.append(f"{where} 的单位 “{entry.unit}” 不在单位列表中")
             continue
-        if task.id not in responsible:
-            responsible[task.id] = frozenset(plan.units.responsible(task.units))
-        if entry.unit not in responsible[task.id]:
+        if key not in responsible:
+            responsible[key] = frozenset(units.responsible(task.units))
+        if entry.unit not in responsible[key]:
             found.append(f"{where}：{entry.unit} 不是任务 {task.id} 的责任单位")
-        if task.id not in periods:
-            periods[task.id] = {o.period for o in context.timetable.occurrences(task)}
-        if entry.period not in periods[task.id]:
+        if key not in periods:
+            periods[key] = {o.period for o in context.timetable_for(context.plan_of(task)).occurrences(task)}
+        if entry.period not in periods[key]:
             found.append(f"{where} 的期间 “{entry.period}” 不是任务 {task.id} 的期间")
     return found
+
+
+def window_notices(context: RunContext) -> list[str]:
+    """One-off dates in a year outside their plan's window: a 2018 date left in a list made 2019's.
+
+    A date earlier in the plan's own first year stays quiet: lists issued in
+    April name March deadlines (the shipped 4.1), and that is no slip.
+    """
+    notices = []
+    for plan in context.plans:
+        years = range(plan.valid_from.year, plan.valid_to.year + 1)
+        for task in plan.tasks:
+            for rule in task.rules:
+                if rule.kind == "once" and rule.date is not None and rule.date.year not in years:
+                    notices.append(f"{plan.tasks_file}:{task.line}: 任务 {task.id} 的完成时限 {rule.date} "
+                                   f"不在清单有效期（{plan.valid_from} 至 {plan.valid_to}）内；"
+                                   f"是上一份清单留下的日期吗？请核对")
+    return notices
 
 
 CHECKS: tuple[Callable[[RunContext], list[str]], ...] = (plan_problems, journal_problems)
@@ -70,4 +99,4 @@ def check_all(context: RunContext) -> tuple[list[str], list[str]]:
     except FupinError as exc:
         return [f"错误：{exc}"], []
     problems = [problem for check in CHECKS for problem in check(context)]
-    return problems, list(loaded.notices)
+    return problems, list(loaded.notices) + window_notices(context)

@@ -8,14 +8,16 @@ them on stderr), each kind once.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
 from ..domain.errors import UsageError
 from ..domain.holidays import HOLIDAY_SHIFTS
-from ..domain.model import Plan
+from ..domain.model import Plan, Task
+from ..domain.plans import PlanSet
 from .inputs import parse_user_date
 
 JOURNAL_FILENAME = "journal.jsonl"
@@ -35,15 +37,18 @@ class RunContext:
 
     ``as_of`` is what the person typed (or None); ``as_of_source`` names where
     it came from in messages.  Without ``as_of``, FUPIN_TODAY is used.
+    ``plan`` (``--plan KEY``) narrows the run to one of the folder's plans.
     """
 
     def __init__(self, data: Path | None = None, journal: Path | None = None,
                  as_of: str | None = None, holiday_shift: str | None = None, *,
+                 plan: str | None = None,
                  as_of_source: str = "--as-of", warn: Callable[[str], None] | None = None) -> None:
         from ..plan_io.loader import data_dir_from
 
         self.data_dir = data_dir_from(data)
         self._journal_option = journal
+        self._plan_option = plan
         self._as_of_option = as_of if as_of is not None else os.environ.get("FUPIN_TODAY") or None
         self._as_of_source = as_of_source if as_of is not None else "FUPIN_TODAY"
         if holiday_shift is not None and holiday_shift not in HOLIDAY_SHIFTS:
@@ -53,24 +58,65 @@ class RunContext:
         self.warnings: list[str] = []
         self._warn = warn or self.warnings.append
         self._warned: set[str] = set()
+        self._calendars: dict[str, object] = {}
+        self._timetables: dict[str, object] = {}
 
     def warn(self, message: str) -> None:
         self._warn(message)
 
-    # -- plan
+    # -- plans
     @cached_property
     def loaded(self):
+        """Every plan of the data folder (LoadedPlans), whatever ``--plan`` says."""
         from ..plan_io.loader import load_plan
 
         return load_plan(self.data_dir)
 
     @property
-    def plan(self) -> Plan:
+    def folder_plans(self) -> PlanSet:
+        """Every plan of the data folder; the first one owns journal lines without a plan key."""
         loaded = self.loaded
         if loaded.problems and "phrases" not in self._warned:
             self._warned.add("phrases")
             self.warn(f"有 {len(loaded.problems)} 项任务的完成时限无法识别，未计入报表；运行 fupin check 查看")
-        return loaded.plan
+        return loaded.plans
+
+    @cached_property
+    def plans(self) -> PlanSet:
+        """The plans this run looks at: the folder's, or the one ``--plan`` names."""
+        plans = self.folder_plans
+        if self._plan_option is None:
+            return plans
+        narrowed = plans.narrowed(self._plan_option)
+        if narrowed is None:
+            raise UsageError(f"--plan：数据文件夹中没有清单 “{self._plan_option}”，现有：{'、'.join(plans.keys)}",
+                             subject="plan")
+        return narrowed
+
+    @property
+    def plan(self) -> Plan:
+        """The one plan of a command that works on one list (export, explain …).
+
+        With several plans and no ``--plan`` it is a usage error naming them.
+        """
+        plans = self.plans
+        if len(plans) > 1:
+            raise UsageError(f"数据文件夹中有 {len(plans)} 个清单（{'、'.join(plans.keys)}），"
+                             f"请用 --plan 指定一个", subject="plan")
+        return plans.first
+
+    def plan_in_force(self) -> Plan:
+        """The plan a command about one list uses when none is named: the only one, else the first in force today."""
+        plans = self.plans
+        if len(plans) == 1:
+            return plans.first
+        return next(iter(plans.in_force(self.today)), plans.first)
+
+    def plan_of(self, task: Task) -> Plan:
+        """The plan ``task`` belongs to."""
+        found = self.folder_plans.get(task.plan)
+        assert found is not None, task.plan  # tasks only come from the folder's plans
+        return found
 
     # -- journal
     @cached_property
@@ -102,6 +148,10 @@ class RunContext:
         self._warn_journal(contents.problems)
         return contents
 
+    def entry_plan(self, entry) -> str:
+        """The key of the plan a journal entry belongs to: its own, or (an older line) the folder's first."""
+        return entry.plan or self.folder_plans.first.key
+
     def _warn_journal(self, problems) -> None:
         if problems and "journal" not in self._warned:
             self._warned.add("journal")
@@ -110,23 +160,26 @@ class RunContext:
             if len(problems) > 3:
                 self.warn(f"台账还有 {len(problems) - 3} 处问题；运行 fupin check 查看")
 
-    def standing(self):
-        """What the journal says is done, seen from today."""
+    @cached_property
+    def ledger(self):
+        """What the journal says is done, lines without a plan key counted for the folder's first plan."""
         ledger = self.store.ledger()
         self._warn_journal(ledger.problems)
-        return ledger.as_of(self.today)
+        return ledger.with_unkeyed_as(self.folder_plans.first.key)
+
+    def standing(self):
+        """What the journal says is done, seen from today."""
+        return self.ledger.as_of(self.today)
 
     # -- time
     @cached_property
     def today(self) -> date:
-        plan = self.plan
+        plans = self.plans
         if self._as_of_option:
             day = parse_user_date(self._as_of_option, self._as_of_source)
-            latest = plan.valid_to + timedelta(days=366)
-            if not plan.valid_from <= day <= latest:
+            if not plans.reported_on(day):
                 raise UsageError(f"{self._as_of_source} {day} 不在任务清单的有效期内"
-                                 f"（{plan.valid_from} 至 {plan.valid_to}，之后一年内仍可查询逾期）",
-                                 subject="as_of")
+                                 f"（{windows_text(plans)}；之后一年内仍可查询逾期）", subject="as_of")
             return day
         return self.now().astimezone(self.tz).date()
 
@@ -134,35 +187,101 @@ class RunContext:
     def tz(self):
         from zoneinfo import ZoneInfo
 
-        return ZoneInfo(self.plan.timezone)
+        return ZoneInfo(self.plans.first.timezone)
 
     @staticmethod
     def now() -> datetime:
         return datetime.now(timezone.utc)
 
-    def check_today_in_plan(self) -> None:
-        """Say once when the real today lies outside the plan, as cron would otherwise report stale years."""
-        plan, day = self.plan, self.today
-        if not self._as_of_option and not plan.valid_from <= day <= plan.valid_to:
-            self.warn(f"今天（{day}）不在任务清单有效期（{plan.valid_from} 至 {plan.valid_to}）内；"
-                      f"可用 --as-of 指定日期")
+    @cached_property
+    def reported_plans(self) -> tuple[Plan, ...]:
+        """The plans a report on today covers: in force, or ended less than a year ago."""
+        return self.plans.reported_on(self.today)
+
+    def today_notice(self) -> TodayNotice | None:
+        """What to say at the end of a report when the real today lies outside the plans' windows.
+
+        None when today was given (--as-of, FUPIN_TODAY) or some plan is in force.
+        """
+        if self._as_of_option:
+            return None
+        plans, day = self.plans, self.today
+        if plans.in_force(day):
+            return None
+        windows = windows_text(plans)
+        if not self.reported_plans:
+            return TodayNotice(f"今天（{day}）不在任何任务清单的有效期内（{windows}；之后一年内仍可查询逾期），"
+                               f"报表中没有列出任何事项。请导入今年的清单（fupin import），"
+                               f"或用 --as-of 指定日期。", outside=True)
+        return TodayNotice(f"今天（{day}）不在任务清单的有效期内（{windows}），只列出已结束清单遗留的事项；"
+                           f"可用 --as-of 指定日期", outside=False)
 
     # -- holidays and occurrences
-    @cached_property
-    def calendar(self):
-        from ..domain.holidays import HolidayCalendar
+    def calendar_for(self, plan: Plan):
+        """The official calendar under ``plan``'s holiday rule (or --holiday-shift); one per rule."""
+        shift = self._holiday_shift or plan.settings.holiday_shift
+        found = self._calendars.get(shift)
+        if found is None:
+            from ..domain.holidays import HolidayCalendar
 
-        return HolidayCalendar(self._holiday_shift or self.plan.settings.holiday_shift)
+            found = self._calendars[shift] = HolidayCalendar(shift)
+        return found
+
+    @property
+    def calendar(self):
+        """The calendar of the first plan looked at (month grids, explain)."""
+        return self.calendar_for(self.plans.first)
+
+    def timetable_for(self, plan: Plan):
+        """``plan``'s occurrences in its own window, computed once per run."""
+        found = self._timetables.get(plan.key)
+        if found is None:
+            from ..domain.schedule import Timetable
+
+            found = self._timetables[plan.key] = Timetable(plan, self.calendar_for(plan))
+        return found
+
+    def timetable_of(self, plans: tuple[Plan, ...]):
+        """One timetable over ``plans`` (a plain one for a single plan), its ``plan`` their :meth:`PlanSet.view`."""
+        view = self.plans.view(plans)
+        if len(plans) == 1:
+            return self.timetable_for(plans[0])
+        from ..domain.plans import CombinedTimetable
+        from ..domain.schedule import Timetable
+
+        if not plans:
+            return Timetable(view, self.calendar)
+        return CombinedTimetable(view, {plan.key: self.timetable_for(plan) for plan in plans})
 
     @cached_property
     def timetable(self):
-        from ..domain.schedule import Timetable
-
-        return Timetable(self.plan, self.calendar)
+        """The timetable of what reports cover today (:attr:`reported_plans`)."""
+        return self.timetable_of(self.reported_plans)
 
     def finish(self) -> None:
         """Warnings that can only be known at the end of a run."""
-        calendar = self.__dict__.get("calendar")
-        if calendar is not None and calendar.unknown_years:
-            years = "、".join(str(y) for y in sorted(calendar.unknown_years))
+        unknown = set()
+        for calendar in self._calendars.values():
+            unknown |= calendar.unknown_years
+        if unknown:
+            years = "、".join(str(y) for y in sorted(unknown))
             self.warn(f"尚无 {years} 年的法定节假日数据，这些年份只按周末顺延")
+
+
+@dataclass(frozen=True)
+class TodayNotice:
+    """The closing word of a report run on a real today outside the plans' windows.
+
+    ``outside``: today lies even beyond the grace year of every plan, so the
+    report is empty; the CLI then exits with its own code, for cron.
+    """
+
+    message: str
+    outside: bool
+
+
+def windows_text(plans: PlanSet) -> str:
+    """``2018-04-25 至 2018-12-31``, or ``tasks：… ；2019：…`` for several plans."""
+    if len(plans) == 1:
+        return f"{plans.first.valid_from} 至 {plans.first.valid_to}"
+    return "；".join(f"{plan.key}：{plan.valid_from} 至 {plan.valid_to}" for plan in plans)

@@ -95,8 +95,8 @@ class Recorded:
 
 def record_done(context: RunContext, task_id: str, unit: str, period: str | None, completed: date | None,
                 by: str, note: str) -> Recorded:
-    plan = context.plan
-    task = find_task(plan, task_id)
+    task = find_task(context.plans, task_id)
+    plan = context.plan_of(task)
     check_unit(plan, task, unit)
     today = context.today
     completed = completed or today
@@ -108,10 +108,11 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
     standing = context.standing()
 
     def done_count(label: str) -> int:
-        return standing.count_of(standing.done_in(task.id, label).get(unit))
+        return standing.count_of(standing.done_in(task, label).get(unit))
 
-    occurrence = choose_occurrence(task, context.timetable.occurrences(task), period, done_count, unit, today)
-    record = make_done_record(task=task.id, unit=unit, period=occurrence.period, date=completed,
+    occurrence = choose_occurrence(task, context.timetable_for(plan).occurrences(task), period, done_count,
+                                   unit, today)
+    record = make_done_record(plan=task.plan, task=task.id, unit=unit, period=occurrence.period, date=completed,
                               by=by, note=note, now_utc=context.now(), tz=context.tz)
     context.store.append(record)
     return Recorded(record, task, unit, occurrence, completed, done_count(occurrence.period) + 1)
@@ -151,28 +152,36 @@ def record_void(context: RunContext, entry_id: str, reason: str, by: str) -> Voi
     if voided:
         raise UsageError(f"记录 {target.id} 已于 {voided[0].recorded_at} 作废（作废记录 {voided[0].id}）",
                          subject="entry")
-    record = make_void_record(target=target.id, reason=reason, by=by, now_utc=context.now(), tz=context.tz)
+    record = make_void_record(plan=context.entry_plan(target), target=target.id, reason=reason, by=by,
+                              now_utc=context.now(), tz=context.tz)
     context.store.append(record)
     return Voided(record, target)
 
 
 def journal_records(context: RunContext, unit: str | None, task_id: str | None, since: date | None) -> list[dict]:
-    """The journal's entries as records for people and scripts, filtered, voids beside what they cancel."""
+    """The journal's entries as records for people and scripts, filtered, voids beside what they cancel.
+
+    Only entries of the plans the run looks at (``--plan``); each record names its plan.
+    """
     entries = context.journal_contents().entries
     voided_by = {e.target: e.id for e in entries if type(e) is VoidEntry}
-    task = find_task(context.plan, task_id).id if task_id else None
-    units = set(context.plan.units.leaves(unit)) if unit else None
+    plans = set(context.plans.keys)
+    task = find_task(context.plans, task_id) if task_id else None
+    units = set(context.plans.units.leaves(unit)) if unit else None
     by_id = {e.id: e for e in entries}
     records = []
     for entry in entries:
         subject = by_id.get(entry.target, entry) if type(entry) is VoidEntry else entry
-        if task and getattr(subject, "task", None) != task:
+        plan = context.entry_plan(subject) if hasattr(subject, "plan") else ""
+        if plan and plan not in plans:
+            continue
+        if task and (plan, getattr(subject, "task", None)) != (task.plan, task.id):
             continue
         if units is not None and getattr(subject, "unit", None) not in units:
             continue
         if since and (getattr(subject, "date", None) is None or subject.date < since):
             continue
-        record = entry_record(entry, voided_by.get(entry.id))
+        record = entry_record(entry, voided_by.get(entry.id), plan)
         if type(entry) is VoidEntry:  # show what the void cancels, so the table reads on its own
             record |= {"task": getattr(subject, "task", ""), "unit": getattr(subject, "unit", ""),
                        "period": getattr(subject, "period", "")}
@@ -180,11 +189,11 @@ def journal_records(context: RunContext, unit: str | None, task_id: str | None, 
     return records
 
 
-def entry_record(entry, voided_by: str | None) -> dict:
-    """One journal entry as a record (the JSON of ``fupin journal``)."""
+def entry_record(entry, voided_by: str | None, plan: str = "") -> dict:
+    """One journal entry as a record (the JSON of ``fupin journal``); ``plan`` is the plan it counts for."""
     day = getattr(entry, "date", None)
     return {"id": entry.id, "op": entry.op, "task": getattr(entry, "task", ""), "unit": getattr(entry, "unit", ""),
             "period": getattr(entry, "period", ""), "date": day.isoformat() if day else None,
             "recorded_at": getattr(entry, "recorded_at", ""), "by": getattr(entry, "by", ""),
             "note": getattr(entry, "note", ""), "target": getattr(entry, "target", "") or None,
-            "voided_by": voided_by, "line": entry.line}
+            "voided_by": voided_by, "line": entry.line, "plan": plan}

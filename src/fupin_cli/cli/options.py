@@ -16,18 +16,29 @@ from ..domain.errors import FupinError, UsageError
 
 def _complete_units(incomplete: str) -> list[str]:
     try:
-        plan = RunContext().plan
+        plans = RunContext().plans
     except FupinError:
         return []
-    return [name for name in plan.units.labels() if name.startswith(incomplete)]
+    return [name for name in plans.units.labels() if name.startswith(incomplete)]
 
 
 def complete_tasks(incomplete: str) -> list[str]:
     try:
-        plan = RunContext().plan
+        plans = RunContext().plans
     except FupinError:
         return []
-    return [task.id for task in plan.tasks if task.id.startswith(incomplete)]
+    refs = dict.fromkeys(task.id for task in plans.all_tasks())  # bare ids, then KEY:ID for every task
+    if len(plans) > 1:
+        refs.update(dict.fromkeys(plans.task_ref(task) for task in plans.all_tasks()))
+    return [ref for ref in refs if ref.startswith(incomplete)]
+
+
+def _complete_plans(incomplete: str) -> list[str]:
+    try:
+        plans = RunContext().folder_plans
+    except FupinError:
+        return []
+    return [key for key in plans.keys if key.startswith(incomplete)]
 
 
 # ---------------------------------------------------------------- shared options
@@ -44,6 +55,9 @@ AsOfOpt = Annotated[Optional[str], typer.Option(
 ShiftOpt = Annotated[Optional[str], typer.Option(
     "--holiday-shift", help="节假日顺延规则：next_workday、previous_workday 或 none；默认按计划设置。",
     show_default=False)]
+PlanOpt = Annotated[Optional[str], typer.Option(
+    "--plan", help="只看数据文件夹中的这一个清单（tasks 即 tasks.yaml，或 plans/ 下文件名，如 2019-重点任务）。",
+    autocompletion=_complete_plans, show_default=False)]
 UnitOpt = Annotated[Optional[list[str]], typer.Option(
     "--unit", "-u", help="责任单位：全称、简称、所属单位组或拼音（如 市民政局、民政局、mzj）。",
     autocompletion=_complete_units, show_default=False)]
@@ -74,13 +88,13 @@ def one_unit(ctx: RunContext, values: Optional[list[str]]) -> Optional[str]:
         return None
     if len(values) > 1:
         raise UsageError(f"--unit 只能给一次，而这里给了 {len(values)} 次：{'、'.join(values)}", subject="unit")
-    return resolve_unit(ctx.plan, values[0])
+    return resolve_unit(ctx.plans, values[0])
 
 
 def check_category(ctx: RunContext, category: Optional[str]) -> Optional[str]:
     if category is None:
         return None
-    known = list(dict.fromkeys(t.category for t in ctx.plan.tasks if t.category))
+    known = list(dict.fromkeys(t.category for t in ctx.plans.all_tasks() if t.category))
     if category not in known:
         raise UsageError(f"--category：没有工作板块 “{category}”，现有：{'、'.join(known)}", subject="category")
     return category

@@ -1,9 +1,12 @@
 """The ledger: what the journal's entries say is done, folded once.
 
-Live completions per task, period and unit, kept compact: nested dicts
-task → period → unit → completion date ordinal, or a sorted tuple of ordinals
-when there are several, names interned.  That encoding is private: callers
-get a cell with :meth:`Ledger.done_in` and ask :class:`Standing` about it.
+Live completions per plan, task, period and unit, kept compact: nested dicts
+plan → task → period → unit → completion date ordinal, or a sorted tuple of
+ordinals when there are several, names interned.  Lines written before entries
+carried a plan key are under the plan key ``""`` until
+:meth:`Ledger.with_unkeyed_as` gives them to the folder's first plan.  That
+encoding is private: callers get a cell with :meth:`Ledger.done_in` and ask
+:class:`Standing` about it.
 
 A void cancels a completion.  A void whose target is a void or is not in the
 journal has no effect; :func:`void_problems` reports it.  There is no
@@ -17,10 +20,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
+from ..domain.model import Task
 from .entries import DoneEntry, Entry, Problem, VoidEntry
 
 Done = int | tuple[int, ...]  # one completion's date ordinal, or several, sorted
-Completions = dict[str, dict[str, dict[str, Done]]]
+Completions = dict[str, dict[str, dict[str, dict[str, Done]]]]
+UNKEYED = ""  # the plan key of lines written before entries carried one
 _NOTHING: dict = {}
 
 
@@ -38,12 +43,27 @@ class Ledger:
         self.completions = completions
         self.problems = problems
 
-    def done_in(self, task: str, period: str) -> Mapping[str, Done]:
-        """unit → completions for one task and period (hot loops look units up in it)."""
-        return self.completions.get(task, _NOTHING).get(period, _NOTHING)
+    def done_in(self, task: Task, period: str) -> Mapping[str, Done]:
+        """unit → completions for one task (of its plan) and period (hot loops look units up in it)."""
+        return self.completions.get(task.plan, _NOTHING).get(task.id, _NOTHING).get(period, _NOTHING)
 
     def as_of(self, today: date) -> "Standing":
         return Standing(self, today)
+
+    def with_unkeyed_as(self, plan: str) -> "Ledger":
+        """This ledger with the completions of lines without a plan key counted for ``plan``.
+
+        Such lines were written when a data folder had one list, ``tasks.yaml``,
+        which is the first plan of the folder.  Copies only what it merges.
+        """
+        unkeyed = self.completions.get(UNKEYED)
+        if unkeyed is None or plan == UNKEYED:
+            return self
+        completions = dict(self.completions)
+        del completions[UNKEYED]
+        own = completions.get(plan)
+        completions[plan] = unkeyed if own is None else _merged(unkeyed, own)
+        return Ledger(completions, self.problems)
 
 
 class Standing:
@@ -72,22 +92,23 @@ class Standing:
             return done if required == 1 and done <= self.today_ordinal else None
         return done[required - 1] if self.count_of(done) >= required else None
 
-    def dates(self, task: str, period: str, unit: str) -> list[date]:
+    def dates(self, task: Task, period: str, unit: str) -> list[date]:
         done = self.done_in(task, period).get(unit)
         if done is None:
             return []
         ordinals = (done,) if type(done) is int else done
         return [date.fromordinal(d) for d in ordinals[: self.count_of(done)]]
 
-    def done_since(self, since: date) -> Iterator[tuple[str, str, str]]:
-        """(task, period, unit) of every obligation with a completion between ``since`` and today."""
+    def done_since(self, since: date) -> Iterator[tuple[str, str, str, str]]:
+        """(plan, task id, period, unit) of every obligation with a completion between ``since`` and today."""
         low = since.toordinal()
-        for task, periods in self.ledger.completions.items():
-            for period, units in periods.items():
-                for unit, done in units.items():
-                    first, last = (done, done) if type(done) is int else (done[0], done[-1])
-                    if last >= low and first <= self.today_ordinal:
-                        yield task, period, unit
+        for plan, tasks in self.ledger.completions.items():
+            for task, periods in tasks.items():
+                for period, units in periods.items():
+                    for unit, done in units.items():
+                        first, last = (done, done) if type(done) is int else (done[0], done[-1])
+                        if last >= low and first <= self.today_ordinal:
+                            yield plan, task, period, unit
 
 
 def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
@@ -98,14 +119,15 @@ def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
 
 
 def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None:
-    """Count ``done`` into ``completions`` (in place)."""
+    """Count ``done`` into ``completions`` (in place), each under the plan its line names."""
     intern = sys.intern
-    cells: dict[tuple[str, str], dict[str, Done]] = {}  # (task, period) → its units, one lookup per entry
+    cells: dict[tuple[str, str, str], dict[str, Done]] = {}  # (plan, task, period) → its units
     for entry in done:
-        cell = (entry.task, entry.period)
+        cell = (entry.plan, entry.task, entry.period)
         units = cells.get(cell)
         if units is None:
-            units = cells[cell] = completions.setdefault(intern(entry.task), {}).setdefault(intern(entry.period), {})
+            units = cells[cell] = completions.setdefault(intern(entry.plan), {}).setdefault(
+                intern(entry.task), {}).setdefault(intern(entry.period), {})
         ordinal = entry.date.toordinal()
         found = units.get(entry.unit)
         if found is None:
@@ -116,7 +138,7 @@ def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None
 
 def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     """Take one completion out of ``completions`` (in place); False if it was not there."""
-    units = completions.get(entry.task, _NOTHING).get(entry.period, _NOTHING)
+    units = completions.get(entry.plan, _NOTHING).get(entry.task, _NOTHING).get(entry.period, _NOTHING)
     found = units.get(entry.unit)
     ordinals = [] if found is None else [found] if type(found) is int else list(found)
     if entry.date.toordinal() not in ordinals:
@@ -127,6 +149,23 @@ def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     else:
         units[entry.unit] = ordinals[0] if len(ordinals) == 1 else tuple(ordinals)
     return True
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    """task → period → unit → Done of both, copying only the parts of ``base`` that ``extra`` touches."""
+    result = dict(base)
+    for task, periods in extra.items():
+        into_task = result[task] = dict(result.get(task, _NOTHING))
+        for period, units in periods.items():
+            into_units = into_task[period] = dict(into_task.get(period, _NOTHING))
+            for unit, done in units.items():
+                found = into_units.get(unit)
+                if found is None:
+                    into_units[unit] = done
+                else:
+                    into_units[unit] = tuple(sorted(((found,) if type(found) is int else found)
+                                                    + ((done,) if type(done) is int else done)))
+    return result
 
 
 def void_problems(entries: Iterable[Entry]) -> list[Problem]:

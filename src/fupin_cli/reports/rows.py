@@ -23,6 +23,7 @@ class Row:
     required: int
     done_count: int
     done_date: date | None = None
+    plan: str = ""  # the key of the task's plan
 
 
 def status_row(obligation: Obligation, done_dates: list[date], today: date, warn_days: int) -> Row:
@@ -30,4 +31,5 @@ def status_row(obligation: Obligation, done_dates: list[date], today: date, warn
     status, days, done_date = status_of(occ.due, occ.required, done_dates, today, warn_days)
     return Row(task=task.id, text=task.text, category=task.category, unit=obligation.unit,
                period=occ.period, nominal_due=occ.nominal_due, due=occ.due, status=status,
-               days=days, required=occ.required, done_count=len(done_dates), done_date=done_date)
+               days=days, required=occ.required, done_count=len(done_dates), done_date=done_date,
+               plan=task.plan)

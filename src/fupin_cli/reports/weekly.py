@@ -79,13 +79,13 @@ def weekly_report(timetable: Timetable, standing: Standing, scope: Scope = Scope
         return found
 
     def row(task: Task, unit: str, occ: Occurrence) -> Row:
-        return status_row(Obligation(task, unit, occ), standing.dates(task.id, occ.period, unit), today, warn)
+        return status_row(Obligation(task, unit, occ), standing.dates(task, occ.period, unit), today, warn)
 
     # Done obligations only count, unless done this week: no Row for the many others.
     week_start_ordinal = week_start.toordinal()
     for task, units, found in task_windows(timetable, scope, None, next_end):
         for occ in found:
-            done = standing.done_in(task.id, occ.period)
+            done = standing.done_in(task, occ.period)
             due_ordinal = occ.due.toordinal()
             for unit in units:
                 reached = standing.reached(done.get(unit), occ.required)
@@ -124,20 +124,21 @@ def _done_early(timetable: Timetable, standing: Standing, scope: Scope,
                 after: date, since: date) -> Iterator[Row]:
     """Obligations due after ``after`` whose required completions were reached on or after ``since``."""
     plan = timetable.plan
-    later: dict[tuple[str, str], tuple[Task, Occurrence]] = {}
+    later: dict[tuple[str, str, str], tuple[Task, Occurrence]] = {}
     for task in plan.tasks:
         if not scope.category or task.category == scope.category:
             for occ in timetable.occurrences(task):
                 if occ.due is not None and occ.due > after:
-                    later[(task.id, occ.period)] = (task, occ)
-    responsible: dict[str, set[str]] = {}
-    for task_id, period, unit in standing.done_since(since):
-        found = later.get((task_id, period))
+                    later[(task.plan, task.id, occ.period)] = (task, occ)
+    responsible: dict[tuple[str, str], set[str]] = {}
+    for plan_key, task_id, period, unit in standing.done_since(since):
+        found = later.get((plan_key, task_id, period))
         if found is None:
             continue
         task, occ = found
-        if task_id not in responsible:
-            responsible[task_id] = set(units_in_scope(plan.units, task, scope))
-        dates = standing.dates(task_id, period, unit)
-        if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[task_id]:
+        if (plan_key, task_id) not in responsible:
+            responsible[(plan_key, task_id)] = set(units_in_scope(plan.units, task, scope))
+        dates = standing.dates(task, period, unit)
+        if len(dates) >= occ.required and dates[occ.required - 1] >= since \
+                and unit in responsible[(plan_key, task_id)]:
             yield status_row(Obligation(task, unit, occ), dates, standing.today, plan.settings.warn_days)

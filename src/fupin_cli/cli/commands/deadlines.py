@@ -13,6 +13,7 @@ from ..options import (
     DataOpt,
     ForceOpt,
     OutputOpt,
+    PlanOpt,
     ShiftOpt,
     TaskOpt,
     UnitOpt,
@@ -20,6 +21,7 @@ from ..options import (
     format_option,
     one_unit,
 )
+from ..closing import finish_report
 from ..output import check_format, choices, show
 
 EXPLAIN_FORMATS = choices({"document", "records"})
@@ -31,6 +33,7 @@ def explain(
     as_of: AsOfOpt = None,
     fmt: Annotated[str, format_option(EXPLAIN_FORMATS)] = "table",
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """说明 fupin 如何理解一段完成时限，并列出之后六个到期日。Explain a deadline phrase.
@@ -41,8 +44,9 @@ def explain(
     from ...output.views import explain_document
 
     check_format(fmt, EXPLAIN_FORMATS)
-    ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift)
-    result = explain_phrase(ctx.plan, phrase, ctx.today, ctx.calendar)
+    ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    plan = ctx.plan_in_force()
+    result = explain_phrase(plan, phrase, ctx.today, ctx.calendar_for(plan))
     show(View(document=lambda: explain_document(result), records=lambda: result), fmt)
     ctx.finish()
 
@@ -79,6 +83,7 @@ def calendar(
     force: ForceOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """列出某段时间内到期的事项（默认为本月），每项任务、期间、单位一行。Deadlines in a window.
@@ -92,14 +97,17 @@ def calendar(
     from ...reports.calendar import calendar_rows
 
     check_format(fmt, CALENDAR_FORMATS)
-    ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift)
-    plan = ctx.plan
+    ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    plans = ctx.plans
     name = one_unit(ctx, unit)
-    task_id = find_task(plan, task).id if task else None
+    chosen = find_task(plans, task) if task else None
     window_start, window_end = calendar_window(
         month, parse_user_date(start, "--from") if start else None,
         parse_user_date(end, "--to") if end else None, ctx.today)
-    rows = calendar_rows(ctx.timetable, window_start, window_end, Scope.for_unit(plan.units, name), task_id)
+    # Every plan: each gives only the occurrences due in the window, whatever today is.
+    timetable = ctx.timetable_of(tuple(plans))
+    plan = timetable.plan
+    rows = calendar_rows(timetable, window_start, window_end, Scope.for_unit(plans.units, name), chosen)
     title = f"{plan.title}：到期日历"
     lines = [f"{window_start} 至 {window_end}，共 {len(rows)} 项" + (f"；责任单位：{name}" if name else "")]
 
@@ -111,7 +119,10 @@ def calendar(
 
     show(View(document=document, records=lambda: [views.calendar_record(r) for r in rows],
               calendar=lambda: (plan, rows)), fmt, output, force)
-    ctx.finish()
+    if month or start:
+        ctx.finish()  # a window named outright: today does not matter
+    else:
+        finish_report(ctx)
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from ..options import (
     AsOfOpt,
     DataOpt,
     JournalOpt,
+    PlanOpt,
     TaskOpt,
     UnitOpt,
     complete_tasks,
@@ -25,7 +26,8 @@ JOURNAL_FORMATS = choices({"document", "records"})
 
 
 def done(
-    task: Annotated[str, typer.Argument(help="任务编号，如 5.1。", autocompletion=complete_tasks, show_default=False)],
+    task: Annotated[str, typer.Argument(help="任务编号，如 5.1；两个清单有同一编号时写 清单名:编号，如 2019:5.1。",
+                                        autocompletion=complete_tasks, show_default=False)],
     unit: UnitOpt = None,
     period: Annotated[Optional[str], typer.Option("--period", "-p", help="期间，如 2018-07、2018-Q3、2018；默认为最早未完成的期间。",
                                                   show_default=False)] = None,
@@ -34,6 +36,7 @@ def done(
     note: Annotated[str, typer.Option("--note", help="备注。")] = "",
     fmt: Annotated[str, format_option(RECORD_FORMATS)] = "table",
     as_of: AsOfOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -51,7 +54,7 @@ def done(
     )
 
     check_format(fmt, RECORD_FORMATS)
-    ctx = context(data=data, journal=journal, as_of=as_of)
+    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
     if not unit:
         raise UsageError("请用 --unit 指明是哪个责任单位完成的", subject="unit")
     name = one_unit(ctx, unit)
@@ -72,7 +75,7 @@ def done(
     occurrence = recorded.occurrence
     late = "（逾期完成）" if recorded.late else ""
     message = Document(
-        title=f"已销号：任务 {recorded.task.id}，{recorded.unit}，期间 {occurrence.period}，"
+        title=f"已销号：任务 {ctx.folder_plans.task_ref(recorded.task)}，{recorded.unit}，期间 {occurrence.period}，"
               f"完成日期 {recorded.completed}{late}；该期间已记 {recorded.count}/{occurrence.required} 次。",
         lines=[f"记录号：{recorded.record['id']}"])
     show(View(document=lambda: message, records=lambda: recorded.record), fmt)
@@ -83,6 +86,7 @@ def undo(
     entry_id: Annotated[str, typer.Argument(help="要作废的记录号（fupin journal 可查）。", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", help="作废原因。")] = "",
     by: Annotated[str, typer.Option("--by", help="经办人。")] = "",
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -92,7 +96,7 @@ def undo(
     """
     from ...app.recording import NotInJournal, record_void
 
-    ctx = context(data=data, journal=journal)
+    ctx = context(data=data, journal=journal, plan=plan_key)
     try:
         voided = record_void(ctx, entry_id, reason, by)
     except NotInJournal as exc:
@@ -100,7 +104,8 @@ def undo(
             raise
         raise UsageError(f"{exc.message}（fupin journal 可查记录号）") from None
     target = voided.target
-    print(f"已作废记录 {target.id}（任务 {target.task}，{target.unit}，期间 {target.period}）。\n"
+    task_ref = f"{ctx.entry_plan(target)}:{target.task}" if len(ctx.folder_plans) > 1 else target.task
+    print(f"已作废记录 {target.id}（任务 {task_ref}，{target.unit}，期间 {target.period}）。\n"
           f"作废记录号：{voided.record['id']}")
 
 
@@ -109,6 +114,7 @@ def journal_cmd(
     task: TaskOpt = None,
     since: Annotated[Optional[str], typer.Option("--since", help="只看这一天及以后完成的记录。", show_default=False)] = None,
     fmt: Annotated[str, format_option(JOURNAL_FORMATS)] = "table",
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -121,7 +127,7 @@ def journal_cmd(
     from ...output import views
 
     check_format(fmt, JOURNAL_FORMATS)
-    ctx = context(data=data, journal=journal)
+    ctx = context(data=data, journal=journal, plan=plan_key)
     name = one_unit(ctx, unit)
     records = journal_records(ctx, name, task, parse_user_date(since, "--since") if since else None)
     show(View(document=lambda: views.journal_document(str(ctx.journal_path), records), records=lambda: records), fmt)

@@ -12,6 +12,7 @@ from ..options import (
     CategoryOpt,
     DataOpt,
     JournalOpt,
+    PlanOpt,
     UnitOpt,
     check_category,
     context,
@@ -29,6 +30,7 @@ def list_tasks(
     grep: Annotated[Optional[str], typer.Option("--grep", "-g", help="只看工作任务、完成时限或备注中含这段文字的任务。",
                                                 show_default=False)] = None,
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """列出任务，按工作板块分组。List the tasks.
@@ -39,8 +41,8 @@ def list_tasks(
     from ...output import views
 
     check_format(fmt, LIST_FORMATS)
-    ctx = context(data=data)
-    plan = ctx.plan
+    ctx = context(data=data, plan=plan_key)
+    plan = ctx.plans.view(tuple(ctx.plans))
     name = one_unit(ctx, unit)
     category = check_category(ctx, category)
     tasks = plan.tasks_for_unit(name) if name else list(plan.tasks)
@@ -57,6 +59,7 @@ def list_tasks(
 
 def list_units(
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """列出全部责任单位，含类别、别名、成员和任务数。List the responsible units.
@@ -66,40 +69,48 @@ def list_units(
     from ...output import views
 
     check_format(fmt, LIST_FORMATS)
-    plan = context(data=data).plan
+    ctx = context(data=data, plan=plan_key)
+    plan = ctx.plans.view(tuple(ctx.plans))
     counts = {name: len(plan.tasks_for_unit(name)) for name in plan.units}
     records = views.unit_records(plan, counts)
     show(View(document=lambda: views.units_document(plan, records), records=lambda: records), fmt)
 
 
-def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
+def info(plan_key: PlanOpt = None, data: DataOpt = None, journal: JournalOpt = None) -> None:
     """显示所用的清单、单位和台账文件，以及计划的有效期和设置。Show files and settings in use.
 
     例：fupin info --data ./我的清单
     """
     from ...cache import cache_dir
 
-    ctx = context(data=data, journal=journal)
-    plan = ctx.plan
-    settings = plan.settings
-    rows = [
-        ("任务清单", str(plan.tasks_file)),
-        ("单位文件", str(plan.units_file)),
-        ("销号台账", f"{ctx.journal_path}（来自{ctx.journal_source}）"),
-        ("缓存目录", str(cache_dir() or "（无，不缓存）") + "（可随时删除）"),
-        ("标题", plan.title),
-        ("文号", plan.doc_no),
-        ("印发单位", plan.issuer),
-        ("印发日期", str(plan.issued or "")),
-        ("有效期", f"{plan.valid_from} 至 {plan.valid_to}"),
-        ("时区", plan.timezone),
-        ("节假日顺延", settings.holiday_shift),
-        ("预警天数", str(settings.warn_days)),
-        ("学期开始", "、".join(f"{m:02d}-{d:02d}" for m, d in settings.semester_starts)),
-        ("任务数", str(len(plan.tasks))),
-        ("单位数", str(len(plan.units))),
-        ("版本", __version__),
-    ]
+    ctx = context(data=data, journal=journal, plan=plan_key)
+    plans = ctx.plans
+    several = len(ctx.folder_plans) > 1
+    files = [("单位文件", str(plans.first.units_file)),
+             ("销号台账", f"{ctx.journal_path}（来自{ctx.journal_source}）"),
+             ("缓存目录", str(cache_dir() or "（无，不缓存）") + "（可随时删除）")]
+    rows = [] if several else [("任务清单", str(plans.first.tasks_file))]
+    rows += files
+    if several and plan_key is None:
+        rows.append(("清单", f"{len(plans)} 个：{'、'.join(plans.keys)}（--plan 清单名 只看其一；"
+                           f"没有清单名的旧台账记录属于 {plans.first.key}）"))
+    for plan in plans:
+        settings = plan.settings
+        if several:
+            rows += [("清单名", plan.key), ("任务清单", str(plan.tasks_file))]
+        rows += [
+            ("标题", plan.title),
+            ("文号", plan.doc_no),
+            ("印发单位", plan.issuer),
+            ("印发日期", str(plan.issued or "")),
+            ("有效期", f"{plan.valid_from} 至 {plan.valid_to}"),
+            ("时区", plan.timezone),
+            ("节假日顺延", settings.holiday_shift),
+            ("预警天数", str(settings.warn_days)),
+            ("学期开始", "、".join(f"{m:02d}-{d:02d}" for m, d in settings.semester_starts)),
+            ("任务数", str(len(plan.tasks))),
+        ]
+    rows += [("单位数", str(len(plans.units))), ("版本", __version__)]
     width = max(len(key) for key, _ in rows)
     for key, value in rows:
         print(f"{key}{'　' * (width - len(key))}：{value}")  # full-width spaces align Chinese keys
@@ -107,42 +118,55 @@ def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
 
 def init(
     folder: Annotated[Path, typer.Argument(help="要创建的数据文件夹。", show_default=False)],
-    force: Annotated[bool, typer.Option("--force", help="文件夹中已有清单时覆盖。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="文件夹中已有清单时覆盖（台账从不覆盖）。")] = False,
+    journal_from: Annotated[Optional[Path], typer.Option(
+        "--journal-from", help="把这份已有的销号台账复制到新文件夹，作为它的 journal.jsonl（新文件夹已有台账时拒绝）。",
+        show_default=False)] = None,
 ) -> None:
     """把随软件安装的清单复制到文件夹，供本单位编辑；之后用 --data 文件夹 或 FUPIN_DATA 使用它。
     Write an editable copy of the shipped plan.
 
     例：fupin init ./扶贫清单 && fupin list --data ./扶贫清单
     """
+    from ...app.setup import journal_notes, take_journal
     from ...journal.jsonl.writer import git_attributes_text
     from ...plan_io.loader import TASKS_FILE, UNITS_FILE, shipped_data_dir
 
     source = shipped_data_dir()
     targets = [folder / TASKS_FILE, folder / UNITS_FILE]
     existing = [str(p) for p in targets if p.exists()]
-    if existing and not force:
+    # With --journal-from only the journal is added to a folder that already has its plan.
+    write_plan = not existing or force
+    if existing and not force and journal_from is None:
         raise OutputError(f"文件已存在：{'、'.join(existing)}（如要覆盖，加 --force）")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建文件夹 {folder}：{exc.strerror}") from None
-    for target in targets:
-        write_output(target, (source / target.name).read_bytes(), force=True)
+    taken = take_journal(journal_from, folder) if journal_from is not None else None
+    if write_plan:
+        for target in targets:
+            write_output(target, (source / target.name).read_bytes(), force=True)
     attributes = folder / ".gitattributes"
     if not attributes.exists():
         write_output(attributes, git_attributes_text(), force=False)
-    print(f"已在 {folder} 写入 {TASKS_FILE}、{UNITS_FILE} 和 .gitattributes（台账按 union 方式合并）。")
+    if write_plan:
+        print(f"已在 {folder} 写入 {TASKS_FILE}、{UNITS_FILE} 和 .gitattributes（台账按 union 方式合并）。")
+    else:
+        print(f"{folder} 中已有清单（{'、'.join(existing)}），未改动。")
+    for note in journal_notes(folder, taken):
+        print(note)
     print(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}")
 
 
-def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
+def check(plan_key: PlanOpt = None, data: DataOpt = None, journal: JournalOpt = None) -> None:
     """检查清单、单位文件和销号台账，列出每个问题；无问题退出码 0，有问题 1。Validate everything.
 
     例：fupin check --data ./扶贫清单
     """
     from ...app.checks import check_all
 
-    ctx = context(data=data, journal=journal)
+    ctx = context(data=data, journal=journal, plan=plan_key)
     problems, notices = check_all(ctx)
     for notice in notices:
         print(f"提示：{notice}")
@@ -151,8 +175,10 @@ def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
     if problems:
         print(f"发现 {len(problems)} 个问题。")
         raise typer.Exit(1)
-    plan = ctx.plan
-    print(f"检查通过：{len(plan.tasks)} 项任务，{len(plan.units)} 个单位，台账 {ctx.journal_path}。")
+    plans = ctx.plans
+    lists = f"{len(plans)} 个清单，" if len(ctx.folder_plans) > 1 else ""
+    print(f"检查通过：{lists}{sum(len(p.tasks) for p in plans)} 项任务，{len(plans.units)} 个单位，"
+          f"台账 {ctx.journal_path}。")
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:

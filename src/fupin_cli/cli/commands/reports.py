@@ -13,6 +13,7 @@ from ..options import (
     ForceOpt,
     JournalOpt,
     OutputOpt,
+    PlanOpt,
     ShiftOpt,
     UnitOpt,
     check_category,
@@ -20,25 +21,23 @@ from ..options import (
     format_option,
     one_unit,
 )
+from ..closing import finish_report
 from ..output import check_format, choices, show
 
 REPORT_FORMATS = choices({"document", "records"})
 
 
 def _report_scope(ctx, unit: Optional[list[str]], category: Optional[str] = None):
-    """(unit name or None, Scope) of a report; says once when the real today is outside the plan."""
+    """(unit name or None, Scope) of a report."""
     from ...domain.obligations import Scope
 
     name = one_unit(ctx, unit)
-    scope = Scope.for_unit(ctx.plan.units, name, check_category(ctx, category))
-    ctx.check_today_in_plan()
+    scope = Scope.for_unit(ctx.plans.units, name, check_category(ctx, category))
     return name, scope
 
 
 def _finish_report(ctx, exit_code: bool, overdue: int) -> None:
-    ctx.finish()
-    if exit_code and overdue:
-        raise typer.Exit(1)  # cron alerts on it, like git diff --exit-code
+    finish_report(ctx, exit_code=exit_code, overdue=overdue)
 
 
 def due(
@@ -52,6 +51,7 @@ def due(
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -63,9 +63,9 @@ def due(
     from ...reports.due import due_rows
 
     check_format(fmt, REPORT_FORMATS)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    plan = ctx.plan
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, scope = _report_scope(ctx, unit, category)
+    plan = ctx.timetable.plan
     days = plan.settings.warn_days if within is None else within
     rows = due_rows(ctx.timetable, ctx.standing(), scope, days)
     overdue = sum(r.status == "overdue" for r in rows)
@@ -86,6 +86,7 @@ def overdue(
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -97,9 +98,9 @@ def overdue(
     from ...reports.due import overdue_rows
 
     check_format(fmt, REPORT_FORMATS)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    plan = ctx.plan
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, scope = _report_scope(ctx, unit, category)
+    plan = ctx.timetable.plan
     rows = overdue_rows(ctx.timetable, ctx.standing(), scope)
     units = len({r.unit for r in rows})
     title = f"{plan.title}：逾期未完成事项" + (f"（{name}）" if name else "")
@@ -117,6 +118,7 @@ def report_weekly(
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -128,7 +130,7 @@ def report_weekly(
     from ...reports.weekly import weekly_report
 
     check_format(fmt, REPORT_FORMATS)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     _name, scope = _report_scope(ctx, unit)
     report = weekly_report(ctx.timetable, ctx.standing(), scope)
     show(View(document=lambda: views.weekly_document(report), records=lambda: views.weekly_record(report)),

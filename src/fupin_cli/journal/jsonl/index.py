@@ -16,7 +16,7 @@ from ..entries import DoneEntry, Problem, VoidEntry
 from ..ledger import Completions, Ledger, add_completions, fold, remove_completion
 from .reader import parse_lines, read_journal
 
-FORMAT = 3
+FORMAT = 4  # 4: completions keyed by plan first
 
 
 def ledger_of(path: Path, cache_dir: Path | None) -> Ledger:
