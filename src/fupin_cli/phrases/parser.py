@@ -42,7 +42,7 @@ _BLANK = re.compile(r"[\s;。、,:!?.()\[\]]*")
 DATE_WORD = re.compile(
     r"\d+个?(?:工作日|年度|年|月|日|旬|季|周|星期)|\d+个?天(?=内|以内|之内)"
     r"|[上中下]旬|季度|半年|次月|次年|明年|翌年|下月|下个月|月后|季后|年后|本月|当月|本周|今年|本年|当年"
-    r"|(?:周|星期|礼拜)[一二三四五六日天]"
+    r"|(?:周|星期|礼拜)(?:[一二三四五六日天七八九]|(?=\d))"
     r"|每个?(?:年|月|季|周|星期|礼拜|半年|学期|\d个?月|双月|单月|旬|天|日)|逐(?:年|月|季|周|旬)|按(?:年|月|季|周|次)"
     r"|双月|单月|持续|长期|常态|长效|年底|年末|年内|月底|月末|季末|工作日|开学"
     r"|(?:春节|元旦|国庆|五一|端午|中秋|清明)(?=前|后|之前|之后|以前|以后|期间)"
@@ -63,7 +63,7 @@ _OBJECT_TRIGGER = re.compile(rf"(?:{_OBJECT_VERBS})(?=[\d上下本当第全])|(?
 _NOUN_AFTER = re.compile(
     r"(?:的)?(?:项目|工作|情况|计划|总结|报表|报告|数据|任务|指标|目标|资金|信息|资料|材料|名单|帮扶|年报|季报|"
     r"月报|快报|金融|孕产妇|儿童|死亡|经验|考核|成果|进展|应纳税|预算|决算|经费|举措|疫情|护理|改进|"
-    r"发展|规划|脱贫|免报|不报|除外|活动|会议|台账|事项|问题|人口|全年|村|户|保险)")
+    r"发展|规划|免报|不报|除外|活动|会议|台账|事项|问题|人口|全年|村|户|保险)")
 _ONGOING_OBJECT_BEFORE = re.compile(rf"(?:可|{_OBJECT_VERBS})$")
 _QUOTES = {"《": "》", "“": "”", "\"": "\"", "‘": "’", "「": "」", "『": "』"}
 _BOUNDS = {"自某时起", "某年至某年", "某年及以后"}  # families that bound the rules after them
@@ -113,11 +113,16 @@ _REGION = re.compile(r"(?:主汛期|汛期|汛前|农忙|麦收|秋收|夏收|�
 
 @dataclass
 class Reading:
-    """What ``read`` found: the rules, each one's family, and the object words set aside ([start, end) in the text)."""
+    """What ``read`` found: the rules, each one's family, the object words set aside, and every span read.
+
+    Spans are [start, end) in the text; ``read_spans`` also holds the words of
+    rules dropped as repeats of an earlier one.
+    """
 
     rules: tuple[Rule, ...]
     families: tuple[str, ...]
     objects: tuple[tuple[int, int], ...]
+    read_spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -135,6 +140,7 @@ class _Clause:
         self.text, self.s, self.where, self.a, self.b = text, s, where, a, b
         self.plan_year = plan_year
         self.objects: list[tuple[int, int]] = []
+        self.runs: list[tuple[int, int]] = []  # the objects that are runs of period words after a verb
 
     # -- positions in the original text
     def original(self, i: int, j: int) -> str:
@@ -180,6 +186,7 @@ class _Clause:
                 continue  # 上报2018年6月底前…: a deadline, not an object
             if DATE_WORD.search(s, run.start(), end) and not self.in_object(run.start(), end):
                 self.objects.append((run.start(), end))
+                self.runs.append((run.start(), end))
 
     def is_object_match(self, i: int, j: int, family: Family) -> bool:
         """A family match that is the object of the task, not a deadline."""
@@ -195,11 +202,11 @@ class _Clause:
 
     def follows_object(self, i: int) -> bool:
         """Right after an object, or joined to one by 和、及 …: 上一年度第四季度及本年度第一季度."""
-        k = i
-        m = _JOIN_BEFORE.search(self.s, self.a, k)
+        m = _JOIN_BEFORE.search(self.s, self.a, i)
         if m is not None:
-            k = m.start()
-        return any(ob == k for _, ob in self.objects)
+            return any(ob == m.start() for _, ob in self.objects)
+        # Right after: only a run of period words (上一年度第四季度), not a title or a vetoed match.
+        return any(ob == i for _, ob in self.runs)
 
     # -- reading
     def refuse_words(self) -> None:
@@ -400,6 +407,7 @@ def read(text: str, plan_year: int) -> Reading:
     rules: list[Rule] = []
     families: list[str] = []
     objects: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
     seen: set[Rule] = set()
     for a, b in _split(s, 0, len(s), _CLAUSE_END):
         if _BLANK.fullmatch(s, a, b):
@@ -422,6 +430,7 @@ def read(text: str, plan_year: int) -> Reading:
         source = clause.original(a, b)
         objects.extend(clause.span(i, j) for i, j in clause.objects if i < j)
         for rule, words, span, family in read_here:
+            spans.append(span)
             if rule.meaning in seen:
                 continue
             seen.add(rule.meaning)
@@ -430,7 +439,7 @@ def read(text: str, plan_year: int) -> Reading:
     if not rules:
         raise PhraseError("完成时限为空：请填写期限（如“2018年6月30日前”“每月25日前”“长期性”）",
                           phrase=text, position=0)
-    return Reading(tuple(rules), tuple(families), tuple(objects))
+    return Reading(tuple(rules), tuple(families), tuple(objects), tuple(spans))
 
 
 def parse(text: str, plan_year: int) -> tuple[Rule, ...]:
