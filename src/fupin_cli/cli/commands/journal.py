@@ -7,7 +7,17 @@ import typer
 from ...domain.errors import UsageError
 from ...output.document import Document
 from ...output.formats import View
-from ..options import AsOfOpt, DataOpt, JournalOpt, TaskOpt, UnitOpt, complete_tasks, context, format_option, one_unit
+from ..options import (
+    AsOfOpt,
+    DataOpt,
+    JournalOpt,
+    TaskOpt,
+    UnitOpt,
+    complete_tasks,
+    context,
+    format_option,
+    one_unit,
+)
 from ..output import check_format, choices, show
 
 RECORD_FORMATS = choices({"document", "records"}, exclude=("csv", "markdown", "html", "xlsx"))
@@ -32,7 +42,13 @@ def done(
     例：fupin done 8.2 --unit 市残联 --period 2018-06 --date 2018-07-03 --by 张三
     """
     from ...app.inputs import parse_user_date
-    from ...app.recording import CompletedInFuture, PeriodComplete, PeriodNeeded, PeriodUnknown, record_done
+    from ...app.recording import (
+        CompletedInFuture,
+        PeriodComplete,
+        PeriodNeeded,
+        PeriodUnknown,
+        record_done,
+    )
 
     check_format(fmt, RECORD_FORMATS)
     ctx = context(data=data, journal=journal, as_of=as_of)

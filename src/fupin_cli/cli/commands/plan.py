@@ -8,7 +8,16 @@ import typer
 from ... import __version__
 from ...domain.errors import OutputError
 from ...output.formats import View
-from ..options import CategoryOpt, DataOpt, JournalOpt, UnitOpt, check_category, context, format_option, one_unit
+from ..options import (
+    CategoryOpt,
+    DataOpt,
+    JournalOpt,
+    UnitOpt,
+    check_category,
+    context,
+    format_option,
+    one_unit,
+)
 from ..output import check_format, choices, show, write_output
 
 LIST_FORMATS = choices({"document", "records"})
