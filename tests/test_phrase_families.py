@@ -320,3 +320,23 @@ def test_every_date_word_is_accounted_for_or_the_phrase_is_refused(text, plan_ye
     covered = list(reading.read_spans) + list(reading.objects)
     for m in _SELF_DATE_WORDS.finditer(text):
         assert any(a <= m.start() and m.end() <= b for a, b in covered), (text, m.group(), covered)
+
+
+@pytest.mark.parametrize("rule, words", [
+    (Rule(kind="bimonth"), "每两个月，双月月底前（需完成1次）"),
+    (Rule(kind="bimonth", month=1, day=5), "每两个月，单月5日前（需完成1次）"),
+    (Rule(kind="dekad"), "每旬，旬末前（需完成1次）"),
+    (Rule(kind="month", workdays=5), "每月，月结束后5个工作日内（需完成1次）"),
+    (Rule(kind="month", workdays=-1), "每月，月末前最后一个工作日（需完成1次）"),
+    (Rule(kind="year", month=3, after_months=12), "每年，次年3月底前（需完成1次）"),
+    (Rule(kind="year", after_months=4), "每年，年结束后4个月内（需完成1次）"),
+    (Rule(kind="quarter", since=D("2024-01-01")), "每季度，季度末前（自2024-01-01起）（需完成1次）"),
+    (Rule(kind="year", since=D("2018-01-01"), until=D("2020-12-31")),
+     "每年，年底前（2018-01-01至2020-12-31）（需完成1次）"),
+    (Rule(kind="once", date=D("2024-02-10"), holiday="春节"), "一次性，2024-02-10（春节放假首日）前"),
+    (Rule(kind="once", date=D("2023-09-30"), workdays=5), "一次性，2023-09-30后第5个工作日"),
+])
+def test_describe_new_shapes(rule, words):
+    from fupin_cli.phrases import describe
+
+    assert describe(rule) == words

@@ -196,20 +196,19 @@ def match_plan(ledger, timetable) -> tuple:
             continue
         found = timetable.occurrences(task)
         labels = {o.period for o in found}
-        mapping = None
-        responsible = None
-        for period, units in periods.items():
-            if period not in labels:
-                if mapping is None:
-                    mapping = journal_labels(task.rules, found)
+        if not labels.issuperset(periods):
+            mapping = journal_labels(task.rules, found)
+            for period in [p for p in periods if p not in labels]:
                 if period in mapping:
                     relabel.setdefault(task_id, {})[period] = mapping[period]
                 else:
-                    unmatched += sum(_count(done) for done in units.values())
-                    continue
-            if responsible is None:
-                responsible = frozenset(plan.units.responsible(task.units))
-            unmatched += sum(_count(units[unit]) for unit in units.keys() - responsible)
+                    unmatched += sum(_count(done) for done in periods[period].values())
+        # Units no longer responsible: one set operation per task unless there are some.
+        strangers = set().union(*periods.values()).difference(plan.units.responsible(task.units))
+        if strangers:
+            for period, units in periods.items():
+                if period in labels or period in relabel.get(task_id, ()):
+                    unmatched += sum(_count(units[unit]) for unit in strangers.intersection(units))
     return (ledger.relabelled(relabel) if relabel else ledger), unmatched
 
 
