@@ -297,7 +297,6 @@ class Built:
     head: str | None = None   # the recurrence later yearless points of the clause inherit
     since: date | None = None
     until: date | None = None
-    recurring: bool = False   # bounds that make the rules after them yearly (2014年度及以后)
     fallback: list[Rule] = field(default_factory=list)  # the rules of bounds no rule follows
 
 
@@ -544,7 +543,7 @@ def _years(m: re.Match, ctx: Context) -> Built:
 
 
 def _year_on(m: re.Match, ctx: Context) -> Built:
-    return Built(since=_date(int(m.group("y")), 1, 1), recurring=True, head="year")
+    return Built(since=_date(int(m.group("y")), 1, 1), head="year")
 
 
 def _persist(m: re.Match, ctx: Context) -> Built:
