@@ -34,11 +34,14 @@ def journal_problems(context: RunContext) -> list[str]:
     for op, lines in unknown.items():
         found.append(f"{path}:{lines[0]}: 有 {len(lines)} 条记录的操作 “{op}” 是本版本不认识的（可能由更新版本写入），"
                      f"已原样保留，不计入报表")
+    from ..domain.schedule import journal_labels
+
     plans = context.plans
     folder_keys = set(context.folder_plans.keys)
     tasks = {(t.plan, t.id): t for t in plans.all_tasks()}
     units = plans.units
     periods: dict[tuple[str, str], set[str]] = {}
+    older: dict[tuple[str, str], dict[str, str]] = {}
     responsible: dict[tuple[str, str], frozenset[str]] = {}
     for entry in contents.entries:
         if type(entry) is not DoneEntry:
@@ -46,28 +49,34 @@ def journal_problems(context: RunContext) -> list[str]:
         where = f"{path}:{entry.line}: 记录 {entry.id}"
         plan_key = context.entry_plan(entry)
         if plan_key not in folder_keys:
-            found.append(f"{where} 的清单 “{plan_key}” 不在数据文件夹中（现有：{'、'.join(sorted(folder_keys))}）；"
-                         f"清单文件改过名吗？")
+            found.append(f"{where} 的清单 “{plan_key}” 不在数据文件夹中（现有：{'、'.join(sorted(folder_keys))}），"
+                         f"不计入报表（清单文件可能改了名：改回原名）")
             continue
         if plans.get(plan_key) is None:
-            continue  # another plan than --plan names
+            continue  # a plan other than the one --plan names
         key = (plan_key, entry.task)
         task = tasks.get(key)
         if task is None:
-            found.append(f"{where} 的任务 “{entry.task}” 不在清单" + (f" {plan_key} " if len(folder_keys) > 1 else "")
-                         + "中")
+            in_plan = f"清单 {plan_key} " if len(folder_keys) > 1 else "清单"
+            found.append(f"{where} 的任务 “{entry.task}” 不在{in_plan}中，不计入报表"
+                         f"（任务可能已删除或改了编号；改号的请用新编号重新销号，再作废这条）")
             continue
         if entry.unit not in units:
-            found.append(f"{where} 的单位 “{entry.unit}” 不在单位列表中")
+            found.append(f"{where} 的单位 “{entry.unit}” 不在单位列表中，不计入报表"
+                         f"（单位可能已改名：把旧名作为别名写进 units.yaml 的 aliases）")
             continue
         if key not in responsible:
             responsible[key] = frozenset(units.responsible(task.units))
         if entry.unit not in responsible[key]:
-            found.append(f"{where}：{entry.unit} 不是任务 {task.id} 的责任单位")
+            found.append(f"{where}：{entry.unit} 不是任务 {task.id} 的责任单位，不计入报表"
+                         f"（责任单位可能已改：作废这条，或在 tasks.yaml 中补上该单位）")
         if key not in periods:
-            periods[key] = {o.period for o in context.timetable_for(context.plan_of(task)).occurrences(task)}
-        if entry.period not in periods[key]:
-            found.append(f"{where} 的期间 “{entry.period}” 不是任务 {task.id} 的期间")
+            occurrences = context.timetable_for(context.plan_of(task)).occurrences(task)
+            periods[key] = {o.period for o in occurrences}
+            older[key] = journal_labels(task.rules, occurrences)
+        if entry.period not in periods[key] and entry.period not in older[key]:
+            found.append(f"{where} 的期间 “{entry.period}” 不是任务 {task.id} 的期间，不计入报表"
+                         f"（完成时限可能已改：作废这条，再按现在的期间重新销号）")
     return found
 
 

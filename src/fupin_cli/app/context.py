@@ -105,12 +105,12 @@ class RunContext:
                              f"请用 --plan 指定一个", subject="plan")
         return plans.first
 
-    def plan_in_force(self) -> Plan:
-        """The plan a command about one list uses when none is named: the only one, else the first in force today."""
+    def plan_in_force(self, day: date) -> Plan:
+        """The plan a command about one list uses when none is named: the only one, else the first in force on ``day``."""
         plans = self.plans
         if len(plans) == 1:
             return plans.first
-        return next(iter(plans.in_force(self.today)), plans.first)
+        return next(iter(plans.in_force(day)), plans.first)
 
     def plan_of(self, task: Task) -> Plan:
         """The plan ``task`` belongs to."""
@@ -162,10 +162,20 @@ class RunContext:
 
     @cached_property
     def ledger(self):
-        """What the journal says is done, lines without a plan key counted for the folder's first plan."""
+        """What the journal says is done, for the plans looked at, its labels read against them.
+
+        Lines without a plan key count for the folder's first plan.
+        """
         ledger = self.store.ledger()
         self._warn_journal(ledger.problems)
-        return ledger.with_unkeyed_as(self.folder_plans.first.key)
+        ledger = ledger.with_unkeyed_as(self.folder_plans.first.key)
+        ledger, unmatched = match_plan(ledger, self.plans, self.timetable_for,
+                                       folder_keys=None if self._plan_option else set(self.folder_plans.keys))
+        if unmatched and "unmatched" not in self._warned:
+            self._warned.add("unmatched")
+            self.warn(f"台账中有 {unmatched} 条完成记录对不上当前清单（任务已删除、单位已改名或完成时限已改），"
+                      f"未计入报表；运行 fupin check 查看")
+        return ledger
 
     def standing(self):
         """What the journal says is done, seen from today."""
@@ -285,3 +295,58 @@ def windows_text(plans: PlanSet) -> str:
     if len(plans) == 1:
         return f"{plans.first.valid_from} 至 {plans.first.valid_to}"
     return "；".join(f"{plan.key}：{plan.valid_from} 至 {plan.valid_to}" for plan in plans)
+
+
+def match_plan(ledger, plans: PlanSet, timetable_for, folder_keys: set[str] | None = None) -> tuple:
+    """The ledger with its period labels read against ``plans``, and how many completions match no duty.
+
+    This is where the journal meets the plans, so this is where labels written by
+    older versions are read (``2018-07#4`` → the rule at position 4, a plain label of
+    a period several rules share → the rule due first in it; see
+    :func:`fupin_cli.domain.schedule.journal_labels`).  The journal itself is
+    never rewritten.  A completion matches no duty when its task is gone, its
+    unit is not responsible, or its period is not one of the task's; and, when
+    ``folder_keys`` is given, when its plan is none of them (a plan renamed).
+    Completions of the folder's other plans (``--plan`` named one) are left alone.
+    """
+    from ..domain.schedule import journal_labels
+
+    relabel: dict[str, dict[str, dict[str, str]]] = {}
+    unmatched = 0
+    for plan_key, tasks_done in ledger.completions.items():
+        plan = plans.get(plan_key)
+        if plan is None:
+            if folder_keys is not None and plan_key not in folder_keys:
+                unmatched += sum(_count(done) for periods in tasks_done.values()
+                                 for units in periods.values() for done in units.values())
+            continue
+        timetable = timetable_for(plan)
+        tasks = {task.id: task for task in plan.tasks}
+        for task_id, periods in tasks_done.items():
+            task = tasks.get(task_id)
+            if task is None:
+                unmatched += sum(_count(done) for units in periods.values() for done in units.values())
+                continue
+            found = timetable.occurrences(task)
+            labels = {o.period for o in found}
+            moved: dict[str, str] = {}
+            if not labels.issuperset(periods):
+                mapping = journal_labels(task.rules, found)
+                for period in [p for p in periods if p not in labels]:
+                    if period in mapping:
+                        moved[period] = mapping[period]
+                    else:
+                        unmatched += sum(_count(done) for done in periods[period].values())
+            if moved:
+                relabel.setdefault(plan_key, {})[task_id] = moved
+            # Units no longer responsible: one set operation per task unless there are some.
+            strangers = set().union(*periods.values()).difference(plan.units.responsible(task.units))
+            if strangers:
+                for period, units in periods.items():
+                    if period in labels or period in moved:
+                        unmatched += sum(_count(units[unit]) for unit in strangers.intersection(units))
+    return (ledger.relabelled(relabel) if relabel else ledger), unmatched
+
+
+def _count(done) -> int:
+    return 1 if type(done) is int else len(done)

@@ -65,6 +65,38 @@ class Ledger:
         completions[plan] = unkeyed if own is None else _merged(unkeyed, own)
         return Ledger(completions, self.problems)
 
+    def relabelled(self, labels: Mapping[str, Mapping[str, Mapping[str, str]]]) -> "Ledger":
+        """The ledger with period labels read anew: plan → task → {label in the journal → label to count it under}.
+
+        Completions that end up under one label are merged; tasks not named keep their cells.
+        """
+        completions = dict(self.completions)
+        for plan, by_task in labels.items():
+            tasks = completions[plan] = dict(completions.get(plan, _NOTHING))
+            for task, mapping in by_task.items():
+                tasks[task] = self._relabelled_periods(tasks.get(task, _NOTHING), mapping)
+        return Ledger(completions, self.problems)
+
+    @staticmethod
+    def _relabelled_periods(cells: Mapping, mapping: Mapping[str, str]) -> dict:
+        """One task's period → unit → Done, the labels in ``mapping`` moved (merged where they meet)."""
+        periods = dict(cells)
+        for old, new in mapping.items():
+            units = periods.pop(old, None)
+            if units is None:
+                continue
+            merged = dict(periods.get(new, _NOTHING))
+            for unit, done in units.items():
+                found = merged.get(unit)
+                merged[unit] = done if found is None else _merge(found, done)
+            periods[new] = merged
+        return periods
+
+
+def _merge(a: Done, b: Done) -> Done:
+    ordinals = ((a,) if type(a) is int else a) + ((b,) if type(b) is int else b)
+    return tuple(sorted(ordinals))
+
 
 class Standing:
     """The ledger seen from ``today``: completions dated later do not count yet."""
@@ -160,11 +192,7 @@ def _merged(base: dict, extra: dict) -> dict:
             into_units = into_task[period] = dict(into_task.get(period, _NOTHING))
             for unit, done in units.items():
                 found = into_units.get(unit)
-                if found is None:
-                    into_units[unit] = done
-                else:
-                    into_units[unit] = tuple(sorted(((found,) if type(found) is int else found)
-                                                    + ((done,) if type(done) is int else done)))
+                into_units[unit] = done if found is None else _merge(found, done)
     return result
 
 
