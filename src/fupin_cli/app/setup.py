@@ -39,22 +39,28 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def take_journal(source: Path, folder: Path) -> Taken:
-    """Copy the journal ``source`` to ``folder/journal.jsonl``; refused when that file exists (never overwritten)."""
-    from ..journal.jsonl.files import describe_oserror
-
+def check_journal_to_take(source: Path, folder: Path) -> int:
+    """How many entries ``source`` holds, if it can be taken into ``folder``; else an error, nothing written."""
     target = folder / JOURNAL_FILENAME
     if not source.is_file():
         raise JournalError("--journal-from：找不到这份台账（应是一个 journal.jsonl 文件）", file=str(source))
     if target.exists() or target.is_symlink():
         raise OutputError(f"{target} 已存在，台账从不覆盖；如要合并两份台账，请用 git（union 合并）或手工追加")
-    entries = _entries(source)  # a file that cannot be read as a journal is refused here, nothing written
+    return _entries(source)  # a file that cannot be read as a journal is refused here
+
+
+def take_journal(source: Path, folder: Path) -> Taken:
+    """Copy the journal ``source`` to ``folder/journal.jsonl``; refused when that file exists (never overwritten)."""
+    from ..journal.jsonl.files import describe_oserror
+
+    entries = check_journal_to_take(source, folder)
+    target = folder / JOURNAL_FILENAME
     try:
         data = source.read_bytes()
     except OSError as exc:
         raise JournalError(f"无法读取台账：{describe_oserror(exc)}", file=str(source)) from None
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # O_EXCL: never over a journal
     except OSError as exc:
         raise OutputError(f"无法写入 {target}：{describe_oserror(exc)}") from None
     try:

@@ -38,7 +38,7 @@ JOURNAL_COLUMNS = [
 def task_record(task: Task) -> dict:
     return {"id": task.id, "seq": task.seq, "category": task.category, "text": task.text,
             "units": list(task.units), "deadline": task.deadline, "note": task.note,
-            "explicit_schedule": task.explicit_schedule}
+            "explicit_schedule": task.explicit_schedule, "plan": task.plan}
 
 
 def tasks_document(plan: Plan, tasks: list[Task], subtitle: str = "") -> Document:
@@ -77,7 +77,7 @@ def row_record(row: Row) -> dict:
     return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
             "period": row.period, "nominal_due": _iso(row.nominal_due), "due": _iso(row.due),
             "status": row.status, "days": row.days, "required": row.required,
-            "done_count": row.done_count, "done_date": _iso(row.done_date)}
+            "done_count": row.done_count, "done_date": _iso(row.done_date), "plan": row.plan}
 
 
 def _display(row: Row) -> dict:
@@ -113,7 +113,7 @@ def calendar_document(title: str, lines: list[str], rows: list[Row]) -> Document
 def calendar_record(row: Row) -> dict:
     return {"task": row.task, "text": row.text, "unit": row.unit, "period": row.period,
             "nominal_due": row.nominal_due.isoformat(), "due": row.due.isoformat(),
-            "required": row.required}
+            "required": row.required, "plan": row.plan}
 
 
 _OP_WORDS = {"done": "销号", "void": "作废"}

@@ -128,7 +128,7 @@ def init(
 
     例：fupin init ./扶贫清单 && fupin list --data ./扶贫清单
     """
-    from ...app.setup import journal_notes, take_journal
+    from ...app.setup import check_journal_to_take, journal_notes, take_journal
     from ...journal.jsonl.writer import git_attributes_text
     from ...plan_io.loader import TASKS_FILE, UNITS_FILE, shipped_data_dir
 
@@ -139,6 +139,8 @@ def init(
     write_plan = not existing or force
     if existing and not force and journal_from is None:
         raise OutputError(f"文件已存在：{'、'.join(existing)}（如要覆盖，加 --force）")
+    if journal_from is not None:
+        check_journal_to_take(journal_from, folder)  # before anything is written
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
