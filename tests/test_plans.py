@@ -200,6 +200,9 @@ def test_a_line_naming_a_plan_the_folder_lacks_is_a_problem(fupin, folder, journ
     overdue = fupin("overdue", "--data", str(folder), "--as-of", "2018-07-10", "--format", "json")
     assert ("tasks", "1", "甲局", "2018-07") in keyed_rows(overdue)
     assert "台账中有 1 条完成记录对不上当前清单" in overdue.err
+    listed = fupin("journal", "--data", str(folder), "--format", "json")
+    assert [r["plan"] for r in listed.json()] == ["2018-汕扶9号"]  # shown, so it can be found and voided
+    assert fupin("journal", "--data", str(folder), "--plan", "tasks", "--format", "json").json() == []
 
 
 # ---------------------------------------------------------------- reports across plans

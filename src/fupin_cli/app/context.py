@@ -94,6 +94,11 @@ class RunContext:
         return narrowed
 
     @property
+    def narrowed(self) -> bool:
+        """Whether ``--plan`` narrowed the run to one of the folder's plans."""
+        return self._plan_option is not None
+
+    @property
     def plan(self) -> Plan:
         """The one plan of a command that works on one list (export, explain …).
 
@@ -170,7 +175,7 @@ class RunContext:
         self._warn_journal(ledger.problems)
         ledger = ledger.with_unkeyed_as(self.folder_plans.first.key)
         ledger, unmatched = match_plan(ledger, self.plans, self.timetable_for,
-                                       folder_keys=None if self._plan_option else set(self.folder_plans.keys))
+                                       folder_keys=None if self.narrowed else set(self.folder_plans.keys))
         if unmatched and "unmatched" not in self._warned:
             self._warned.add("unmatched")
             self.warn(f"台账中有 {unmatched} 条完成记录对不上当前清单（任务已删除、单位已改名或完成时限已改），"

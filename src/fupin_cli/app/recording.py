@@ -161,11 +161,11 @@ def record_void(context: RunContext, entry_id: str, reason: str, by: str) -> Voi
 def journal_records(context: RunContext, unit: str | None, task_id: str | None, since: date | None) -> list[dict]:
     """The journal's entries as records for people and scripts, filtered, voids beside what they cancel.
 
-    Only entries of the plans the run looks at (``--plan``); each record names its plan.
+    Only entries of the plan ``--plan`` names, if it names one; each record names its plan.
     """
     entries = context.journal_contents().entries
     voided_by = {e.target: e.id for e in entries if type(e) is VoidEntry}
-    plans = set(context.plans.keys)
+    plans = set(context.plans.keys) if context.narrowed else None
     task = find_task(context.plans, task_id) if task_id else None
     units = set(context.plans.units.leaves(unit)) if unit else None
     by_id = {e.id: e for e in entries}
@@ -173,7 +173,7 @@ def journal_records(context: RunContext, unit: str | None, task_id: str | None, 
     for entry in entries:
         subject = by_id.get(entry.target, entry) if type(entry) is VoidEntry else entry
         plan = context.entry_plan(subject) if hasattr(subject, "plan") else ""
-        if plan and plan not in plans:
+        if plans is not None and plan not in plans:
             continue
         if task and (plan, getattr(subject, "task", None)) != (task.plan, task.id):
             continue
