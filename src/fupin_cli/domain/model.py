@@ -61,6 +61,9 @@ class Task:
     explicit_schedule: bool = False
     note: str = ""
     line: int = 0
+    lead: tuple[str, ...] = ()      # the units marked as lead (牵头), a subset of ``units``
+    remark: str = ""                # the 备注 column of the official table
+    source: str = ""                # where an imported task was read: ``清单.xlsx:Sheet1 第7行``
 
 
 @dataclass(frozen=True)
