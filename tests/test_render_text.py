@@ -81,6 +81,13 @@ def test_fold_never_ends_a_line_with_an_opening_bracket():
         "各镇每季度将贫困人口", "变化情况报各区（县）", "政府"]
 
 
+def test_no_last_line_of_one_character():
+    assert fold("残疾人生活补助及护理补贴领取到位。", 30) == ["残疾人生活补助及护理补贴领取", "到位。"]
+    assert fold("建档立卡贫困户医保报销后合规医疗费用按不低于80%的比例给予补助", 30) == [
+        "建档立卡贫困户医保报销后合规医", "疗费用按不低于80%的比例给予", "补助"]
+    assert fold("同时填入帮扶记录簿，并整理归档。好", 20) == ["同时填入帮扶记录簿，", "并整理归档。好"]
+
+
 def test_shorten_ends_with_an_ellipsis_in_the_width():
     lines = shorten(fold(TEXT, 20), 20, 3)
     assert lines == ["按时准确完成贫困村贫", "困户建档立卡工作，", "及时审核、上报录入…"]

@@ -193,7 +193,23 @@ def fold(text: str, width: int, *, prefer_clauses: bool = True) -> list[str]:
             line, used = [pieces[-1]], display_width(pieces[-1])
     if line:
         lines.append("".join(line).rstrip())
-    return [ln for ln in lines if ln] or [""]
+    lines = [ln for ln in lines if ln] or [""]
+    _no_widow(lines, width)
+    return lines
+
+
+def _no_widow(lines: list[str], width: int) -> None:
+    """A last line of one character (“助”, “位。”) takes the character before it along, unless the line
+    above ends a clause (in place)."""
+    if len(lines) < 2 or lines[-2][-1] in CLAUSE_END:
+        return
+    last, above = atoms(lines[-1]), atoms(lines[-2])
+    if len(last) != 1 or len(above) < 3 or above[-1].isspace():
+        return
+    moved = above[-1]
+    if display_width(moved + lines[-1]) <= width and not moved[-1] in NO_LINE_END:
+        lines[-2] = "".join(above[:-1]).rstrip()
+        lines[-1] = moved + lines[-1]
 
 
 def shorten(lines: list[str], width: int, max_lines: int) -> list[str]:
