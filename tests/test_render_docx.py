@@ -109,6 +109,22 @@ def test_wide_documents_are_landscape():
     assert round(section.page_width.mm) == 297 and round(section.page_height.mm) == 210
 
 
+def test_a_table_too_wide_for_portrait_turns_the_page():
+    from fupin_cli.output.formats import html
+    from fupin_cli.output.layout import needs_landscape
+
+    record = {"id": "20180713T040000.000001Z-a00006", "op": "void", "date": None, "task": "5.1", "unit": "龙湖区",
+              "period": "2018-06", "by": "李四", "note": "录错单位", "voided_by": None,
+              "target": "20180713T030000.000001Z-a00005"}
+    journal = views.journal_document("journal.jsonl", [record])
+    assert needs_landscape(journal)  # a 30-character id, dates, the void's target: over 180 mm
+    assert read(word.render_document(journal)).sections[0].orientation == WD_ORIENT.LANDSCAPE
+    assert "size: A4 landscape" in html.render_document(journal)
+    narrow = Document("窄", [], [Table("表", [Column("a", "编号"), Column("b", "工作任务", "prose")], [{"a": "1", "b": "x"}])])
+    assert not needs_landscape(narrow)
+    assert read(word.render_document(narrow)).sections[0].orientation == WD_ORIENT.PORTRAIT
+
+
 def test_monthly_trend_is_a_table_of_bars(tmp_path):
     plan = rp.plan()
     report = monthly_report(rp.timetable(plan), rp.ledger(tmp_path), rp.MONDAY)

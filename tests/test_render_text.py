@@ -188,3 +188,21 @@ def test_wide_shows_all_words_in_a_narrow_terminal():
     table_format.draw(_document(), Console(file=buffer, width=80, force_terminal=True, no_color=True,
                                            color_system=None), wide=True)
     assert "…" not in buffer.getvalue()
+
+
+# ---------------------------------------------------------------- printed column widths
+
+def test_printed_widths_fill_the_page_and_give_room_where_it_saves_lines():
+    from fupin_cli.output.layout import CELL_PADDING_MM, print_widths
+
+    columns = [Column("task", "编号"), Column("text", "工作任务", "prose"), Column("period", "期间", "period"),
+               Column("due", "应完成日", "date"), Column("units", "未完成单位", "units")]
+    cells = [["2.1", TEXT, "2018年4月（每月25日前录入）", "2018-04-25", "各区（县）全部7个、各镇（共8个单位）"],
+             ["5.1", "社会保障政策落实", "2018年第二季度", "2018-07-02", "甲局"]]
+    widths = print_widths(columns, cells, 186, 9)
+    assert sum(widths) == pytest.approx(186)
+    per_mm = 2 / (9 * 0.3528)
+    assert widths[0] == pytest.approx(4 / per_mm + CELL_PADDING_MM)  # 编号: its header, two characters
+    assert widths[3] == pytest.approx(10 / per_mm + CELL_PADDING_MM)  # a date, whole
+    assert widths[2] >= 14 / per_mm + CELL_PADDING_MM  # 2018年第二季度 on one line
+    assert widths[1] == max(widths)  # the task's text gets the most room

@@ -354,15 +354,16 @@ def prepare(table: Table, width: int | None, *, wide: bool = False, cell=None) -
 
 CELL_PADDING_MM = 4.2  # Word's default cell margins (1.9 mm each side) and a little air
 STEP_MM = 2.0
+LOOK_AHEAD = 15  # steps a column may take at once to get off a plateau (30 mm)
 
 
 def print_widths(columns: list[Column], cells: list[list[str]], width_mm: float, size_pt: float) -> list[float]:
     """Column widths in millimetres for a printed table ``width_mm`` wide in ``size_pt`` type.
 
-    Ids, dates and counts are as wide as their widest cell (headers in at most two lines); the prose
-    and name columns share the rest so that the table is as short as it can be: starting from equal
-    shares, room moves from one column to another while that saves lines (estimated from the cells'
-    widths on a sample of rows).
+    Ids, dates and counts are as wide as their widest cell (headers in at most two lines).  The prose
+    and name columns start at their least and are given the room left a step at a time, each time to
+    the column where it saves the most lines per millimetre (estimated from the cells' widths on a
+    sample of rows); room that saves no line goes to the prose.
     """
     per_mm = 2 / (size_pt * 0.3528)  # cells per millimetre: a Chinese character, two cells, is size_pt wide
     natural = []
@@ -370,47 +371,87 @@ def print_widths(columns: list[Column], cells: list[list[str]], width_mm: float,
         header = _header_min(column.header)
         content = max([display_width(row[i]) for row in cells] or [0])
         natural.append(max(header, content))
-    minimum = [n / per_mm + CELL_PADDING_MM if c.fit == "fixed" else
-               min(n, 24 if c.kind == "period" else 8) / per_mm + CELL_PADDING_MM
-               for n, c in zip(natural, columns)]
+    # A period's label (2018年第二季度) stays on one line; its duty may fold.  Other text may fold to 4 characters.
+    floor = [max([_name_min(row[i], "period") for row in cells] or [0]) if c.kind == "period" else 8
+             for i, c in enumerate(columns)]
+    minimum = [n / per_mm + CELL_PADDING_MM if c.fit == "fixed" else min(n, f) / per_mm + CELL_PADDING_MM
+               for n, f, c in zip(natural, floor, columns)]
     flexible = [i for i, c in enumerate(columns) if c.fit != "fixed"]
     widths = [minimum[i] if c.fit == "fixed" else 0.0 for i, c in enumerate(columns)]
-    left = width_mm - sum(widths)
-    if not flexible or left < sum(minimum[i] for i in flexible):
+    left = width_mm - sum(widths) - sum(minimum[i] for i in flexible)
+    if not flexible or left < 0:
         scale = width_mm / sum(minimum)
         return [w * scale for w in minimum]
     step = max(1, len(cells) // SAMPLE_ROWS)
     sample = [[display_width(row[i]) for i in flexible] for row in cells[::step]]
-    ceiling = [natural[i] / per_mm + CELL_PADDING_MM for i in flexible]
+    shares = [minimum[i] for i in flexible]
+    ceiling = [max(natural[i] / per_mm + CELL_PADDING_MM, minimum[i]) for i in flexible]
 
-    def height(shares: list[float]) -> int:
-        room = [max((w - CELL_PADDING_MM) * per_mm, 1.0) for w in shares]
-        return sum(max(-(-cell // int(r)) if cell else 1 for cell, r in zip(row, room)) for row in sample)
+    def lines_in(cell: int, share: float) -> int:
+        room = max(int((share - CELL_PADDING_MM) * per_mm), 1)
+        return -(-cell // room) if cell else 1
 
-    shares = [left / len(flexible)] * len(flexible)
-    best = height(shares)
-    improved = True
-    while improved:
-        improved = False
-        for give in range(len(flexible)):
-            for take in range(len(flexible)):
-                if give == take or shares[give] - STEP_MM < minimum[flexible[give]]:
-                    continue
-                if shares[take] >= ceiling[take]:
-                    continue
-                trial = list(shares)
-                trial[give] -= STEP_MM
-                trial[take] += STEP_MM
-                found = height(trial)
-                if found < best:
-                    shares, best, improved = trial, found, True
-    # Room no column needs (all at their widest) goes to the prose.
-    spare = sum(max(0.0, share - top) for share, top in zip(shares, ceiling))
-    if spare:
-        shares = [min(share, top) for share, top in zip(shares, ceiling)]
-        prose = [k for k, i in enumerate(flexible) if columns[i].fit == "prose"] or list(range(len(flexible)))
-        for k in prose:
-            shares[k] += spare / len(prose)
+    while left >= STEP_MM:
+        per_column = [[lines_in(row[k], shares[k]) for k in range(len(flexible))] for row in sample]
+        current = sum(max(row) for row in per_column)
+        best: tuple[float, int, int] | None = None  # (lines saved per step, -steps, column)
+        for k in range(len(flexible)):
+            others = [max(row[:k] + row[k + 1:], default=1) for row in per_column]
+            for steps in range(1, LOOK_AHEAD + 1):
+                share = shares[k] + steps * STEP_MM
+                if steps * STEP_MM > left or share > ceiling[k] + STEP_MM:
+                    break
+                total = sum(max(other, lines_in(row[k], share)) for other, row in zip(others, sample))
+                if total < current:
+                    candidate = ((current - total) / steps, -steps, k)
+                    if best is None or candidate > best:
+                        best = candidate
+                    break
+        if best is None:
+            break
+        _, steps, k = best
+        shares[k] += -steps * STEP_MM
+        left -= -steps * STEP_MM
+    # Room that saves no line: to the prose (or all flexible columns), as far as each has words for it.
+    takers = [k for k, i in enumerate(flexible) if columns[i].fit == "prose"] or list(range(len(flexible)))
+    while left > 0.01 and takers:
+        part = left / len(takers)
+        for k in list(takers):
+            room = max(ceiling[k] - shares[k], 0.0)
+            given = min(part, room) if len(takers) > 1 or room < part else part
+            shares[k] += given
+            left -= given
+            if shares[k] >= ceiling[k] and len(takers) > 1:
+                takers.remove(k)
+        if all(shares[k] >= ceiling[k] for k in takers):
+            shares[takers[0]] += left
+            left = 0.0
     for k, i in enumerate(flexible):
         widths[i] = shares[k]
     return widths
+
+
+PORTRAIT_MM = 180  # A4 portrait inside margins
+FLEXIBLE_MM = 25  # the least a prose or name column should have on paper
+
+
+def needs_landscape(document, size_pt: float = 9) -> bool:
+    """True when a table of ``document`` would not fit A4 portrait: its ids, dates and counts at their
+    widths and every prose or name column at :data:`FLEXIBLE_MM` take more than :data:`PORTRAIT_MM`."""
+    from .document import cell_text
+
+    if document.landscape:
+        return True
+    per_mm = 2 / (size_pt * 0.3528)
+    for table in document.all_tables():
+        columns = [c for c in table.columns if c.key != table.group_by]
+        width = 0.0
+        for column in columns:
+            if column.fit != "fixed":
+                width += FLEXIBLE_MM
+                continue
+            content = max([display_width(cell_text(row.get(column.key), column.kind)) for row in table.rows] or [0])
+            width += max(_header_min(column.header), content) / per_mm + CELL_PADDING_MM
+        if width > PORTRAIT_MM:
+            return True
+    return False

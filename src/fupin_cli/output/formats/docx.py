@@ -25,7 +25,7 @@ from ..document import (
     ordered_groups,
     rate_bar,
 )
-from ..layout import print_widths
+from ..layout import needs_landscape, print_widths
 
 BODY_FONT = "宋体"  # SimSun
 TITLE_FONT = "黑体"  # SimHei
@@ -359,9 +359,10 @@ def render_document(document: Document) -> bytes:
     _styles(word)
     _font_table(word)
     section = word.sections[0]
-    _page(section, document.landscape, document.compact)
+    landscape = needs_landscape(document, COMPACT_TABLE_PT if document.compact else TABLE_FONT_PT)
+    _page(section, landscape, document.compact)
     _header_footer(section, document.running or document.title)
-    width_mm = (297 if document.landscape else 210) - 2 * (COMPACT_MARGIN_MM if document.compact else MARGIN_MM)
+    width_mm = (297 if landscape else 210) - 2 * (COMPACT_MARGIN_MM if document.compact else MARGIN_MM)
     body = document.body()
     if not (body and isinstance(body[0], Paragraphs) and body[0].style == "heading"):
         _heading(word, document.title, size=16, align="center", spacing=0)

@@ -25,7 +25,7 @@ from ..document import (
     hoist_constant_columns,
     ordered_groups,
 )
-from ..layout import print_widths
+from ..layout import needs_landscape, print_widths
 
 # Per status: (glyph, text colour, background colour).  Glyphs differ in shape, not only in colour.
 STATUS_STYLE = {
@@ -96,11 +96,13 @@ div.signature { margin: 14px 0 0 55%%; font-size: 11pt; line-height: 2.1; }
 div.receipt { margin: 12px 0 0; border: 1px solid #8c8c8c; padding: 4px 8px; font-size: 10pt; line-height: 2; }
 body.compact table { font-size: 8pt; line-height: 1.3; }
 body.compact th, body.compact td { padding: 1px 3px; }
-body.compact div.body p { font-size: 10pt; line-height: 1.45; }
-body.compact div.salutation { margin: 4px 0 2px; }
-body.compact div.signature { margin: 4px 0 0 42%%; line-height: 1.6; }
-body.compact div.receipt { margin-top: 4px; line-height: 1.5; border: none; border-top: 1px dashed #8c8c8c; }
-body.compact div.heading { font-size: 16pt; margin: 0; }
+body.compact div.body p { font-size: 10pt; line-height: 1.4; }
+body.compact div.salutation { margin: 0 0 1px; font-size: 10.5pt; }
+body.compact div.small { font-size: 8.5pt; line-height: 1.2; }
+body.compact div.signature { margin: 3px 0 0 42%%; font-size: 10.5pt; line-height: 1.5; }
+body.compact div.receipt { margin-top: 3px; line-height: 1.4; border: none; border-top: 1px dashed #8c8c8c;
+  padding: 2px 0 0; }
+body.compact div.heading { font-size: 16pt; margin: 0; line-height: 1.2; }
 @media screen { body { background: #fff; } }
 @media print { body { max-width: none; padding: 0; } h2 { break-after: avoid; page-break-after: avoid; } }
 """
@@ -164,11 +166,12 @@ def _spans(table: Table, rows: list[dict]) -> list[dict[str, int]]:
     return spans
 
 
-def _table(table: Table, rows: list[dict], caption: str, total: dict | None, size: float = 9) -> list[str]:
+def _table(table: Table, rows: list[dict], caption: str, total: dict | None, size: float = 9,
+           width_mm: float = 186) -> list[str]:
     columns = [c for c in table.columns if c.key != table.group_by]
     cells = [[cell_text(r.get(c.key), c.kind) if c.kind != "rate" else "████ 100%" for c in columns]
              for r in rows + ([total] if total else [])]
-    widths = print_widths(columns, cells, 186, size)
+    widths = print_widths(columns, cells, width_mm, size)
     share = sum(widths)
     out = ["<table>", "<colgroup>" + "".join(f'<col style="width: {w * 100 / share:.1f}%">' for w in widths)
            + "</colgroup>", "<thead>"]
@@ -191,7 +194,7 @@ def _table(table: Table, rows: list[dict], caption: str, total: dict | None, siz
     return out
 
 
-def _section(table: Table, size: float = 9) -> list[str]:
+def _section(table: Table, size: float = 9, width_mm: float = 186) -> list[str]:
     table = hoist_constant_columns(table)
     out = ["<section>"]
     if not table.rows:
@@ -203,9 +206,9 @@ def _section(table: Table, size: float = 9) -> list[str]:
         for number, (key, group) in enumerate(groups, start=1):
             name = cell_text(key)
             caption = " · ".join(t for t in (table.title, f"{name}（{len(group)} 项）") if t)
-            out += _table(table, group, caption, table.total if number == len(groups) else None, size)
+            out += _table(table, group, caption, table.total if number == len(groups) else None, size, width_mm)
     else:
-        out += _table(table, table.rows, table.heading, table.total, size)
+        out += _table(table, table.rows, table.heading, table.total, size, width_mm)
     if table.note:
         out.append(f'<p class="note">{_e(table.note)}</p>')
     out.append("</section>")
@@ -279,10 +282,11 @@ def _legend(document: Document) -> list[str]:
 
 def render_document(document: Document) -> str:
     running = document.running or document.title
-    css = CSS % {"orientation": "landscape" if document.landscape else "portrait",
+    landscape = needs_landscape(document, 8 if document.compact else 9)
+    css = CSS % {"orientation": "landscape" if landscape else "portrait",
                  "margins": "10mm 11mm 13mm 11mm" if document.compact else "14mm 12mm 16mm 12mm",
                  "running": _css_string(running), "numbers": PAGE_NUMBERS,
-                 "max_width": "1400px" if document.landscape else "1000px"}
+                 "max_width": "1400px" if landscape else "1000px"}
     head = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{_e(document.title)}</title>", '<meta name="generator" content="fupin">']
@@ -300,7 +304,7 @@ def render_document(document: Document) -> str:
         out.append("</header>")
     for block in body:
         if isinstance(block, Table):
-            out += _section(block, 8 if document.compact else 9)
+            out += _section(block, 8 if document.compact else 9, 273 if landscape else 186)
         elif isinstance(block, Chart):
             out += _chart(block)
         elif isinstance(block, Paragraphs):
