@@ -146,7 +146,8 @@ def test_new_units_and_unreadable_deadlines_are_listed_and_exit_1(fupin, tmp_pat
         ("新增单位", "2019年重点工作.csv:第7行",
          "中国农业银行汕头分行（按“…银行/…支行”推测为金融机构；任务 3.1）；相近的已有单位：人行汕头中支、汕头银监分局"),
         ("完成时限无法识别", "2019年重点工作.csv:第7行",
-         "任务 3.1：无法识别完成时限“视情况推进”：没有找到期限（如“2018年6月30日前”“每月25日前”“每季度之后10日内”“长期性”）"),
+         "任务 3.1：无法识别完成时限“视情况推进”：没有找到期限（如“2018年6月30日前”“每月25日前”“每季度之后10日内”“长期性”）"
+             "；也可在 schedule: 中写明，如 - {every: once, date: 2018-09-30}"),
     ]
     assert "改好后运行：fupin check --data " + str(folder) in result.out
     tasks = {task["id"]: task for task in tasks_of(folder)}
@@ -156,7 +157,8 @@ def test_new_units_and_unreadable_deadlines_are_listed_and_exit_1(fupin, tmp_pat
     assert tasks["2.1"]["note"] == "【导入】责任单位 市医保局、金平区民政局 是导入时新增的单位，请核对 units.yaml。"
     assert tasks["3.1"]["deadline"] == "视情况推进"
     assert tasks["3.1"]["note"].endswith(
-        "完成时限无法识别（无法识别完成时限“视情况推进”：没有找到期限（如“2018年6月30日前”“每月25日前”“每季度之后10日内”“长期性”）），"
+        "完成时限无法识别（无法识别完成时限“视情况推进”：没有找到期限（如“2018年6月30日前”“每月25日前”“每季度之后10日内”“长期性”）"
+        "；也可在 schedule: 中写明，如 - {every: once, date: 2018-09-30}），"
         "未计入到期报表；请改写 deadline 或加 schedule。")
     # units.yaml: the shipped file, comments and all, with the proposed units appended for review
     units_text = (folder / "units.yaml").read_text(encoding="utf-8")
@@ -173,7 +175,8 @@ def test_new_units_and_unreadable_deadlines_are_listed_and_exit_1(fupin, tmp_pat
     check = fupin("check", "--data", str(folder))
     assert check.code == 1
     assert check.out == (f"{folder / 'tasks.yaml'}:54:15: 任务 3.1 的完成时限无法识别：无法识别完成时限“视情况推进”："
-                         "没有找到期限（如“2018年6月30日前”“每月25日前”“每季度之后10日内”“长期性”）\n"
+                         "没有找到期限（如“2018年6月30日前”“每月25日前”“每季度之后10日内”“长期性”）"
+                         "；也可在 schedule: 中写明，如 - {every: once, date: 2018-09-30}\n"
                          "  视情况推进\n  ^\n发现 1 个问题。\n")
 
 

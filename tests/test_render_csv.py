@@ -101,4 +101,4 @@ def test_the_weekly_csv_reads_back_as_its_json(tmp_path, fupin):
     index = {name: header.index(name) for name in ("编号", "期间代码", "应完成日", "逾期天数")}
     assert [(r[index["编号"]], r[index["期间代码"]], r[index["应完成日"]], r[index["逾期天数"]]) for r in overdue] == [
         (r["task"], r["period"], r["due"], str(-r["days"])) for r in report["overdue"]]
-    assert any(r[index["编号"]] == "10a.1" for r in overdue) and any(r[index["期间代码"]] == "2018-04#4" for r in overdue)
+    assert any(r[index["编号"]] == "10a.1" for r in overdue) and any(r[index["期间代码"]] == "2018-04#d28" for r in overdue)

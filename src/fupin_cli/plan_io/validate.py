@@ -285,7 +285,12 @@ def _task_rules(item: Mapping, deadline: str, plan_year: int, where: _Where,
         return (), False
 
 
-_RULE_KEYS = {"every", "date", "month", "day", "weekday", "after_months", "after_days", "count"}
+# Keys of a schedule mapping (README, "Deadlines"): every (a period kind of domain.periods), date (once),
+# month/day inside the period, weekday (week), after_months/after_days/workdays after that point
+# (workdays: official working days, 调休 included; -1 = the last working day on or before it),
+# since/until (only periods overlapping those days), count.
+_RULE_KEYS = {"every", "date", "month", "day", "weekday", "after_months", "after_days", "workdays",
+              "since", "until", "count"}
 
 
 def _explicit_schedule(item: Mapping, plan_year: int, where: _Where, phrases) -> tuple[Rule, ...]:
@@ -316,7 +321,8 @@ def _rule_mapping(entry: Mapping, where: _Where) -> Rule:
         raise where.error(f"every 应是 {'、'.join(PERIOD_KINDS)} 之一，而不是 “{kind}”", entry, "every")
     ints = {}
     for key, low, high in (("month", 1, 12), ("day", 1, 31), ("weekday", 0, 6),
-                           ("after_months", -12, 24), ("after_days", -366, 366), ("count", 1, 1000)):
+                           ("after_months", -12, 24), ("after_days", -366, 366), ("workdays", -23, 60),
+                           ("count", 1, 1000)):
         value = entry.get(key)
         if value is None:
             continue
@@ -329,7 +335,14 @@ def _rule_mapping(entry: Mapping, where: _Where) -> Rule:
             raise where.error("every: once 需要写 date: YYYY-MM-DD", entry)
         line, column = entry.key_lines["date"]
         due_date = parse_iso_date(entry["date"], what="date", file=where.file, line=line, column=column)
-    return Rule(kind=kind, date=due_date, count=ints.pop("count", 1), source="schedule", **ints)
+    bounds = {}
+    for key in ("since", "until"):
+        if entry.get(key) is not None:
+            line, column = entry.key_lines[key]
+            bounds[key] = parse_iso_date(entry[key], what=key, file=where.file, line=line, column=column)
+    if bounds.get("since") and bounds.get("until") and bounds["until"] < bounds["since"]:
+        raise where.error(f"until {bounds['until']} 早于 since {bounds['since']}", entry, "until")
+    return Rule(kind=kind, date=due_date, count=ints.pop("count", 1), source="schedule", **ints, **bounds)
 
 
 # ---------------------------------------------------------------- small field readers

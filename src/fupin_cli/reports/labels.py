@@ -3,7 +3,6 @@ duty of a task a period belongs to when several share it (每月25日前录入 /
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import lru_cache
 
@@ -14,13 +13,12 @@ _QUARTERS = "一二三四"
 # What a duty asks for, to tell two duties of one period apart: the last of these in its words.
 _ACTIONS = ("录入", "审核", "报送", "上报", "报告", "汇总", "公示", "核查", "检查", "督查", "考核", "总结",
             "部署", "发放", "拨付", "更新", "备案", "整理", "召开")
-_SUFFIX = re.compile(r"#(\d+)$")
 
 
 def period_words(label: str, settings: Settings = Settings()) -> str:
     """A period label in words: 2018年7月, 2018年第三季度, 2018年下半年, 2018年, 2018年第29周,
     2018年春季学期, 2018年6月30日; a label fupin does not know is returned as it is."""
-    base = _SUFFIX.sub("", label)
+    base = label.partition("#")[0]  # 2018-07#d28: the duty's key is told in words by rule_hint
     found = read_label(base, settings)
     if found is None:
         return label
