@@ -374,8 +374,9 @@ def print_widths(columns: list[Column], cells: list[list[str]], width_mm: float,
     # A period's label (2018年第二季度) stays on one line; its duty may fold.  Other text may fold to 4 characters.
     floor = [max([_name_min(row[i], "period") for row in cells] or [0]) if c.kind == "period" else 8
              for i, c in enumerate(columns)]
-    minimum = [n / per_mm + CELL_PADDING_MM if c.fit == "fixed" else min(n, f) / per_mm + CELL_PADDING_MM
-               for n, f, c in zip(natural, floor, columns)]
+    slack = [2 if c.kind == "period" else 0 for c in columns]  # a label must not break on the renderer's spacing
+    minimum = [n / per_mm + CELL_PADDING_MM if c.fit == "fixed" else (min(n, f) + extra) / per_mm + CELL_PADDING_MM
+               for n, f, extra, c in zip(natural, floor, slack, columns)]
     flexible = [i for i, c in enumerate(columns) if c.fit != "fixed"]
     widths = [minimum[i] if c.fit == "fixed" else 0.0 for i, c in enumerate(columns)]
     left = width_mm - sum(widths) - sum(minimum[i] for i in flexible)

@@ -85,6 +85,12 @@ def _styles(document) -> None:
     language.set(qn("w:val"), "zh-CN")
     language.set(qn("w:eastAsia"), "zh-CN")
     normal.element.get_or_add_rPr().append(language)
+    # No automatic space between Chinese and digits (2018年6月 stays as wide as it is measured).
+    properties = normal.element.get_or_add_pPr()
+    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        setting = OxmlElement(name)
+        setting.set(qn("w:val"), "0")
+        properties.append(setting)
     paragraph = normal.paragraph_format
     paragraph.space_after = Pt(0)
     paragraph.space_before = Pt(0)
