@@ -88,6 +88,12 @@ def test_no_last_line_of_one_character():
     assert fold("同时填入帮扶记录簿，并整理归档。好", 20) == ["同时填入帮扶记录簿，", "并整理归档。好"]
 
 
+def test_a_paragraph_keeps_its_indent_when_folded():
+    assert fold("根据清单，截至2018年7月16日，你单位有逾期事项。", 24, indent="　　") == [
+        "　　根据清单，", "截至2018年7月16日，", "你单位有逾期事项。"]
+    assert fold("短句。", 24, indent="　　") == ["　　短句。"]
+
+
 def test_shorten_ends_with_an_ellipsis_in_the_width():
     lines = shorten(fold(TEXT, 20), 20, 3)
     assert lines == ["按时准确完成贫困村贫", "困户建档立卡工作，", "及时审核、上报录入…"]

@@ -143,21 +143,19 @@ def _split_wide(atom: str, width: int) -> list[str]:
     return parts
 
 
-def fold(text: str, width: int, *, prefer_clauses: bool = True) -> list[str]:
+def fold(text: str, width: int, *, prefer_clauses: bool = True, indent: str = "") -> list[str]:
     """``text`` folded into lines of at most ``width`` cells.
 
     Lines break between atoms (never inside a number, word or date, never before ，。、；
     nor after （); with ``prefer_clauses`` a line ends after a clause mark when one
     lies in its second half (，。；), so lines read as phrases.  Only an atom wider than ``width``
-    is cut inside.
+    is cut inside.  ``indent`` starts the first line (a paragraph's 　　).
     """
-    if width <= 0:
-        return [text]
-    if display_width(text) <= width:
-        return [text]
+    if width <= 0 or display_width(indent + text) <= width:
+        return [indent + text]
     lines: list[str] = []
-    line: list[str] = []
-    used = 0
+    line: list[str] = [indent] if indent else []
+    used = display_width(indent)
     for atom in atoms(text):
         w = display_width(atom)
         if not line and atom.isspace():

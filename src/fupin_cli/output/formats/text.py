@@ -85,9 +85,8 @@ def chart_lines(chart: Chart) -> list[str]:
 def paragraph_lines(block: Paragraphs, width: int | None) -> list[str]:
     out = []
     for line in block.lines:
-        if block.style == "body" and line:
-            line = "　　" + line
-        out += fold(line, width) if width and line else [line]
+        indent = "　　" if block.style == "body" and line else ""
+        out += fold(line, width, indent=indent) if width and line else [indent + line]
     return out
 
 
