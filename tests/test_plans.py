@@ -160,10 +160,10 @@ def test_completions_stay_in_their_plan_and_older_lines_belong_to_the_first(fupi
         done("3", "西区", "2019-03-31", "2019-03-29"),                  # task 3 of the first plan: there is none
     ])
     result = fupin("overdue", "--data", str(folder), "--as-of", "2019-04-10", "--format", "json")
-    assert keyed_rows(result) == [
-        ("2019", "3", "东区", "2019-03-31"),
-        ("tasks", "2", "乙局", "2018-12-31"),
+    assert keyed_rows(result) == [  # the official order: units as units.yaml lists them, tasks in folder order
         *[("tasks", "1", "甲局", f"2018-{m:02d}") for m in (1, 2, 3, 4, 5, 6, 9, 10, 11, 12)],
+        ("tasks", "2", "乙局", "2018-12-31"),
+        ("2019", "3", "东区", "2019-03-31"),
         ("2019", "3", "西区", "2019-03-31"),
     ]
     assert result.err == "提示：台账中有 2 条完成记录对不上当前清单（任务已删除、单位已改名或完成时限已改），未计入报表；运行 fupin check 查看\n"
@@ -214,21 +214,20 @@ def test_reports_cover_the_plans_of_the_day_and_plan_narrows(fupin, folder, jour
     assert keyed_rows(fupin("due", "--as-of", "2018-12-20", *data)) == [("tasks", "2", "乙局", "2018-12-31")]
     # 2019-03-25: the 2019 list, and what the 2018 list left undone
     assert keyed_rows(fupin("due", "--as-of", "2019-03-25", *data)) == [
-        ("tasks", "2", "乙局", "2018-12-31"),
-        ("2019", "3", "东区", "2019-03-31"), ("2019", "1", "甲局", "2019-Q1"), ("2019", "3", "西区", "2019-03-31")]
+        ("2019", "1", "甲局", "2019-Q1"), ("tasks", "2", "乙局", "2018-12-31"),
+        ("2019", "3", "东区", "2019-03-31"), ("2019", "3", "西区", "2019-03-31")]
     assert keyed_rows(fupin("due", "--as-of", "2019-03-25", "--plan", "2019", *data)) == [
-        ("2019", "3", "东区", "2019-03-31"), ("2019", "1", "甲局", "2019-Q1"), ("2019", "3", "西区", "2019-03-31")]
+        ("2019", "1", "甲局", "2019-Q1"), ("2019", "3", "东区", "2019-03-31"), ("2019", "3", "西区", "2019-03-31")]
     # a year after its end the 2018 list leaves the reports
     assert keyed_rows(fupin("overdue", "--as-of", "2020-01-02", *data)) == [
-        ("2019", "3", "东区", "2019-03-31"),
         *[("2019", "1", "甲局", f"2019-Q{q}") for q in (1, 2, 3, 4)],
-        ("2019", "3", "西区", "2019-03-31")]
+        ("2019", "3", "东区", "2019-03-31"), ("2019", "3", "西区", "2019-03-31")]
     weekly = fupin("report", "weekly", "--as-of", "2019-03-25", *data).json()  # Monday; 03-31 is a Sunday
     assert weekly["title"] == "测试清单、2019清单"
     assert [(r["plan"], r["task"], r["unit"]) for r in weekly["overdue"]] == [("tasks", "2", "乙局")]
     assert weekly["due_this_week"] == []
     assert [(r["plan"], r["task"], r["unit"], r["due"]) for r in weekly["due_next_week"]] == [
-        ("2019", "3", "东区", "2019-04-01"), ("2019", "1", "甲局", "2019-04-01"), ("2019", "3", "西区", "2019-04-01")]
+        ("2019", "1", "甲局", "2019-04-01"), ("2019", "3", "东区", "2019-04-01"), ("2019", "3", "西区", "2019-04-01")]
     calendar = fupin("calendar", "--from", "2018-12-28", "--to", "2019-01-05", *data)
     assert [(r["plan"], r["task"], r["due"]) for r in calendar.json()] == [("tasks", "2", "2019-01-02")]
 

@@ -47,14 +47,16 @@ def root(
 
 def main() -> None:
     """Console entry point: the one place errors become messages and exit codes."""
+    from ..domain.text import terminal_safe
     from .messages import ClickException, NoArgsIsHelpError, chinese_usage_message
 
     try:
         code = app(standalone_mode=False, prog_name="fupin")
     except FupinError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        # Messages quote what was typed or read (units, task text, file names): shown safely.
+        print(terminal_safe(f"错误：{exc}", keep_newlines=True), file=sys.stderr)
         if getattr(exc, "phrase", None):
-            print(exc.pointer(), file=sys.stderr)
+            print(terminal_safe(exc.pointer(), keep_newlines=True), file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -65,7 +67,7 @@ def main() -> None:
         if NoArgsIsHelpError is not None and isinstance(exc, NoArgsIsHelpError):
             print(exc.format_message())  # a bare ``fupin`` or ``fupin report`` asks for help
             sys.exit(0)
-        print(chinese_usage_message(exc), file=sys.stderr)
+        print(terminal_safe(chinese_usage_message(exc), keep_newlines=True), file=sys.stderr)
         sys.exit(2)
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (``| head``): not an error
@@ -77,7 +79,7 @@ def main() -> None:
 
         if os.environ.get("FUPIN_DEBUG"):
             raise
-        print(f"错误：fupin 内部错误（{type(exc).__name__}: {exc}）。请把命令和这条消息报告给维护人员；"
+        print(terminal_safe(f"错误：fupin 内部错误（{type(exc).__name__}: {exc}）。", keep_newlines=True) + "请把命令和这条消息报告给维护人员；"
               "设置 FUPIN_DEBUG=1 可看到详细信息。", file=sys.stderr)
         sys.exit(70)
     sys.exit(code if isinstance(code, int) else 0)

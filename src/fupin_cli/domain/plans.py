@@ -159,12 +159,14 @@ class CombinedTimetable:
     """The timetables of several plans behind one, for reports across them.
 
     ``plan`` is the :meth:`PlanSet.view` of those plans; each task's occurrences
-    come from its own plan's timetable (its own window and holiday rule).
+    come from its own plan's timetable (its own window and holiday rule);
+    ``calendar`` is the first plan's (the yellow light's working days).
     """
 
     def __init__(self, plan: Plan, timetables: Mapping[str, Timetable]) -> None:
         self.plan = plan
         self._timetables = timetables
+        self.calendar = next(iter(timetables.values())).calendar
 
     def occurrences(self, task: Task) -> list[Occurrence]:
         return self._timetables[task.plan].occurrences(task)

@@ -131,7 +131,7 @@ def calendar(
     lines = [f"{window_start} 至 {window_end}，共 {len(rows)} 项" + (f"；责任单位：{name}" if name else "")]
 
     def document():
-        found = views.calendar_document(title, lines, rows)
+        found = views.calendar_document(title, lines, rows, show_plan=len(plans) > 1)
         if month and fmt == "table":
             found.tables.insert(0, views.month_grid(window_start, rows, ctx.calendar))
         return found

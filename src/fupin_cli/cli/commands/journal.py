@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from ...domain.errors import UsageError
+from ...domain.text import terminal_safe
 from ...output.document import Document
 from ...output.formats import View
 from ..options import (
@@ -105,8 +106,8 @@ def undo(
         raise UsageError(f"{exc.message}（fupin journal 可查记录号）") from None
     target = voided.target
     task_ref = f"{ctx.entry_plan(target)}:{target.task}" if len(ctx.folder_plans) > 1 else target.task
-    print(f"已作废记录 {target.id}（任务 {task_ref}，{target.unit}，期间 {target.period}）。\n"
-          f"作废记录号：{voided.record['id']}")
+    print(terminal_safe(f"已作废记录 {target.id}（任务 {task_ref}，{target.unit}，期间 {target.period}）。\n"
+                        f"作废记录号：{voided.record['id']}", keep_newlines=True))
 
 
 def journal_cmd(

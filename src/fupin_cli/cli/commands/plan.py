@@ -7,6 +7,7 @@ import typer
 
 from ... import __version__
 from ...domain.errors import OutputError
+from ...domain.text import terminal_safe
 from ...output.formats import View
 from ..options import (
     CategoryOpt,
@@ -113,7 +114,7 @@ def info(plan_key: PlanOpt = None, data: DataOpt = None, journal: JournalOpt = N
     rows += [("单位数", str(len(plans.units))), ("版本", __version__)]
     width = max(len(key) for key, _ in rows)
     for key, value in rows:
-        print(f"{key}{'　' * (width - len(key))}：{value}")  # full-width spaces align Chinese keys
+        print(terminal_safe(f"{key}{'　' * (width - len(key))}：{value}"))  # full-width spaces align Chinese keys
 
 
 def init(
@@ -153,12 +154,12 @@ def init(
     if not attributes.exists():
         write_output(attributes, git_attributes_text(), force=False)
     if write_plan:
-        print(f"已在 {folder} 写入 {TASKS_FILE}、{UNITS_FILE} 和 .gitattributes（台账按 union 方式合并）。")
+        print(terminal_safe(f"已在 {folder} 写入 {TASKS_FILE}、{UNITS_FILE} 和 .gitattributes（台账按 union 方式合并）。"))
     else:
-        print(f"{folder} 中已有清单（{'、'.join(existing)}），未改动。")
+        print(terminal_safe(f"{folder} 中已有清单（{'、'.join(existing)}），未改动。"))
     for note in journal_notes(folder, taken):
-        print(note)
-    print(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}")
+        print(terminal_safe(note))
+    print(terminal_safe(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}"))
 
 
 def check(plan_key: PlanOpt = None, data: DataOpt = None, journal: JournalOpt = None) -> None:
@@ -171,16 +172,16 @@ def check(plan_key: PlanOpt = None, data: DataOpt = None, journal: JournalOpt = 
     ctx = context(data=data, journal=journal, plan=plan_key)
     problems, notices = check_all(ctx)
     for notice in notices:
-        print(f"提示：{notice}")
-    for problem in problems:
-        print(problem)
+        print(terminal_safe(f"提示：{notice}"))
+    for problem in problems:  # problems quote the plan and the journal: shown safely
+        print(terminal_safe(str(problem), keep_newlines=True))
     if problems:
         print(f"发现 {len(problems)} 个问题。")
         raise typer.Exit(1)
     plans = ctx.plans
     lists = f"{len(plans)} 个清单，" if len(ctx.folder_plans) > 1 else ""
-    print(f"检查通过：{lists}{sum(len(p.tasks) for p in plans)} 项任务，{len(plans.units)} 个单位，"
-          f"台账 {ctx.journal_path}。")
+    print(terminal_safe(f"检查通过：{lists}{sum(len(p.tasks) for p in plans)} 项任务，{len(plans.units)} 个单位，"
+                        f"台账 {ctx.journal_path}。"))
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:
