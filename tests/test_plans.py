@@ -338,3 +338,69 @@ def test_reimporting_one_list_weighs_only_its_own_completions(fupin, tmp_path, j
     refused = fupin("import", str(source), "--into", str(folder), "--plan", "2020")
     assert refused.code == 2
     assert "1.1（落实低保。，1 条）" in refused.err
+
+
+# ---------------------------------------------------------------- the 清单 column
+
+SHARED = """
+- {id: "1", text: 报送月报, units: [甲局], deadline: 每月5日前}
+"""
+SPECIAL = """
+- {id: "1", text: 整改台账, units: [甲局, 东区], deadline: 每月5日前}
+"""
+
+
+@pytest.fixture
+def same_year(tmp_path) -> Path:
+    """Two lists of one year, each with a monthly task "1": their July duties share id and period."""
+    data = plan_folder(tmp_path / "data", SHARED, valid_from="2019-01-01", valid_to="2019-12-31")
+    add_plan(data, "专项", SPECIAL, title="专项整改清单", valid_from="2019-01-01", valid_to="2019-12-31")
+    return data
+
+
+def table_block(out: str, heading: str) -> list[str]:
+    """The rows (header first) of the bordered table right under the line ``heading`` in a text printout."""
+    lines = out.split(f"\n{heading}\n", 1)[1].splitlines()
+    block = []
+    for line in lines:
+        if not line.startswith(("|", "+")):
+            break
+        block.append(line)
+    return [line for line in block if line.startswith("|")]
+
+
+def test_a_report_across_lists_shows_which_list_each_row_is_of(fupin, folder, journal_path):
+    write_journal(journal_path, [done("1", "甲局", f"2018-{m:02d}", f"2018-{m:02d}-03") for m in range(1, 13)])
+    both = fupin("overdue", "--data", str(folder), "--as-of", "2019-04-10", "--format", "text")
+    assert both.out.splitlines()[0] == "测试清单、2019清单：逾期未完成事项"
+    assert table_block(both.out, "甲局（1 项）") == [
+        "| 清单  | 状态      | 编号 | 工作任务 | 期间       | 应完成日   | 原定日期   | 期限     | 完成次数 |",
+        "| 2019  | 红灯·逾期 | 1    | 季度报告 | 2019-Q1    | 2019-04-01 | 2019-03-31 | 逾期9天  | 0/1      |",
+    ]
+    one = fupin("overdue", "--data", str(folder), "--as-of", "2019-04-10", "--format", "text", "--plan", "2019")
+    assert one.out.splitlines()[0] == "2019清单：逾期未完成事项"
+    assert "清单 |" not in one.out and "| 状态      | 编号 |" in one.out
+
+
+def test_the_weekly_printout_keeps_each_lists_duty_apart(fupin, same_year):
+    result = fupin("report", "weekly", "--data", str(same_year), "--as-of", "2019-06-30", "--format", "text")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == "测试清单、专项整改清单 督办周报（2019年第26周）"
+    assert table_block(result.out, "下周到期（2 项，涉及 3 个单位次）") == [
+        "| 清单  | 编号 | 工作任务 | 期间      | 应完成日   | 未完成单位              |",
+        "| tasks | 1    | 报送月报 | 2019年7月 | 2019-07-05 | 甲局                    |",
+        "| 专项  | 1    | 整改台账 | 2019年7月 | 2019-07-05 | 甲局、东区（共2个单位） |",
+    ]
+    notice = fupin("report", "notice", "--unit", "甲局", "--data", str(same_year), "--as-of", "2019-07-01",
+                   "--format", "json").json()
+    assert [(r["plan"], r["task"], r["period"], r["deadline"]) for r in notice["notices"][0]["due_soon"]] == [
+        ("tasks", "1", "2019-07", "每月5日前"), ("专项", "1", "2019-07", "每月5日前")]
+
+
+def test_one_list_in_a_folder_prints_no_list_column(fupin, same_year):
+    (same_year / "plans" / "专项.yaml").unlink()
+    result = fupin("report", "weekly", "--data", str(same_year), "--as-of", "2019-06-30", "--format", "text")
+    assert table_block(result.out, "下周到期（1 项，涉及 1 个单位次）") == [
+        "| 编号 | 工作任务 | 期间      | 应完成日   | 未完成单位 |",
+        "| 1    | 报送月报 | 2019年7月 | 2019-07-05 | 甲局       |",
+    ]

@@ -146,7 +146,8 @@ class PlanSet:
             return replace(named[0], tasks=())
         first = named[0]
         return Plan(
-            title="、".join(p.title for p in named), doc_no="、".join(p.doc_no for p in named if p.doc_no),
+            title="、".join(dict.fromkeys(p.title for p in named)),
+            doc_no="、".join(dict.fromkeys(p.doc_no for p in named if p.doc_no)),
             issuer=first.issuer, issued=first.issued,
             valid_from=min(p.valid_from for p in named), valid_to=max(p.valid_to for p in named),
             timezone=first.timezone, settings=first.settings,
