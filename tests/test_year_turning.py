@@ -90,6 +90,10 @@ def test_reports_run_today_beyond_every_list_all_exit_3(fupin, folder, monkeypat
         assert result.err.splitlines()[-1].startswith("提示：今天（2026-03-01）不在任何任务清单的有效期内"), args
     named = fupin("calendar", "--data", str(folder), "--month", "2018-07")  # a window named outright
     assert (named.code, named.err) == (0, "")
+    month = fupin("report", "monthly", "--data", str(folder), "--month", "2018-06", "--format", "json")
+    assert (month.code, month.err) == (0, "")
+    assert [(r["task"], r["period"]) for r in month.json()["overdue"]] == [
+        ("1", f"2018-{m:02d}") for m in range(1, 7)]  # as the month stood on its last day, 06-30
 
 
 # ---------------------------------------------------------------- init and the journal

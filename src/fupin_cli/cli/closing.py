@@ -12,12 +12,15 @@ from ..app.context import RunContext
 EXIT_OUTSIDE_PLANS = 3
 
 
-def finish_report(ctx: RunContext, *, exit_code: bool = False, overdue: int = 0) -> None:
-    """End a report: run-end warnings, then the word about today as the very last line, then the exit code."""
+def finish_report(ctx: RunContext, *, exit_code: bool = False, overdue: int = 0, named: bool = False) -> None:
+    """End a report: run-end warnings, then the word about today as the very last line, then the exit code.
+
+    ``named``: the report's window was named outright (a month, a quarter), so today is not in question.
+    """
     from .output import warn
 
     ctx.finish()
-    notice = ctx.today_notice()
+    notice = None if named else ctx.today_notice()
     if notice is not None:
         sys.stdout.flush()  # the report first, also when both streams go to one file (2>&1)
         warn(notice.message)

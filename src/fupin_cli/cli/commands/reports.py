@@ -65,8 +65,19 @@ def _by(value: Optional[str]) -> Optional[bool]:
     return value == "unit"
 
 
-def _finish_report(ctx, exit_code: bool, overdue: int) -> None:
-    finish_report(ctx, exit_code=exit_code, overdue=overdue)
+def _finish_report(ctx, exit_code: bool, overdue: int, *, named: bool = False) -> None:
+    """``named``: the report's period was named outright (--month, --quarter), so today is not in question."""
+    finish_report(ctx, exit_code=exit_code, overdue=overdue, named=named)
+
+
+def _period_timetable(ctx, kind: str, first: Optional[date]):
+    """The timetable of a monthly or quarterly report: the plans reported on its last day (or today, if earlier)."""
+    if first is None:
+        return ctx.timetable
+    from ...reports.period import bounds
+
+    day = min(ctx.today, bounds(kind, first)[1])
+    return ctx.timetable_of(ctx.plans.reported_on(day))
 
 
 def due(
@@ -152,14 +163,14 @@ def overdue(
     _finish_report(ctx, exit_code, len(rows))
 
 
-def _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code) -> None:
+def _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, timetable=None, named=False) -> None:
     from ...output import views
 
-    plan = ctx.timetable.plan
+    plan = (timetable or ctx.timetable).plan
     show(View(document=lambda: views.period_document(report, plan, by_unit=_by(by), sort=sort),
               detail=lambda: views.period_detail_document(report),
               records=lambda: views.period_record(report)), fmt, output, force, wide=wide)
-    _finish_report(ctx, exit_code, len(report.overdue))
+    _finish_report(ctx, exit_code, len(report.overdue), named=named)
 
 
 def report_weekly(
@@ -244,8 +255,9 @@ def report_monthly(
     first = _month_option(month)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, scope = _report_scope(ctx, unit)
-    report = monthly_report(ctx.timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
-    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
+    timetable = _period_timetable(ctx, "month", first)
+    report = monthly_report(timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
+    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, timetable, named=first is not None)
 
 
 def report_quarterly(
@@ -277,8 +289,9 @@ def report_quarterly(
     first = _quarter_option(quarter)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, scope = _report_scope(ctx, unit)
-    report = quarterly_report(ctx.timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
-    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
+    timetable = _period_timetable(ctx, "quarter", first)
+    report = quarterly_report(timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
+    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, timetable, named=first is not None)
 
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
