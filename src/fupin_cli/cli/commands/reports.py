@@ -14,25 +14,30 @@ from ..options import (
     JournalOpt,
     OutputOpt,
     ShiftOpt,
-    UnitOpt,
+    Count,
+    UnitsOpt,
+    WITHIN_LIMIT,
     check_category,
     context,
     format_option,
-    one_unit,
+    scope_of,
+    units_of,
 )
-from ..output import check_format, choices, show
+from ..output import choices, show
 
 REPORT_FORMATS = choices({"document", "records"})
 
 
 def _report_scope(ctx, unit: Optional[list[str]], category: Optional[str] = None):
-    """(unit name or None, Scope) of a report; says once when the real today is outside the plan."""
-    from ...domain.obligations import Scope
-
-    name = one_unit(ctx, unit)
-    scope = Scope.for_unit(ctx.plan.units, name, check_category(ctx, category))
+    """(units named, Scope) of a report; says once when the real today is outside the plan."""
+    names = units_of(ctx, unit)
+    scope = scope_of(ctx, names, check_category(ctx, category))
     ctx.check_today_in_plan()
-    return name, scope
+    return names, scope
+
+
+def _title_units(names: list[str]) -> str:
+    return f"（{'、'.join(names)}）" if names else ""
 
 
 def _finish_report(ctx, exit_code: bool, overdue: int) -> None:
@@ -42,9 +47,10 @@ def _finish_report(ctx, exit_code: bool, overdue: int) -> None:
 
 
 def due(
-    unit: UnitOpt = None,
-    within: Annotated[Optional[int], typer.Option("--within", help="列出几天内到期的事项；默认为计划的预警天数。",
-                                                  show_default=False, min=0)] = None,
+    unit: UnitsOpt = None,
+    within: Annotated[Optional[int], typer.Option(
+        "--within", click_type=Count(0, WITHIN_LIMIT), show_default=False,
+        help=f"列出几天内到期的事项（0 到 {WITHIN_LIMIT}）；默认为计划的预警天数。")] = None,
     category: CategoryOpt = None,
     fmt: Annotated[str, format_option(REPORT_FORMATS)] = "table",
     output: OutputOpt = None,
@@ -62,23 +68,22 @@ def due(
     from ...output import views
     from ...reports.due import due_rows
 
-    check_format(fmt, REPORT_FORMATS)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     plan = ctx.plan
-    name, scope = _report_scope(ctx, unit, category)
+    names, scope = _report_scope(ctx, unit, category)
     days = plan.settings.warn_days if within is None else within
     rows = due_rows(ctx.timetable, ctx.standing(), scope, days)
     overdue = sum(r.status == "overdue" for r in rows)
-    title = f"{plan.title}：到期与逾期事项" + (f"（{name}）" if name else "")
+    title = f"{plan.title}：到期与逾期事项" + _title_units(names)
     lines = [f"截至 {ctx.today}：逾期 {overdue} 项，{days} 天内到期 {len(rows) - overdue} 项"]
-    show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=name is None,
+    show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=len(names) != 1,
                                                    empty="没有逾期或即将到期的事项"),
               records=lambda: [views.row_record(r) for r in rows]), fmt, output, force)
     _finish_report(ctx, exit_code, overdue)
 
 
 def overdue(
-    unit: UnitOpt = None,
+    unit: UnitsOpt = None,
     category: CategoryOpt = None,
     fmt: Annotated[str, format_option(REPORT_FORMATS)] = "table",
     output: OutputOpt = None,
@@ -96,13 +101,12 @@ def overdue(
     from ...output import views
     from ...reports.due import overdue_rows
 
-    check_format(fmt, REPORT_FORMATS)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     plan = ctx.plan
-    name, scope = _report_scope(ctx, unit, category)
+    names, scope = _report_scope(ctx, unit, category)
     rows = overdue_rows(ctx.timetable, ctx.standing(), scope)
     units = len({r.unit for r in rows})
-    title = f"{plan.title}：逾期未完成事项" + (f"（{name}）" if name else "")
+    title = f"{plan.title}：逾期未完成事项" + _title_units(names)
     lines = [f"截至 {ctx.today}：{units} 个单位共逾期 {len(rows)} 项"]
     show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项"),
               records=lambda: [views.row_record(r) for r in rows]), fmt, output, force)
@@ -110,7 +114,7 @@ def overdue(
 
 
 def report_weekly(
-    unit: UnitOpt = None,
+    unit: UnitsOpt = None,
     fmt: Annotated[str, format_option(REPORT_FORMATS)] = "table",
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -127,9 +131,8 @@ def report_weekly(
     from ...output import views
     from ...reports.weekly import weekly_report
 
-    check_format(fmt, REPORT_FORMATS)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    _name, scope = _report_scope(ctx, unit)
+    _names, scope = _report_scope(ctx, unit)
     report = weekly_report(ctx.timetable, ctx.standing(), scope)
     show(View(document=lambda: views.weekly_document(report), records=lambda: views.weekly_record(report)),
          fmt, output, force)
