@@ -11,7 +11,7 @@ import pytest
 
 from fupin_cli.cli import main
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_0fd6b74583511a98.txt"
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "000_0fd6b74583511a98.txt"
 
 
 @dataclass

@@ -74,14 +74,24 @@ def city_data(folder: Path) -> Path:
 
 
 def normalised(data: bytes) -> bytes:
-    """Output bytes, with an xlsx's creation time left out (the only part that changes run to run)."""
+    """Output bytes; for an office file (xlsx, docx) its parts as canonical XML, the creation time left out.
+
+    Canonical XML (C14N) because openpyxl and python-docx write the same content with other spacing
+    depending on whether lxml is installed.
+    """
     if not data.startswith(b"PK"):
         return data
+    from xml.etree.ElementTree import canonicalize
+
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in sorted(archive.namelist()):
-            if name != "docProps/core.xml":
-                out.write(name.encode() + b"\0" + archive.read(name) + b"\0")
+            if name == "docProps/core.xml":
+                continue
+            part = archive.read(name)
+            if name.endswith((".xml", ".rels")):
+                part = canonicalize(part.decode("utf-8"), strip_text=True).encode("utf-8")
+            out.write(name.encode() + b"\0" + part + b"\0")
     return out.getvalue()
 
 

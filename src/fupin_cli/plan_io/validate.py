@@ -8,7 +8,7 @@ an unreadable one is a problem ``fupin check`` reports, not a fatal error.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from ..domain.model import Plan, Rule, Settings, Task, Unit
 from ..domain.periods import PERIOD_KINDS
 from ..domain.text import normalize_name
 from ..domain.units import UnitIndex
+from .loaded import LoadedPlan
 from .yaml_source import Mapping, parse_iso_date, show_value
 
 
@@ -32,15 +33,6 @@ class _Where:
         if mapping is not None and isinstance(mapping, Mapping):
             line, column = mapping.key_lines.get(key, (mapping.line, mapping.column)) if key else (mapping.line, mapping.column)
         return PlanError(message, file=self.file, line=line, column=column)
-
-
-@dataclass
-class LoadedPlan:
-    """A plan plus the non-fatal findings ``fupin check`` reports."""
-
-    plan: Plan
-    problems: list[PlanError] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
 
 
 def build_units(path: Path, doc) -> UnitIndex:
@@ -95,7 +87,9 @@ def _check_no_cycle(unit: Unit, units: dict[str, Unit], where: _Where) -> None:
 
 
 def build_plan(path: Path, doc, units: UnitIndex, units_path: Path) -> LoadedPlan:
-    from .. import phrases  # the deadline parser is only needed when the plan is not cached
+    from .. import (
+        phrases,  # the deadline parser is only needed when the plan is not cached
+    )
 
     where = _Where(str(path))
     if not isinstance(doc, Mapping):
