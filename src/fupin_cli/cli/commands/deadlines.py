@@ -10,6 +10,7 @@ from ...domain.errors import UsageError
 from ...output.formats import View
 from ..options import (
     AsOfOpt,
+    CategoryOpt,
     DataOpt,
     DateValue,
     ForceOpt,
@@ -19,6 +20,7 @@ from ..options import (
     TaskOpt,
     Text,
     UnitsOpt,
+    check_category,
     context,
     format_option,
     read_date,
@@ -85,6 +87,7 @@ def calendar_window(ctx, month: Optional[str], start: Optional[str], end: Option
 def calendar(
     unit: UnitsOpt = None,
     task: TaskOpt = None,
+    category: CategoryOpt = None,
     start: Annotated[Optional[str], typer.Option("--from", click_type=DateValue(), show_default=False,
                                                  help="起始日期（含）；写法同 --as-of。")] = None,
     end: Annotated[Optional[str], typer.Option("--to", click_type=DateValue(), show_default=False,
@@ -111,7 +114,8 @@ def calendar(
     names = units_of(ctx, unit)
     task_id = find_task(plan, task).id if task else None
     window_start, window_end = calendar_window(ctx, month, start, end)
-    rows = calendar_rows(ctx.timetable, window_start, window_end, scope_of(ctx, names), task_id)
+    rows = calendar_rows(ctx.timetable, window_start, window_end,
+                         scope_of(ctx, names, check_category(ctx, category)), task_id)
     name = "、".join(names)
     title = f"{plan.title}：到期日历"
     lines = [f"{window_start} 至 {window_end}，共 {len(rows)} 项" + (f"；责任单位：{name}" if name else "")]

@@ -14,7 +14,9 @@ from ..options import (
     DataOpt,
     DateValue,
     EntryId,
+    ForceOpt,
     JournalOpt,
+    OutputOpt,
     PeriodValue,
     TaskId,
     TaskOpt,
@@ -141,6 +143,8 @@ def journal_cmd(
         "--since", click_type=DateValue(), show_default=False,
         help="只看这一天及以后完成的记录；写法同 --as-of。")] = None,
     fmt: Annotated[str, format_option(JOURNAL_FORMATS)] = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     as_of: AsOfOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
@@ -155,7 +159,8 @@ def journal_cmd(
     ctx = context(data=data, journal=journal, as_of=as_of)
     names = units_of(ctx, unit)
     records = journal_records(ctx, names, task, read_date(ctx, since, "--since"))
-    show(View(document=lambda: views.journal_document(str(ctx.journal_path), records), records=lambda: records), fmt)
+    show(View(document=lambda: views.journal_document(str(ctx.journal_path), records), records=lambda: records),
+         fmt, output, force)
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:

@@ -11,7 +11,9 @@ from ...output.formats import View
 from ..options import (
     CategoryOpt,
     DataOpt,
+    ForceOpt,
     JournalOpt,
+    OutputOpt,
     PathValue,
     Text,
     UnitsOpt,
@@ -33,6 +35,8 @@ def list_tasks(
         help="只看工作任务、完成时限或备注中含这段文字的任务。")] = None,
     notes: Annotated[bool, typer.Option("--notes", "-n", help="加一列“备注”：任务的说明、存疑之处和判断依据。")] = False,
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     data: DataOpt = None,
 ) -> None:
     """列出任务，按工作板块分组。List the tasks.
@@ -67,11 +71,13 @@ def list_tasks(
                 table.columns = [*table.columns, Column("note", "备注")]
         return found
 
-    show(View(document=document, records=lambda: [views.task_record(t) for t in tasks]), fmt)
+    show(View(document=document, records=lambda: [views.task_record(t) for t in tasks]), fmt, output, force)
 
 
 def list_units(
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     data: DataOpt = None,
 ) -> None:
     """列出全部责任单位，含类别、别名、成员和任务数。List the responsible units.
@@ -83,7 +89,7 @@ def list_units(
     plan = context(data=data).plan
     counts = {name: len(plan.tasks_for_unit(name)) for name in plan.units}
     records = views.unit_records(plan, counts)
-    show(View(document=lambda: views.units_document(plan, records), records=lambda: records), fmt)
+    show(View(document=lambda: views.units_document(plan, records), records=lambda: records), fmt, output, force)
 
 
 def info(data: DataOpt = None, journal: JournalOpt = None) -> None:

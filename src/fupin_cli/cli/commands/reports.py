@@ -115,6 +115,7 @@ def overdue(
 
 def report_weekly(
     unit: UnitsOpt = None,
+    category: CategoryOpt = None,
     fmt: Annotated[str, format_option(REPORT_FORMATS)] = "table",
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -132,7 +133,7 @@ def report_weekly(
     from ...reports.weekly import weekly_report
 
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    _names, scope = _report_scope(ctx, unit)
+    _names, scope = _report_scope(ctx, unit, category)
     report = weekly_report(ctx.timetable, ctx.standing(), scope)
     show(View(document=lambda: views.weekly_document(report), records=lambda: views.weekly_record(report)),
          fmt, output, force)
