@@ -203,6 +203,7 @@ def test_unknown_command_names_the_likely_one(fupin, args, suggestion, help_path
 def test_unknown_option_and_extra_argument(fupin):
     option = fupin("list", "--formt", "json")
     assert option.err == "错误：没有选项 --formt；是否是指 --format？\n用法见：fupin list --help\n"
+    assert fupin("due", "--untl", "x").err.startswith("错误：没有选项 --untl；是否是指 --unit？\n")
     extra = fupin("list", "市民政局")
     assert extra.code == 2
     assert extra.err == "错误：多余的参数：市民政局（含空格的值请加引号）\n用法见：fupin list --help\n"

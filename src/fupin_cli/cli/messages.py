@@ -54,13 +54,16 @@ class NoSuchCommand(click.UsageError):
         self.possibilities = possibilities
 
 
+def nearest(typed: str, names) -> list[str]:
+    """The nearest spellings, nearest first: dune → due (0.86), not also done (0.75)."""
+    ratios = {name: difflib.SequenceMatcher(None, typed, name).ratio() for name in names}
+    best = max(ratios.values(), default=0)
+    return sorted((n for n, r in ratios.items() if r >= 0.6 and r >= best - 0.1), key=lambda n: -ratios[n])
+
+
 def command_suggestions(name: str, commands: list[str]) -> list[str]:
     """Up to three command names close to what was typed (a prefix, a near spelling, or its Chinese word)."""
-    found = [c for c in commands if name and c.startswith(name)]
-    ratios = {c: difflib.SequenceMatcher(None, name, c).ratio() for c in commands}
-    best = max(ratios.values(), default=0)
-    # The nearest spellings only: dune → due (0.86), not also done (0.75).
-    found += sorted((c for c, r in ratios.items() if r >= 0.6 and r >= best - 0.1), key=lambda c: -ratios[c])
+    found = [c for c in commands if name and c.startswith(name)] + nearest(name, commands)
     word = COMMAND_WORDS.get(name.strip())
     if word in commands:
         found.insert(0, word)
@@ -108,7 +111,7 @@ def chinese_usage_message(exc) -> str:
     if isinstance(exc, NoSuchCommand):
         text = f"没有命令 “{exc.name}”{did_you_mean(exc.possibilities)}"
     elif isinstance(exc, click.NoSuchOption):
-        text = f"没有选项 {exc.option_name}{did_you_mean(sorted(exc.possibilities or ()))}"
+        text = f"没有选项 {exc.option_name}{did_you_mean(nearest(exc.option_name, exc.possibilities or ()))}"
     elif isinstance(exc, click.MissingParameter):
         param = exc.param
         kind = "参数" if getattr(param, "param_type_name", "") == "argument" else "选项"
