@@ -11,6 +11,7 @@ that overflows.  The forms are listed once, in :data:`DATE_FORMS` and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from ..domain.errors import UsageError
@@ -50,20 +51,20 @@ def _number(text: str) -> int:
 _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _YEAR = r"(\d{4}|[〇零○一二三四五六七八九]{4})"
 _ABSOLUTE = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-    re.compile(_YEAR + "年" + _NUM + "月" + _NUM + "[日号]?"),
+    r"(\d{4})-(\d{1,2})-(\d{1,2})",
+    r"(\d{4})/(\d{1,2})/(\d{1,2})",
+    r"(\d{4})\.(\d{1,2})\.(\d{1,2})",
+    r"(\d{4})(\d{2})(\d{2})",
+    _YEAR + "年" + _NUM + "月" + _NUM + "[日号]?",
 )
 _MONTH_DAY = (
-    re.compile(_NUM + "月" + _NUM + "[日号]?"),
-    re.compile(r"(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{1,2})/(\d{1,2})"),
+    _NUM + "月" + _NUM + "[日号]?",
+    r"(\d{1,2})-(\d{1,2})",
+    r"(\d{1,2})/(\d{1,2})",
 )
-_DAY_ONLY = re.compile(_NUM + "[日号]")
-_DAYS_AGO = re.compile(r"(\d{1,3})天前")
-_WEEKDAY = re.compile(r"(本|这个|这|上个|上|下个|下)?(?:周|星期|礼拜)([一二三四五六日天七])")
+_DAY_ONLY = _NUM + "[日号]"
+_DAYS_AGO = r"(\d{1,3})天前"
+_WEEKDAY = r"(本|这个|这|上个|上|下个|下)?(?:周|星期|礼拜)([一二三四五六日天七])"
 
 
 def _bounded(year: int, month: int, day: int, what: str, text: str) -> date:
@@ -77,35 +78,41 @@ def _bounded(year: int, month: int, day: int, what: str, text: str) -> date:
                          subject="date") from None
 
 
-def _match_date(value: str, what: str, text: str, today: date) -> date | None:
-    """The date ``value`` (normalised) names, None when it has none of the forms; bad numbers raise."""
+def _match_date(value: str, what: str, text: str, today: date | Callable[[], date]) -> date | None:
+    """The date ``value`` (normalised) names, None when it has none of the forms; bad numbers raise.
+
+    ``today`` may be a function, called only for a relative form (the real today costs a time zone).
+    """
     for form in _ABSOLUTE:
-        match = form.fullmatch(value)
+        match = re.fullmatch(form, value)
         if match:
             year, month, day = (_number(g) for g in match.groups())
             return _bounded(year, month, day, what, text)
+    day_of = today if callable(today) else lambda: today
     for form in _MONTH_DAY:
-        match = form.fullmatch(value)
+        match = re.fullmatch(form, value)
         if match:
             month, day = (_number(g) for g in match.groups())
-            return _bounded(today.year, month, day, what, text)
-    match = _DAY_ONLY.fullmatch(value)
+            return _bounded(day_of().year, month, day, what, text)
+    match = re.fullmatch(_DAY_ONLY, value)
     if match:
-        return _bounded(today.year, today.month, _number(match.group(1)), what, text)
+        base = day_of()
+        return _bounded(base.year, base.month, _number(match.group(1)), what, text)
     if value in _RELATIVE_DAYS:
-        return today + timedelta(days=_RELATIVE_DAYS[value])
-    match = _DAYS_AGO.fullmatch(value)
+        return day_of() + timedelta(days=_RELATIVE_DAYS[value])
+    match = re.fullmatch(_DAYS_AGO, value)
     if match:
-        day = today - timedelta(days=int(match.group(1)))
+        day = day_of() - timedelta(days=int(match.group(1)))
         return _bounded(day.year, day.month, day.day, what, text)
-    match = _WEEKDAY.fullmatch(value)
+    match = re.fullmatch(_WEEKDAY, value)
     if match:
-        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=_WEEK_OFFSETS[match.group(1) or ""])
+        base = day_of()
+        monday = base - timedelta(days=base.weekday()) + timedelta(weeks=_WEEK_OFFSETS[match.group(1) or ""])
         return monday + timedelta(days=_WEEKDAYS[match.group(2)])
     return None
 
 
-def read_date(text: str, what: str, *, today: date) -> date:
+def read_date(text: str, what: str, *, today: date | Callable[[], date]) -> date:
     """The day a person means by ``text``; ``what`` names the input in messages.
 
     Accepted: 2018-07-15, 2018/7/15, 2018.7.15, 20180715, 2018年7月15日 (号, 二〇一八年七月十五日);
@@ -126,28 +133,28 @@ def read_date(text: str, what: str, *, today: date) -> date:
 _ORDINAL = r"(?:第)?(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _HALVES = {"上": 1, "下": 2, "1": 1, "2": 2}
 # (pattern, kind): group 1 is the year, group 2 the number of the period within it (none for a year).
-_PERIOD_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(\d{4})-?Q([1-4])"), "quarter"),
-    (re.compile(_YEAR + r"年?Q([1-4])"), "quarter"),
-    (re.compile(_YEAR + "年" + _ORDINAL + "季度?"), "quarter"),
-    (re.compile(r"(\d{4})-?H([12])"), "half"),
-    (re.compile(_YEAR + "年([上下])半年"), "half"),
-    (re.compile(r"(\d{4})-?W(\d{1,2})"), "week"),
-    (re.compile(_YEAR + "年" + _ORDINAL + "周"), "week"),
-    (re.compile(r"(\d{4})-?S(\d)"), "semester"),
-    (re.compile(_YEAR + "年" + _ORDINAL + "学期"), "semester"),
-    (re.compile(r"(\d{4})[-/.](\d{1,2})"), "month"),
-    (re.compile(r"(\d{4})(\d{2})"), "month"),
-    (re.compile(_YEAR + "年" + _NUM + "月份?"), "month"),
-    (re.compile(r"(\d{4})"), "year"),
-    (re.compile(_YEAR + "年(?:度|全年)?"), "year"),
+_PERIOD_FORMS: tuple[tuple[str, str], ...] = (
+    (r"(\d{4})-?Q([1-4])", "quarter"),
+    (_YEAR + r"年?Q([1-4])", "quarter"),
+    (_YEAR + "年" + _ORDINAL + "季度?", "quarter"),
+    (r"(\d{4})-?H([12])", "half"),
+    (_YEAR + "年([上下])半年", "half"),
+    (r"(\d{4})-?W(\d{1,2})", "week"),
+    (_YEAR + "年" + _ORDINAL + "周", "week"),
+    (r"(\d{4})-?S(\d)", "semester"),
+    (_YEAR + "年" + _ORDINAL + "学期", "semester"),
+    (r"(\d{4})[-/.](\d{1,2})", "month"),
+    (r"(\d{4})(\d{2})", "month"),
+    (_YEAR + "年" + _NUM + "月份?", "month"),
+    (r"(\d{4})", "year"),
+    (_YEAR + "年(?:度|全年)?", "year"),
 )
 # The same within the year of ``today``: group 1 is the number of the period.
-_IN_YEAR_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(_ORDINAL + "季度"), "quarter"),
-    (re.compile(r"Q([1-4])"), "quarter"),
-    (re.compile("([上下])半年"), "half"),
-    (re.compile(_NUM + "月份?"), "month"),
+_IN_YEAR_FORMS: tuple[tuple[str, str], ...] = (
+    (_ORDINAL + "季度", "quarter"),
+    (r"Q([1-4])", "quarter"),
+    ("([上下])半年", "half"),
+    (_NUM + "月份?", "month"),
 )
 _RELATIVE_PERIODS = {
     "本月": ("month", 0), "这个月": ("month", 0), "上月": ("month", -1), "上个月": ("month", -1),
@@ -210,12 +217,12 @@ def read_period(text: str, what: str, *, today: date) -> str:
         raise UsageError(f"{what} 的值 “{text}” 不是有效期间：# 后应是规则序号，如 2018-07#2", subject="period")
     suffix = f"#{int(rule_number)}" if hash_mark else ""
     for pattern, kind in _PERIOD_FORMS:
-        match = pattern.fullmatch(base)
+        match = re.fullmatch(pattern, base)
         if match:
             number = 0 if kind == "year" else _period_number(kind, match.group(2))
             return _label(kind, _number(match.group(1)), number, what, text) + suffix
     for pattern, kind in _IN_YEAR_FORMS:
-        match = pattern.fullmatch(base)
+        match = re.fullmatch(pattern, base)
         if match:
             return _label(kind, today.year, _period_number(kind, match.group(1)), what, text) + suffix
     if base in _RELATIVE_PERIODS:
