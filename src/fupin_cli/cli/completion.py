@@ -21,9 +21,9 @@ FILES, FOLDERS = "::files", "::folders"
 
 BASH_SCRIPT = r"""
 _fupin_completion() {
-    local IFS=$'\n'
     local -a answer
-    answer=( $(env COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD=$COMP_CWORD _FUPIN_COMPLETE=complete_bash "$1") )
+    # mapfile, not answer=( $(…) ): a candidate is never split or expanded as a file-name pattern.
+    mapfile -t answer < <(env COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD=$COMP_CWORD _FUPIN_COMPLETE=complete_bash "$1")
     if [[ "${answer[0]}" == "::files" || "${answer[0]}" == "::folders" ]]; then
         compopt -o default
         COMPREPLY=()

@@ -300,7 +300,7 @@ ShiftOpt = Annotated[Optional[str], typer.Option(
     help="到期日逢休息日时：next_workday 顺延、previous_workday 提前、none 不调整；默认按计划设置。")]
 UnitsOpt = Annotated[Optional[list[str]], typer.Option(
     "--unit", "-u", click_type=UnitName(), show_default=False,
-    help="责任单位：全称、简称、单位组或拼音（如 市民政局、民政局、mzj）；可给多次，看几个单位。")]
+    help="责任单位：全称、简称、单位组或拼音（如 市民政局、民政局、mzj）。")]
 CategoryOpt = Annotated[Optional[str], typer.Option(
     "--category", "-c", click_type=CategoryName(), show_default=False, help="只看某个工作板块，如 金融扶贫。")]
 OutputOpt = Annotated[Optional[Path], typer.Option(
