@@ -32,7 +32,8 @@ CLICK_ENGLISH = re.compile(
     r"Usage:|Error:|Try '|for help|Missing (argument|option|parameter|command)|Invalid value|No such "
     r"(option|command)|requires an? (argument|\d+ arguments)|does not take a value|Got unexpected|is not a valid|"
     r"is not in the range|Did you mean|Show this message|Aborted|is not readable|does not exist|"
-    r"Option '|Argument '|Traceback|\[default|\[required\]|env var")
+    r"Option '|Argument '|Traceback|\[default|\[required\]|env var|"
+    r"No such file|Not a directory|Is a directory|Permission denied|File exists|Read-only file system")
 
 KINDS = ("date", "period", "month", "number", "unit", "task", "category", "format", "choice", "path", "text",
          "entry")
@@ -79,8 +80,9 @@ def line(tmp_path, fupin, monkeypatch):
                 "format": param.type.choices[0] if kind in ("format", "choice") else None,
                 "choice": param.type.choices[0] if kind == "choice" else None}[kind]
 
-    def wrong_path(param) -> str:
-        return str(file) if param.type.folder else str(folder)
+    def wrong_paths(param) -> list[str]:
+        """A file where a folder is wanted (or the other way round), and a path through a file."""
+        return [str(file) if param.type.folder else str(folder), str(file / "below")]
 
     def run(path, command, changed=None, value=None, *, missing_value=False):
         """The command with its required parameters, ``changed`` given ``value`` (or nothing at the end)."""
@@ -98,7 +100,7 @@ def line(tmp_path, fupin, monkeypatch):
         tail = [changed.opts[0]] if missing_value else []
         return fupin(*path, *arguments, *options, *tail)
 
-    run.wrong_path = wrong_path
+    run.wrong_paths = wrong_paths
     return run
 
 
@@ -161,15 +163,9 @@ def test_option_without_its_value(line, path, param):
                               item[1].type.kind == "path"])
 def test_value_of_the_wrong_kind(line, path, param):
     kind = param.type.kind
-    value = line.wrong_path(param) if kind == "path" else WRONG[kind]
-    result = line(path, COMMANDS[path], param, value)
-    if path == ("init",) and kind == "path":
-        assert_clean_refusal(result, value)
-        return
-    if kind == "path" and param.opts and param.opts[0] == "--output":
-        assert_clean_refusal(result, value)  # an existing file without --force, or a folder
-        return
-    assert_clean_refusal(result, value, *(param.opts or ()))
+    for value in line.wrong_paths(param) if kind == "path" else [WRONG[kind]]:
+        result = line(path, COMMANDS[path], param, value)
+        assert_clean_refusal(result, value, *(param.opts if param.param_type_name == "option" else ()))
 
 
 @pytest.mark.parametrize("path, param", [item for item in TYPED if item[1].type.kind in OUT_OF_RANGE],

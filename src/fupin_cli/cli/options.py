@@ -261,6 +261,9 @@ class PathValue(FupinType):
         if not str(value).strip():
             raise UsageError(f"{_name(param)} 不能为空", subject="path")
         path = Path(value)
+        existing = next((p for p in path.parents if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            raise UsageError(f"{_name(param)} {path} 无效：{existing} 不是文件夹", subject="path")
         if self.folder and path.exists() and not path.is_dir():
             raise UsageError(f"{_name(param)} {path} 不是文件夹", subject="path")
         if not self.folder and path.is_dir():

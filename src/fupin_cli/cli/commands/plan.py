@@ -166,6 +166,7 @@ def init(
     例：fupin init ./扶贫清单 && fupin list --data ./扶贫清单
     """
     from ...app.context import JOURNAL_FILENAME
+    from ...journal.jsonl.files import describe_oserror
     from ...journal.jsonl.writer import git_attributes_text
     from ...plan_io.loader import TASKS_FILE, UNITS_FILE, shipped_data_dir
 
@@ -177,7 +178,7 @@ def init(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建文件夹 {folder}：{exc.strerror}") from None
+        raise OutputError(f"无法创建文件夹 {folder}：{describe_oserror(exc)}") from None
     for target in targets:
         write_output(target, (source / target.name).read_bytes(), force=True)
     written = [TASKS_FILE, UNITS_FILE]
@@ -190,7 +191,7 @@ def init(
         try:
             journal.touch(exist_ok=False)  # empty, mode from the umask: tracked by git from the first commit
         except OSError as exc:
-            raise OutputError(f"无法创建台账 {journal}：{exc.strerror}") from None
+            raise OutputError(f"无法创建台账 {journal}：{describe_oserror(exc)}") from None
         written.append(JOURNAL_FILENAME)
     added = _git_add(folder, written)
     print(f"已在 {folder} 写入 {'、'.join(written)}" + ("，并已 git add。" if added else "。"))
