@@ -94,7 +94,7 @@ def _find_option(ctx, name: str):
 
 
 def _what_it_takes(param) -> str:
-    """``（单位：全称、简称…）`` from the parameter's metavar and help, for a missing value."""
+    """``（责任单位：全称、简称…）``: the first sentence of the parameter's help (or its metavar)."""
     if param is None:
         return ""
     detail = (getattr(param, "help", "") or "").split("。")[0] or getattr(param.type, "metavar", None) or ""
@@ -123,8 +123,8 @@ def chinese_usage_message(exc) -> str:
         else:
             text = f"选项 {exc.option_name} 后面缺少值{_what_it_takes(param)}"
     elif isinstance(exc, click.BadParameter):
-        # fupin's own parameter types raise these with a Chinese message already.
-        text = f"{_param_label(exc.param)} 的值无效：{exc.message}" if exc.param is not None else exc.message
+        # fupin's types raise their own Chinese errors; only click's internal checks land here, in English.
+        text = f"{_param_label(exc.param) or '参数'} 的值无效"
     elif exc.message.startswith(_EXTRA_ARGUMENTS):
         extra = exc.message[len(_EXTRA_ARGUMENTS):].removesuffix(")")
         text = f"多余的参数：{extra}（含空格的值请加引号）"
