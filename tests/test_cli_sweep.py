@@ -203,3 +203,13 @@ def test_unknown_option_and_extra_argument(fupin):
     extra = fupin("list", "市民政局")
     assert extra.code == 2
     assert extra.err == "错误：多余的参数：市民政局（含空格的值请加引号）\n用法见：fupin list --help\n"
+
+
+def test_click_messages_fupin_does_not_know_are_never_shown_in_english():
+    from typer._click import exceptions as click
+
+    from fupin_cli.cli.messages import chinese_usage_message
+
+    assert chinese_usage_message(click.UsageError("Something new.")) == "错误：命令行用法不对\n用法见：fupin --help"
+    assert chinese_usage_message(click.BadParameter("Value must be an iterable.")) == (
+        "错误：参数的值无效\n用法见：fupin --help")

@@ -124,7 +124,8 @@ def chinese_usage_message(exc) -> str:
             text = f"选项 {exc.option_name} 后面缺少值{_what_it_takes(param)}"
     elif isinstance(exc, click.BadParameter):
         # fupin's types raise their own Chinese errors; only click's internal checks land here, in English.
-        text = f"{_param_label(exc.param) or '参数'} 的值无效"
+        label = _param_label(exc.param)
+        text = f"{label} 的值无效" if label else "参数的值无效"
     elif exc.message.startswith(_EXTRA_ARGUMENTS):
         extra = exc.message[len(_EXTRA_ARGUMENTS):].removesuffix(")")
         text = f"多余的参数：{extra}（含空格的值请加引号）"
