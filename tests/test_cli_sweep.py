@@ -206,7 +206,7 @@ def test_unknown_option_and_extra_argument(fupin):
 
 
 def test_click_messages_fupin_does_not_know_are_never_shown_in_english():
-    from typer._click import exceptions as click
+    from fupin_cli.cli.clicklib import exceptions as click
 
     from fupin_cli.cli.messages import chinese_usage_message
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from typer._click.shell_completion import ShellComplete, _resolve_context, _resolve_incomplete, add_completion_class
-from typer._click.shell_completion import split_arg_string
+from .clicklib import shell_completion
+
+ShellComplete = shell_completion.ShellComplete
 
 COMPLETE_VAR = "_FUPIN_COMPLETE"
 FILES, FOLDERS = "::files", "::folders"
@@ -64,8 +65,8 @@ class _Completion(ShellComplete):
     def answer(self, args: list[str], incomplete: str) -> tuple[str | None, list]:
         from .options import PathValue
 
-        ctx = _resolve_context(self.cli, self.ctx_args, self.prog_name, args)
-        obj, incomplete = _resolve_incomplete(ctx, args, incomplete)
+        ctx = shell_completion._resolve_context(self.cli, self.ctx_args, self.prog_name, args)
+        obj, incomplete = shell_completion._resolve_incomplete(ctx, args, incomplete)
         param_type = getattr(obj, "type", None)
         if isinstance(param_type, PathValue):
             return (FOLDERS if param_type.folder else FILES), []
@@ -86,7 +87,7 @@ class BashCompletion(_Completion):
         return BASH_SCRIPT
 
     def get_completion_args(self) -> tuple[list[str], str]:
-        words = split_arg_string(os.environ["COMP_WORDS"])
+        words = shell_completion.split_arg_string(os.environ["COMP_WORDS"])
         index = int(os.environ["COMP_CWORD"])
         return words[1:index], (words[index] if index < len(words) else "")
 
@@ -104,7 +105,7 @@ class ZshCompletion(_Completion):
 
     def get_completion_args(self) -> tuple[list[str], str]:
         line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
-        words = split_arg_string(line)
+        words = shell_completion.split_arg_string(line)
         args = words[1:]
         if args and not line.endswith(" "):
             return args[:-1], args[-1]
@@ -119,8 +120,8 @@ class ZshCompletion(_Completion):
 
 def register() -> None:
     """Make fupin's classes answer ``_FUPIN_COMPLETE=complete_bash|complete_zsh`` (typer's stay for fish)."""
-    add_completion_class(BashCompletion, "bash")
-    add_completion_class(ZshCompletion, "zsh")
+    shell_completion.add_completion_class(BashCompletion, "bash")
+    shell_completion.add_completion_class(ZshCompletion, "zsh")
 
 
 def script(shell: str) -> str:

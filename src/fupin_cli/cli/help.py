@@ -17,8 +17,8 @@ import inspect
 import shutil
 
 import typer
-from typer._click import exceptions as click_exceptions
-from typer._click.formatting import HelpFormatter, join_options
+from .clicklib import exceptions as click_exceptions
+from .clicklib import formatting
 from typer.core import TyperCommand, TyperGroup
 
 from ..domain.text import display_width
@@ -151,7 +151,7 @@ def paragraphs(text: str) -> list[str]:
     return found
 
 
-class CellFormatter(HelpFormatter):
+class CellFormatter(formatting.HelpFormatter):
     """click's help formatter, measuring in display cells and speaking Chinese."""
 
     def __init__(self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None) -> None:
@@ -213,9 +213,9 @@ def help_record(param, ctx) -> tuple[str, str] | None:
     if param.param_type_name == "argument":
         first = _metavar(param)
     else:
-        first, _slash = join_options(param.opts)
+        first, _slash = formatting.join_options(param.opts)
         if param.secondary_opts:
-            first += " / " + join_options(param.secondary_opts)[0]
+            first += " / " + formatting.join_options(param.secondary_opts)[0]
         if not getattr(param, "is_flag", False):
             first += f" {_metavar(param)}"
         default = param.default

@@ -12,8 +12,9 @@ type and fields, never from their English text.
 from __future__ import annotations
 
 import difflib
+import re
 
-from typer._click import exceptions as click
+from .clicklib import exceptions as click
 
 ClickException = click.ClickException
 NoArgsIsHelpError = click.NoArgsIsHelpError
@@ -101,7 +102,8 @@ def _what_it_takes(param) -> str:
     return f"（{detail}）" if detail else ""
 
 
-_EXTRA_ARGUMENTS = "Got unexpected extra argument(s) ("
+# click says "argument(s) (…)"; the click package of older typers "argument (…)" or "arguments (…)".
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra arguments? ?(?:\(s\) )?\((?P<extra>.*)\)$", re.S)
 
 
 def chinese_usage_message(exc) -> str:
@@ -126,9 +128,8 @@ def chinese_usage_message(exc) -> str:
         # fupin's types raise their own Chinese errors; only click's internal checks land here, in English.
         label = _param_label(exc.param)
         text = f"{label} 的值无效" if label else "参数的值无效"
-    elif exc.message.startswith(_EXTRA_ARGUMENTS):
-        extra = exc.message[len(_EXTRA_ARGUMENTS):].removesuffix(")")
-        text = f"多余的参数：{extra}（含空格的值请加引号）"
+    elif _EXTRA_ARGUMENTS.match(exc.message):
+        text = f"多余的参数：{_EXTRA_ARGUMENTS.match(exc.message)['extra']}（含空格的值请加引号）"
     elif exc.message.startswith("Missing command"):
         text = "缺少命令"
     else:  # a click message this module does not know yet: never shown in English

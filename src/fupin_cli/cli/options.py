@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer._click.shell_completion import CompletionItem
-from typer._click.types import ParamType
+from .clicklib import shell_completion, types
 
 from ..app.context import RunContext
 from ..domain.errors import FupinError, UsageError
@@ -73,12 +72,12 @@ def _plan(ctx):
 
 
 def _items(candidates) -> list:
-    return [CompletionItem(value, help=about or None) for value, about in candidates]
+    return [shell_completion.CompletionItem(value, help=about or None) for value, about in candidates]
 
 
 # ---------------------------------------------------------------- the types
 
-class FupinType(ParamType):
+class FupinType(types.ParamType):
     """A value of one kind: its Chinese metavar, its check, its completion."""
 
     kind = "text"
