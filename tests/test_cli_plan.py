@@ -12,7 +12,7 @@ import yaml
 from conftest import SEED
 
 DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
-COMMANDS = ["list", "units", "info", "init", "check", "explain", "calendar", "done", "undo", "journal",
+COMMANDS = ["list", "show", "units", "info", "init", "check", "explain", "calendar", "done", "undo", "journal",
             "due", "overdue"]
 
 

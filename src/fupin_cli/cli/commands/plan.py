@@ -15,6 +15,7 @@ from ..options import (
     JournalOpt,
     OutputOpt,
     PathValue,
+    TaskId,
     Text,
     UnitsOpt,
     check_category,
@@ -72,6 +73,38 @@ def list_tasks(
         return found
 
     show(View(document=document, records=lambda: [views.task_record(t) for t in tasks]), fmt, output, force)
+
+
+def show_task(
+    task: Annotated[str, typer.Argument(click_type=TaskId(), metavar="任务编号", show_default=False,
+                                        help="任务编号，如 2.1。")],
+    fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    data: DataOpt = None,
+) -> None:
+    """显示一项任务的全部内容：工作任务、责任单位（及其成员）、完成时限及 fupin 的理解、备注。Show one task.
+
+    例：fupin show 2.1
+    """
+    from ...app.lookup import find_task
+    from ...output import views
+    from ...output.document import Column, Document, Table
+    from ...phrases.describe import describe
+
+    plan = context(data=data).plan
+    found = find_task(plan, task)
+    leaves = list(plan.units.responsible(found.units))
+    rules = [describe(rule) for rule in found.rules]
+    rows = [("编号", found.id), ("序号", found.seq), ("工作板块", found.category), ("工作任务", found.text),
+            ("责任单位", "、".join(found.units)),
+            ("其中各单位", "、".join(leaves) if leaves != list(found.units) else ""),
+            ("完成时限", found.deadline), ("fupin 的理解", "；".join(rules) or "（无法识别，运行 fupin check 查看）"),
+            ("来源", "schedule（明确写出的规则）" if found.explicit_schedule else "完成时限的文字"),
+            ("备注", found.note)]
+    table = Table("", [Column("field", "项目"), Column("value", "内容")],
+                  [{"field": field, "value": value} for field, value in rows if value])
+    record = views.task_record(found) | {"responsible": leaves, "rules": rules}
+    show(View(document=lambda: Document(title=f"{plan.title}：任务 {found.id}", tables=[table]),
+              records=lambda: record), fmt)
 
 
 def list_units(
@@ -220,6 +253,7 @@ def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:
     app.command("list")(list_tasks)
+    app.command("show")(show_task)
     app.command("units")(list_units)
     app.command("info")(info)
     app.command("init")(init)
