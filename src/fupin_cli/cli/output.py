@@ -14,12 +14,6 @@ def choices(view_offers: set[str], *, exclude: tuple[str, ...] = ()) -> tuple[st
     return formats_for(frozenset(view_offers), exclude=exclude)
 
 
-def check_format(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise UsageError(f"--format 的值 “{value}” 无效，可选：{'、'.join(allowed)}", subject="format")
-    return value
-
-
 def _target(output: Path | None) -> Target:
     if output is not None or not sys.stdout.isatty():
         return Target(terminal=False)
