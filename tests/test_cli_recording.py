@@ -87,6 +87,17 @@ def test_periods_as_clerks_write_them(fupin, plan, journal_path, typed):
     assert (entry["period"], entry["date"]) == ("2018-06", "2018-07-03")
 
 
+def test_a_shared_period_by_its_label_or_an_older_rule_number(fupin, tmp_path, monkeypatch, journal_path):
+    folder = plan_folder(tmp_path / "two", '- {id: "1", text: 录入并审核, units: [甲局], deadline: 每月25日前；每月28日前}',
+                         valid_from="2018-07-01")
+    monkeypatch.setenv("FUPIN_TODAY", "2018-07-30")
+    by_label = fupin("done", "1", "--unit", "甲局", "--period", "2018年7月#D25", "--data", str(folder))
+    assert by_label.code == 0, by_label.err
+    by_number = fupin("done", "1", "--unit", "甲局", "--period", "2018-07#2", "--data", str(folder))  # older journals
+    assert by_number.code == 0, by_number.err
+    assert [e["period"] for e in entries(journal_path)] == ["2018-07#d25", "2018-07#d28"]
+
+
 def test_a_period_of_another_kind_names_the_one_that_holds_it(fupin, plan):
     result = fupin("done", "1", "--unit", "甲局", "--period", "2018年第三季度")
     assert result.code == 2

@@ -108,7 +108,7 @@ def test_weekly_lists_done_this_week_and_due_next_week(fupin, small_journal):
     assert report["due_this_week"] == []
     assert report["summary"][0]["done_this_week"] == 1
     later = fupin("report", "weekly", "--unit", "金平区", "--format", "json", "--as-of", "2018-07-20").json()
-    assert [(r["task"], r["period"], r["due"]) for r in later["due_next_week"]] == [("2.1", "2018-07", "2018-07-25")]
+    assert [(r["task"], r["period"], r["due"]) for r in later["due_next_week"]] == [("2.1", "2018-07#d25", "2018-07-25")]
     assert [(r["task"], r["period"]) for r in later["due_this_week"]] == []
 
 

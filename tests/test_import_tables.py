@@ -14,33 +14,13 @@ import yaml
 import fupin_cli
 from fupin_cli.domain.errors import PlanError
 from fupin_cli.plan_io.tables import READERS, Merge, TableError, read_table, read_tasks, reader_for
-from support.seed_tables import HEADER, NOTE, SEED, SHEET, build
+from support.seed_tables import HEADER, HEADING_LINES, JUDGED, NOTE, SEED, SHEET, build
 
 DATA = Path(fupin_cli.__file__).parent / "data"
 SHIPPED = yaml.safe_load((DATA / "tasks.yaml").read_text(encoding="utf-8"))
 UNITS = yaml.safe_load((DATA / "units.yaml").read_text(encoding="utf-8"))["units"]
 LOOKUP = {label: unit["name"] for unit in UNITS for label in (unit["name"], *unit["aliases"])}
 FORMATS = ["txt", "docx", "xlsx", "csv", "tsv"]
-
-# Where the shipped plan made a hand judgement its note records, the import reads
-# the table's layout instead.  (task id, field) → (what the import gives, words of the note that
-# record the judgement, why).
-JUDGED = {
-    ("5.1", "category"): (
-        "扶贫政策体系", "这个标题也可能统领其后的社会保障",
-        "item 5 is printed after the 扶贫政策体系 line and before the 社会保障政策落实 line; 4.2's note says how far "
-        "扶贫政策体系 reaches cannot be told from the text, and the shipped plan gave item 5 to 社会保障 by its words"),
-    ("8.1", "category"): (
-        "残疾人脱贫工作", "归入“医疗保险和医疗救助”板块（判断）",
-        "printed under the 残疾人脱贫工作 heading; the shipped plan moved it to 医疗 by its content"),
-    ("9.2", "category"): (
-        "残疾人脱贫工作", "原表没有印出教育板块的标题",
-        "no heading ends 残疾人脱贫工作 before this line; the shipped plan saw an education block by its words"),
-    ("10a.1", "category"): (
-        "残疾人脱贫工作", "原表没有印出教育板块的标题",
-        "as 9.2: the line is still under 残疾人脱贫工作 on its page; the shipped plan left education uncategorised"),
-}
-HEADING_LINES = ["3.2", "4.2", "5.2", "6.2", "7.2", "10a.2", "10b.2"]
 
 
 @pytest.fixture(scope="module")

@@ -34,9 +34,12 @@ def journal_problems(context: RunContext) -> list[str]:
     for op, lines in unknown.items():
         found.append(f"{path}:{lines[0]}: 有 {len(lines)} 条记录的操作 “{op}” 是本版本不认识的（可能由更新版本写入），"
                      f"已原样保留，不计入报表")
+    from ..domain.schedule import journal_labels
+
     plan = context.plan
     tasks = {t.id: t for t in plan.tasks}
     periods: dict[str, set[str]] = {}
+    older: dict[str, dict[str, str]] = {}
     responsible: dict[str, frozenset[str]] = {}
     for entry in contents.entries:
         if type(entry) is not DoneEntry:
@@ -44,19 +47,25 @@ def journal_problems(context: RunContext) -> list[str]:
         where = f"{path}:{entry.line}: 记录 {entry.id}"
         task = tasks.get(entry.task)
         if task is None:
-            found.append(f"{where} 的任务 “{entry.task}” 不在清单中")
+            found.append(f"{where} 的任务 “{entry.task}” 不在清单中，不计入报表"
+                         f"（任务可能已删除或改了编号；改号的请用新编号重新销号，再作废这条）")
             continue
         if entry.unit not in plan.units:
-            found.append(f"{where} 的单位 “{entry.unit}” 不在单位列表中")
+            found.append(f"{where} 的单位 “{entry.unit}” 不在单位列表中，不计入报表"
+                         f"（单位可能已改名：把旧名作为别名写进 units.yaml 的 aliases）")
             continue
         if task.id not in responsible:
             responsible[task.id] = frozenset(plan.units.responsible(task.units))
         if entry.unit not in responsible[task.id]:
-            found.append(f"{where}：{entry.unit} 不是任务 {task.id} 的责任单位")
+            found.append(f"{where}：{entry.unit} 不是任务 {task.id} 的责任单位，不计入报表"
+                         f"（责任单位可能已改：作废这条，或在 tasks.yaml 中补上该单位）")
         if task.id not in periods:
-            periods[task.id] = {o.period for o in context.timetable.occurrences(task)}
-        if entry.period not in periods[task.id]:
-            found.append(f"{where} 的期间 “{entry.period}” 不是任务 {task.id} 的期间")
+            occurrences = context.timetable.occurrences(task)
+            periods[task.id] = {o.period for o in occurrences}
+            older[task.id] = journal_labels(task.rules, occurrences)
+        if entry.period not in periods[task.id] and entry.period not in older[task.id]:
+            found.append(f"{where} 的期间 “{entry.period}” 不是任务 {task.id} 的期间，不计入报表"
+                         f"（完成时限可能已改：作废这条，再按现在的期间重新销号）")
     return found
 
 

@@ -212,10 +212,14 @@ def read_period(text: str, what: str, *, today: date) -> str:
     value = _normal(text)
     if not value:
         raise UsageError(f"{what} 不能为空；可写 {PERIOD_FORMS}", subject="period")
-    base, hash_mark, rule_number = value.partition("#")
-    if hash_mark and not (rule_number.isdigit() and len(rule_number) <= 3):
-        raise UsageError(f"{what} 的值 “{text}” 不是有效期间：# 后应是规则序号，如 2018-07#2", subject="period")
-    suffix = f"#{int(rule_number)}" if hash_mark else ""
+    base, hash_mark, rule = value.partition("#")
+    # After # the rule of a shared period: its content key as reports show it (d25, ongoing, +10d …),
+    # or an older journal's rule number (#4).
+    rule = rule.lower()
+    if hash_mark and not re.fullmatch(r"[0-9a-z+~@-]{1,40}", rule):
+        raise UsageError(f"{what} 的值 “{text}” 不是有效期间：# 后应是报表所示的规则标记，如 2018-07#d25",
+                         subject="period")
+    suffix = f"#{rule}" if hash_mark else ""
     for pattern, kind in _PERIOD_FORMS:
         match = re.fullmatch(pattern, base)
         if match:

@@ -158,7 +158,12 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
     def done_count(label: str) -> int:
         return standing.count_of(standing.done_in(task.id, label).get(unit))
 
-    occurrence = choose_occurrence(task, context.timetable.occurrences(task), period, done_count, unit, completed,
+    occurrences = context.timetable.occurrences(task)
+    if period is not None and period not in {o.period for o in occurrences}:
+        from ..domain.schedule import journal_labels
+
+        period = journal_labels(task.rules, occurrences).get(period, period)  # 2018-07#4, as older versions wrote
+    occurrence = choose_occurrence(task, occurrences, period, done_count, unit, completed,
                                    plan.settings, lambda o: completion_window(plan, o)[0])
     window = completion_window(plan, occurrence)
     forced = None

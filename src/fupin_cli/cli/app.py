@@ -14,17 +14,17 @@ import typer
 
 from .. import __version__
 from ..domain.errors import FupinError
+from .commands import deadlines, importing, journal, plan, reports
+from .help import FupinGroup, FupinTyper
 from .messages import (
-    ClickException,
     ERROR,
     INSTALL_COMPLETION_HELP,
-    NoArgsIsHelpError,
     SHOW_COMPLETION_HELP,
     VERSION_HELP,
+    ClickException,
+    NoArgsIsHelpError,
     chinese_usage_message,
 )
-from .commands import deadlines, journal, plan, reports
-from .help import FupinGroup, FupinTyper
 
 
 class FupinApp(FupinGroup):
@@ -54,7 +54,7 @@ report_app = FupinTyper(help="督办报表 / Supervision reports.\n\n"
                              "例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html",
                         no_args_is_help=True)
 app.add_typer(report_app, name="report")
-for commands in (plan, deadlines, journal, reports):
+for commands in (plan, deadlines, journal, reports, importing):
     commands.register(app, report_app)
 
 

@@ -139,13 +139,15 @@ def _join_lines(lines: list[str]) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a help text: split at blank lines, and each example line (例：…) on its own."""
     found, current = [], []
     for line in text.splitlines():
-        if line.strip():
-            current.append(line)
-        elif current:
+        starts_example = line.strip().startswith(EXAMPLE)
+        if (not line.strip() or starts_example) and current:
             found.append(_join_lines(current))
             current = []
+        if line.strip():
+            current.append(line)
     if current:
         found.append(_join_lines(current))
     return found

@@ -159,15 +159,23 @@ class Count(FupinType):
 
     kind = "number"
 
-    def __init__(self, low: int, high: int, metavar: str = "天数") -> None:
-        self.low, self.high, self.metavar = low, high, metavar
+    def __init__(self, low: int, high: int, metavar: str = "天数", refusal: str | None = None) -> None:
+        self.low, self.high, self.metavar, self.refusal = low, high, metavar, refusal
 
     def convert(self, value, param, ctx):
         from ..app.inputs import read_count
 
         if isinstance(value, int):
             return value
-        return read_count(str(value), _name(param), low=self.low, high=self.high)
+        try:
+            return read_count(str(value), _name(param), low=self.low, high=self.high)
+        except UsageError:
+            if self.refusal is None:
+                raise
+            raise UsageError(f"{_name(param)} {self.refusal.format(value=value)}", subject="number") from None
+
+
+YEAR = Count(1900, 2100, metavar="年份", refusal="应是四位年份，如 2019，而不是 {value}")
 
 
 class UnitName(FupinType):
@@ -247,12 +255,15 @@ class FormatName(Choice):
 
 
 class PathValue(FupinType):
-    """A file or folder; completed by the shell's own file-name completion."""
+    """A file or folder; completed by the shell's own file-name completion.
+
+    ``creates``: a folder the command makes (init, import --into), said so when a file is in the way.
+    """
 
     kind = "path"
 
-    def __init__(self, folder: bool, metavar: str) -> None:
-        self.folder, self.metavar = folder, metavar
+    def __init__(self, folder: bool, metavar: str, creates: bool = False) -> None:
+        self.folder, self.metavar, self.creates = folder, metavar, creates
 
     def convert(self, value, param, ctx):
         if isinstance(value, Path):
@@ -262,9 +273,11 @@ class PathValue(FupinType):
         path = Path(value)
         existing = next((p for p in path.parents if p.exists()), None)
         if existing is not None and not existing.is_dir():
-            raise UsageError(f"{_name(param)} {path} 无效：{existing} 不是文件夹", subject="path")
+            why = f"{existing} 是文件，不是文件夹"
+            raise UsageError(f"无法创建文件夹 {path}：{why}" if self.creates else f"{_name(param)} {path} 无效：{why}",
+                             subject="path")
         if self.folder and path.exists() and not path.is_dir():
-            raise UsageError(f"{_name(param)} {path} 不是文件夹", subject="path")
+            raise UsageError(f"{path} 已存在，而且不是文件夹；请用 {_name(param)} 指定一个文件夹", subject="path")
         if not self.folder and path.is_dir():
             raise UsageError(f"{_name(param)} {path} 是文件夹，这里要的是文件", subject="path")
         return path

@@ -78,9 +78,9 @@ class UnitIndex(Mapping[str, Unit]):
             yield from unit.aliases
 
     def suggest(self, text: str) -> list[str]:
-        """Up to three units whose name or an alias is close to ``text``, each unit once, by canonical name."""
-        close = difflib.get_close_matches(text, list(self.labels()), n=9, cutoff=0.4)
-        return list(dict.fromkeys(self._labels[normalize_name(label)] for label in close))[:3]
+        """The units of the three names or aliases closest to ``text``, each unit once, by canonical name."""
+        close = difflib.get_close_matches(text, list(self.labels()), n=3, cutoff=0.4)
+        return list(dict.fromkeys(self._labels[normalize_name(label)] for label in close))
 
     def pinyin_matches(self, text: str) -> list[str]:
         """Units whose name or an alias spells ``text`` in pinyin (全拼 or 首字母); [] for non-Latin text."""

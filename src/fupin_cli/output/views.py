@@ -192,7 +192,7 @@ def weekly_record(report: WeeklyReport) -> dict:
 # ---------------------------------------------------------------- deadlines
 
 def explain_document(result: dict) -> Document:
-    rules = Table("理解为", [Column("n", "#", "int"), Column("description", "规则"), Column("source", "原文")],
+    rules = Table("理解为", [Column("n", "#", "int"), Column("description", "规则"), Column("words", "出自原文")],
                   [{"n": i + 1, **r} for i, r in enumerate(result["rules"])])
     upcoming = Table("之后的到期日", [Column("period", "期间"), Column("nominal_due", "原定日期"),
                                    Column("due", "应完成日（节假日顺延后）")],

@@ -139,6 +139,8 @@ def build_plan(path: Path, doc, units: UnitIndex, units_path: Path) -> LoadedPla
             category=_optional_text(item, "category", where), text=text,
             units=tuple(unit_names), deadline=deadline, rules=rules,
             explicit_schedule=explicit, note=_optional_text(item, "note", where), line=item.line,
+            lead=_task_lead(item, where, units, unit_names), remark=_optional_text(item, "remark", where),
+            source=_task_source(item, where),
         ))
     loaded.plan = Plan(
         title=_required_text(header, "title", where), doc_no=_optional_text(header, "doc_no", where),
@@ -204,6 +206,64 @@ def _task_units(item: Mapping, where: _Where, units: UnitIndex, units_file: str)
     return result
 
 
+def _task_lead(item: Mapping, where: _Where, units: UnitIndex, unit_names: list[str]) -> tuple[str, ...]:
+    """``lead:``: the units marked 牵头, each one of the task's own units."""
+    if item.get("lead") in (None, "", []):
+        return ()
+    raw = item["lead"]
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise where.error("lead 应是单位名称的列表，如 [市民政局]", item, "lead")
+    leads: list[str] = []
+    for name in names:
+        canonical = units.lookup(name)
+        if canonical is None or canonical not in unit_names:
+            raise where.error(f"牵头单位 “{name}” 不是这项任务的责任单位（units 中没有）", item, "lead")
+        if canonical not in leads:
+            leads.append(canonical)
+    return tuple(leads)
+
+
+_SOURCE_KEYS = {"file", "sheet", "table", "row"}
+
+
+def _task_source(item: Mapping, where: _Where) -> str:
+    """``source:`` — where an imported task was read — as people look it up: ``清单.xlsx:Sheet1 第7行``.
+
+    A mapping ``{file, sheet | table, row}`` as ``fupin import`` writes it, or words written by hand.
+    """
+    source = item.get("source")
+    if source is None or source == "":
+        return ""
+    if isinstance(source, str):
+        return source.strip()
+    if not isinstance(source, Mapping):
+        raise where.error("source 应是 {file: 文件名, sheet: 工作表, row: 行号} 这样的映射", item, "source")
+    unknown = set(source) - _SOURCE_KEYS
+    if unknown:
+        raise where.error(f"source 中有未知的键 {'、'.join(sorted(unknown))}，可用：file、sheet、table、row", source)
+    file = source.get("file")
+    if not isinstance(file, str) or not file.strip():
+        raise where.error("source 缺少文件名 file", source)
+    row = source.get("row")
+    if row is None:
+        raise where.error("source 缺少行号 row", source)
+    if not isinstance(row, int) or isinstance(row, bool) or row < 1:
+        raise where.error(f"source 的 row 应是正整数（行号），而不是{show_value(row)}", source, "row")
+    sheet, table = source.get("sheet"), source.get("table")
+    if sheet is not None and table is not None:
+        raise where.error("source 只能写 sheet（工作表）或 table（Word 表格序号）之一", source)
+    if table is not None:
+        if not isinstance(table, int) or isinstance(table, bool) or table < 1:
+            raise where.error(f"source 的 table 应是正整数（第几个表格），而不是{show_value(table)}", source, "table")
+        return f"{file.strip()}:表{table} 第{row}行"
+    if sheet is not None:
+        if not isinstance(sheet, (str, int)) or isinstance(sheet, bool):
+            raise where.error("source 的 sheet 应是工作表名称", source, "sheet")
+        return f"{file.strip()}:{str(sheet).strip()} 第{row}行"
+    return f"{file.strip()}:第{row}行"
+
+
 def _task_rules(item: Mapping, deadline: str, plan_year: int, where: _Where,
                 loaded: LoadedPlan, phrases) -> tuple[tuple[Rule, ...], bool]:
     if item.get("schedule"):
@@ -221,7 +281,12 @@ def _task_rules(item: Mapping, deadline: str, plan_year: int, where: _Where,
         return (), False
 
 
-_RULE_KEYS = {"every", "date", "month", "day", "weekday", "after_months", "after_days", "count"}
+# Keys of a schedule mapping (README, "Deadlines"): every (a period kind of domain.periods), date (once),
+# month/day inside the period, weekday (week), after_months/after_days/workdays after that point
+# (workdays: official working days, 调休 included; -1 = the last working day on or before it),
+# since/until (only periods overlapping those days), count.
+_RULE_KEYS = {"every", "date", "month", "day", "weekday", "after_months", "after_days", "workdays",
+              "since", "until", "count"}
 
 
 def _explicit_schedule(item: Mapping, plan_year: int, where: _Where, phrases) -> tuple[Rule, ...]:
@@ -252,7 +317,8 @@ def _rule_mapping(entry: Mapping, where: _Where) -> Rule:
         raise where.error(f"every 应是 {'、'.join(PERIOD_KINDS)} 之一，而不是 “{kind}”", entry, "every")
     ints = {}
     for key, low, high in (("month", 1, 12), ("day", 1, 31), ("weekday", 0, 6),
-                           ("after_months", -12, 24), ("after_days", -366, 366), ("count", 1, 1000)):
+                           ("after_months", -12, 24), ("after_days", -366, 366), ("workdays", -23, 60),
+                           ("count", 1, 1000)):
         value = entry.get(key)
         if value is None:
             continue
@@ -265,7 +331,14 @@ def _rule_mapping(entry: Mapping, where: _Where) -> Rule:
             raise where.error("every: once 需要写 date: YYYY-MM-DD", entry)
         line, column = entry.key_lines["date"]
         due_date = parse_iso_date(entry["date"], what="date", file=where.file, line=line, column=column)
-    return Rule(kind=kind, date=due_date, count=ints.pop("count", 1), source="schedule", **ints)
+    bounds = {}
+    for key in ("since", "until"):
+        if entry.get(key) is not None:
+            line, column = entry.key_lines[key]
+            bounds[key] = parse_iso_date(entry[key], what=key, file=where.file, line=line, column=column)
+    if bounds.get("since") and bounds.get("until") and bounds["until"] < bounds["since"]:
+        raise where.error(f"until {bounds['until']} 早于 since {bounds['since']}", entry, "until")
+    return Rule(kind=kind, date=due_date, count=ints.pop("count", 1), source="schedule", **ints, **bounds)
 
 
 # ---------------------------------------------------------------- small field readers

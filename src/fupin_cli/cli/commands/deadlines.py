@@ -1,6 +1,7 @@
 """Commands about deadlines: explain, calendar."""
 
 import calendar as months
+import os
 from datetime import date, timedelta
 from typing import Annotated, Optional
 
@@ -9,8 +10,10 @@ import typer
 from ...domain.errors import UsageError
 from ...output.formats import View
 from ..options import (
+    YEAR,
     AsOfOpt,
     CategoryOpt,
+    Count,
     DataOpt,
     DateValue,
     ForceOpt,
@@ -38,19 +41,36 @@ def explain(
     phrase: Annotated[str, typer.Argument(click_type=Text("完成时限"), metavar="完成时限", show_default=False,
                                           help="完成时限的文字，如 每季度之后10日内完成。")],
     as_of: AsOfOpt = None,
+    year: Annotated[Optional[int], typer.Option(
+        "--year", click_type=YEAR, show_default=False,
+        help="没写年份的日期（6月底前、年底前）属于哪一年；默认为清单有效期开始的年份。")] = None,
+    count: Annotated[int, typer.Option("--next", click_type=Count(1, 100, metavar="个数"),
+                                       help="列出之后几个到期日（1 到 100）。")] = 6,
     fmt: Annotated[str, format_option(EXPLAIN_FORMATS)] = "table",
     holiday_shift: ShiftOpt = None,
     data: DataOpt = None,
 ) -> None:
-    """说明 fupin 如何理解一段完成时限，并列出之后六个到期日。Explain a deadline phrase.
+    """说明 fupin 如何理解一段完成时限（每条规则出自哪几个字），并列出之后的到期日。Explain a deadline phrase.
 
+    它解释文字，不看清单：--as-of 可以是任何一天。
     例：fupin explain 每季度之后10日内完成 --as-of 2018-07-01
+    例：fupin explain 年报于次年二月底前报送 --year 2023 --as-of 2023-01-01
     """
     from ...app.explain import explain_phrase
+    from ...app.inputs import read_date as read_day
     from ...output.views import explain_document
 
-    ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift)
-    result = explain_phrase(ctx.plan, phrase, ctx.today, ctx.calendar)
+    ctx = context(data=data, holiday_shift=holiday_shift)
+    plan = ctx.plan
+    # Words are explained on any day, not only within the plan: --as-of is read but not bounded to it.
+    typed, source = (as_of, "--as-of") if as_of is not None else (os.environ.get("FUPIN_TODAY"), "FUPIN_TODAY")
+
+    def real_today():
+        return ctx.now().astimezone(ctx.tz).date()
+
+    today = read_day(typed, source, today=real_today) if typed else real_today()
+    result = explain_phrase(phrase, year if year is not None else plan.valid_from.year, today,
+                            plan.settings, ctx.calendar, count)
     show(View(document=lambda: explain_document(result), records=lambda: result), fmt)
     ctx.finish()
 

@@ -186,7 +186,8 @@ def _git_add(folder: Path, names: list[str]) -> bool:
 
 
 def init(
-    folder: Annotated[Path, typer.Argument(click_type=PathValue(folder=True, metavar="文件夹"), metavar="文件夹",
+    folder: Annotated[Path, typer.Argument(click_type=PathValue(folder=True, metavar="文件夹", creates=True),
+                                           metavar="文件夹",
                                            show_default=False, help="要创建的数据文件夹。")],
     force: Annotated[bool, typer.Option("--force", help="文件夹中已有清单时覆盖它（台账从不覆盖）。")] = False,
 ) -> None:

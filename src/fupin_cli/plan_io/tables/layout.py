@@ -14,7 +14,9 @@
 - A section row — one text and nothing in the 责任单位/完成时限 columns (a
   heading alone in its row, or one merged cell across the row), possibly with a
   section numeral such as 一 in the 序号 column — is the category of the rows
-  below it; its enumerator (一、 （一） 1.) is dropped.
+  below it; its enumerator (一、 （一） 1.) is dropped.  A section row reading
+  （未分类） (how fupin shows a task without a 工作板块, and how ``fupin export``
+  prints one) is a section without a heading: the rows below it have none.
 - Empty rows, and rows whose only content is a 序号 (a template's unused
   numbered rows), are skipped.  Any other row is a data row.
 """
@@ -37,6 +39,7 @@ DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 NOT_TITLE = re.compile(r"^(?:附件\s*\d*\s*[：:]?|(?:填报|制表|填表)?单位\s*[：:].*|.*(?:印发|下发|转发).*的?通知)$")
 SECTION_NUMERAL = re.compile(r"^(?:第?[一二三四五六七八九十百]+(?:部分)?[、.．]?|（[一二三四五六七八九十百]+）|[A-Z][、.．]?)$")
 BARE_NUMBER = re.compile(r"^[\d.．、\s]+$")
+UNCATEGORISED = ("未分类", "（未分类）")
 
 
 @dataclass
@@ -203,6 +206,8 @@ def _section_text(row: tuple[Cell, ...], own: list[tuple[int, Cell]], header: He
     if len(texts) != 1 or BARE_NUMBER.match(texts[0]):
         return None
     heading = strip_enumerator(texts[0].replace("\n", ""))
+    if heading in UNCATEGORISED:
+        return ""                             # an explicit end of the sections above: no heading
     return heading or None
 
 

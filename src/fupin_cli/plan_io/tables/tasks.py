@@ -26,7 +26,10 @@ Ids
 Categories
 ----------
 - A section row (``layout.py``) is the category of the rows below it until the
-  next section row, across page breaks.
+  next section row, across page breaks; a （未分类） section row gives the rows
+  below it none.  Once a table has section rows, a category they give is
+  explicit: the back-filling of a heading line and an item's own section
+  (below) apply only to rows no section row is above.
 - A heading line: a row without a 序号 whose 工作任务 text is a short heading
   (at most 15 characters after its enumerator, no punctuation) and that has
   units or a deadline.  It is a merged category cell that a PDF extraction
@@ -88,6 +91,12 @@ def heading_of(text: str) -> str | None:
     return heading
 
 
+def id_prefix(task_id: str) -> str:
+    """The item part of an id (its N): ``10a.2`` → ``10a``; ``R.3`` → ``R``; ``2-3.1`` → ``2-3``."""
+    head, dot, _ = task_id.rpartition(".")
+    return head if dot else task_id
+
+
 def chinese_number(text: str) -> int | None:
     """一 → 1, 十二 → 12, 二十 → 20 (the numbers a 序号 column uses)."""
     digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -113,6 +122,7 @@ class _Row:
     category: str = ""
     heading: str | None = None            # a heading line's heading
     owner: object = None                  # the _Item or _Label it counts under
+    sectioned: bool = False               # read below a section row: its category is explicit
 
 
 @dataclass
@@ -161,7 +171,7 @@ def _printed_seq(row: DataRow) -> str:
     return cell.text.replace("\n", "").strip()
 
 
-def _is_label(seq: str) -> bool:
+def is_label(seq: str) -> bool:
     """A 序号 cell holding words (two Chinese characters that are not numerals) is a section label."""
     return sum(1 for ch in seq if _HAN.match(ch) and ch not in _NUMERALS) >= 2
 
@@ -172,6 +182,7 @@ def _assign(entries: list, numbered: bool):
     items: list[_Item] = []
     labels: list[_Label] = []
     section_text = ""                         # the last section row's heading; page breaks keep it
+    sectioned = False                         # a section row has been met: sections say the categories
     active: tuple[str, str] | None = None     # (category, kind) of a heading line, an item, a label
     item: _Item | None = None
     label: _Label | None = None
@@ -191,17 +202,17 @@ def _assign(entries: list, numbered: bool):
         if isinstance(entry, Section):
             section += 1
             sections.append(entry)
-            section_text = entry.text
+            section_text, sectioned = entry.text, True
             active, label, pending = None, None, []
             continue
-        row = _Row(entry)
+        row = _Row(entry, sectioned=sectioned)
         rows.append(row)
         text = _text(entry)
         if not text:
             raise TableError("这一行有责任单位或完成时限，工作任务栏却是空的；"
                              "如果它属于上一行的任务，请把工作任务单元格合并", entry.location.row_only())
         printed = _printed_seq(entry)
-        if printed and _is_label(printed):
+        if printed and is_label(printed):
             label = _Label(strip_enumerator(printed) or printed)
             labels.append(label)
             for earlier in pending:
@@ -220,7 +231,7 @@ def _assign(entries: list, numbered: bool):
             if active and active[1] in ("item", "label"):
                 active = None                 # an item's own section and a label cover their own rows only
             heading = heading_of(text)
-            if active is None and not section_text and heading is not None:
+            if active is None and not sectioned and heading is not None:
                 active = (heading, "item")
             row.owner, row.category = item, active[0] if active else section_text
             item.rows.append(row)
@@ -232,7 +243,7 @@ def _assign(entries: list, numbered: bool):
             row.heading = heading
             active, label, pending = (heading, "heading"), None, []
             for earlier in item.rows:
-                if not earlier.category:
+                if not earlier.category and not earlier.sectioned:
                     earlier.category = heading
             row.owner, row.category = item, heading
             item.rows.append(row)
@@ -267,16 +278,17 @@ def _name_items(items: list[_Item], sections: list[Section]) -> None:
     """N for every item: letters for a 序号 repeated in a row, a section prefix where sections renumber."""
     numbered = [item for item in items if item.first is not None and item.first.seq]
     restart = False
+    last_seen: dict[str, int] = {}                  # key → index of its latest item: one pass, not n²
     for later_index, later in enumerate(numbered):
-        for earlier_index in range(later_index - 1, -1, -1):
+        earlier_index = last_seen.get(later.key)
+        last_seen[later.key] = later_index
+        if earlier_index is not None:
             earlier = numbered[earlier_index]
-            if earlier.key != later.key:
-                continue
             if earlier_index == later_index - 1:
-                break                               # repeated right after itself: letters
+                continue                            # repeated right after itself: letters
             if earlier.section != later.section:
                 restart = True                      # each section numbers its own items
-                break
+                continue
             raise TableError(f"序号“{later.first.seq}”重复：{earlier.first.data.location.row_only()} 已经用过，"
                              f"而且两行之间隔着别的序号，无法区分；请核对序号", later.first.data.location.row_only())
     for item in items:

@@ -8,7 +8,8 @@ out; matching them against units.yaml is the resolver's job, not this one's.
   “市”: ``市民政局、人社局、财政局`` → 市民政局, 市人社局, 市财政局.  Only a short
   department name (…局/委/办/部/联/院/中心/厅/处/站/所) inherits, and only from
   the name just before it; a branch of a national body (…分局, …支行, 人行…中支)
-  never does, and it breaks the chain.
+  and a department of a place (金平区民政局, 某镇政府办) never do, and they break
+  the chain.
 - A bare level is the group of that level: ``镇`` → 各镇, ``区（县）`` → 各区（县）
   (so ``各区（县）、镇`` → 各区（县）, 各镇); ``X党委政府`` / ``X政府`` of a level is
   that level (``镇党委政府`` → 各镇); ``市`` / ``市政府`` → 市人民政府.
@@ -43,7 +44,8 @@ _ETC = re.compile(r"^(.+?)等(?:相关|有关|其他)?(?:职能)?(?:部门|单�
 _BRACKET_TAIL = re.compile(r"^(.+?)（([^（）]+)）$")
 _UNIT_WORD = re.compile(r"(?:单位|局|委|办|部|部门|机构|组|村|镇|中心|站|所|会|联|院|行|队|社区|街道|企业|公司)$")
 _DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:局|委|办|部|联|院|中心|厅|处|站|所)$")
-_NOT_ABBREVIATED = re.compile(r"^(?:市|省|区|县|镇|乡|村|各|团|中共|国家|中国)|分局|支行|分行|中支|监管|分公司")
+_NOT_ABBREVIATED = re.compile(r"^(?:市|省|区|县|镇|乡|村|各|团|中共|国家|中国)|分局|支行|分行|中支|监管|分公司"
+                              r"|[区县镇](?=.)")
 _ROLE = re.compile(r"(牵头单位|牵头部门|配合单位|配合部门|协办单位|责任单位|责任部门|牵头|配合)[：:]")
 _CLAUSE_SEPARATORS = re.compile(r"[，,；;\s/／]+")
 
