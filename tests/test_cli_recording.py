@@ -204,7 +204,7 @@ def test_list_notes(fupin, plan):
     with_notes = fupin("list", "--notes", "--format", "text").out
     assert "备注" in with_notes and "早于清单印发日的时限，照录。" in with_notes
     csv_text = fupin("list", "--notes", "--format", "csv").out
-    assert csv_text.splitlines()[0] == "\ufeff编号,序号,工作任务,责任单位,完成时限,备注"
+    assert csv_text.splitlines()[0] == "\ufeff工作板块,编号,序号,工作任务,责任单位,完成时限,备注"
 
 
 def test_show_a_task_with_its_note(fupin, plan):

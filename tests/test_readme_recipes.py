@@ -145,12 +145,15 @@ def test_cron_mails_the_overdue_list(tmp_path, cron_env):
     assert "报送月报" in sent and "2018-01" in sent and "甲局" in sent
 
 
-def test_cron_writes_the_weekly_printouts(tmp_path, cron_env):
-    weekly = [c for c in cron_commands() if "report weekly" in c]
-    assert len(weekly) == 2
-    for command in weekly:
+def test_cron_writes_the_printouts_and_notices(tmp_path, cron_env):
+    printouts = [c for c in cron_commands() if "mail" not in c]
+    assert len(printouts) == 5
+    for command in printouts:
         result = run_cron(command, cron_env, tmp_path)
-        assert result.returncode == 0, result.stderr
-    written = sorted(p.suffix for p in (Path(cron_env["HOME"]) / "督办").iterdir())
-    assert written == [".html", ".xlsx"]
+        assert result.returncode == 0, (command, result.stderr)
+    folder = Path(cron_env["HOME"]) / "督办"
+    written = sorted(p.name.split("-")[0] + p.suffix for p in folder.iterdir())
+    assert written == ["周报.docx", "周报.html", "周报.xlsx", "月报.docx", "通知单"]
+    [notices] = [p for p in folder.iterdir() if p.name.startswith("通知单")]
+    assert [p.name for p in notices.iterdir()] == ["督办通知单-甲局-20180715.docx"]
     assert "已写入" in (Path(cron_env["HOME"]) / "fupin.log").read_text(encoding="utf-8")

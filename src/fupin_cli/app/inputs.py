@@ -248,6 +248,16 @@ def read_month(text: str, what: str, *, today: date) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def read_quarter(text: str, what: str, *, today: date) -> date:
+    """The first day of a quarter typed as :func:`read_period` reads one (2018-Q3, 2018年第三季度, 三季度, 上季度 …)."""
+    label = read_period(text, what, today=today)
+    match = re.fullmatch(r"(\d{4})-Q([1-4])", label)
+    if match is None:
+        raise UsageError(f"{what} 的值 “{text}” 不是一个季度；可写 2018-Q3、2018年第三季度、三季度、本季度、上季度",
+                         subject="quarter")
+    return date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1)
+
+
 def read_count(text: str, what: str, *, low: int, high: int) -> int:
     """A whole number in [low, high] (days, counts), with a message that names the range."""
     value = _normal(text)

@@ -98,12 +98,15 @@ def root(
 
 def main() -> None:
     """Console entry point: the one place errors become messages and exit codes."""
+    from ..domain.text import terminal_safe
+
     try:
         code = app(standalone_mode=False, prog_name="fupin")
     except FupinError as exc:
-        print(ERROR.format(message=exc), file=sys.stderr)
+        # Messages quote what was typed or read (units, task text, file names): shown safely.
+        print(terminal_safe(ERROR.format(message=exc), keep_newlines=True), file=sys.stderr)
         if getattr(exc, "phrase", None):
-            print(exc.pointer(), file=sys.stderr)
+            print(terminal_safe(exc.pointer(), keep_newlines=True), file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -114,7 +117,7 @@ def main() -> None:
         if isinstance(exc, NoArgsIsHelpError):
             print(exc.format_message())  # a bare ``fupin`` or ``fupin report`` asks for help
             sys.exit(0)
-        print(chinese_usage_message(exc), file=sys.stderr)
+        print(terminal_safe(chinese_usage_message(exc), keep_newlines=True), file=sys.stderr)
         sys.exit(2)
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (``| head``): not an error
@@ -124,7 +127,7 @@ def main() -> None:
     except Exception as exc:  # a bug of ours: say so plainly; FUPIN_DEBUG=1 shows the traceback
         if os.environ.get("FUPIN_DEBUG"):
             raise
-        print(f"错误：fupin 内部错误（{type(exc).__name__}: {exc}）。请把命令和这条消息报告给维护人员；"
+        print(terminal_safe(f"错误：fupin 内部错误（{type(exc).__name__}: {exc}）。", keep_newlines=True) + "请把命令和这条消息报告给维护人员；"
               "设置 FUPIN_DEBUG=1 可看到详细信息。", file=sys.stderr)
         sys.exit(70)
     sys.exit(code if isinstance(code, int) else 0)

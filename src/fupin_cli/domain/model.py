@@ -119,6 +119,8 @@ class Settings:
     holiday_shift: str = "next_workday"
     warn_days: int = 14
     semester_starts: tuple[tuple[int, int], ...] = ((3, 1), (9, 1))
+    # 黄灯 within this many official working days; None: within warn_days calendar days.
+    yellow_workdays: int | None = None
 
 
 @dataclass(frozen=True, eq=False)

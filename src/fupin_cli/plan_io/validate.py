@@ -171,7 +171,11 @@ def _settings(header: Mapping, where: _Where) -> Settings:
         parsed.append((month, day))
     if parsed[0] >= parsed[1]:
         raise where.error("semester_starts 的春季学期应早于秋季学期", header, "semester_starts")
-    return Settings(holiday_shift=shift, warn_days=warn, semester_starts=tuple(parsed))
+    yellow = header.get("yellow_workdays")
+    if yellow is not None and (not isinstance(yellow, int) or isinstance(yellow, bool) or not 0 <= yellow <= 366):
+        raise where.error(f"yellow_workdays 应是 0 到 366 之间的整数（黄灯：几个工作日内到期），而不是{show_value(yellow)}",
+                          header, "yellow_workdays")
+    return Settings(holiday_shift=shift, warn_days=warn, semester_starts=tuple(parsed), yellow_workdays=yellow)
 
 
 def _task_id(item: Mapping, where: _Where) -> str:

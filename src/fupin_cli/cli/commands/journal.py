@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from ...domain.errors import UsageError
+from ...domain.text import terminal_safe
 from ...output.document import Document
 from ...output.formats import View
 from ..options import (
@@ -31,7 +32,7 @@ from ..options import (
 )
 from ..output import choices, show
 
-RECORD_FORMATS = choices({"document", "records"}, exclude=("csv", "markdown", "html", "xlsx"))
+RECORD_FORMATS = choices({"document", "records"}, exclude=("csv", "markdown", "html", "xlsx", "docx"))
 JOURNAL_FORMATS = choices({"document", "records"})
 
 
@@ -132,8 +133,8 @@ def undo(
             raise UsageError("--unit 只与 --last 同用", subject="unit")
         voided = record_void(ctx, entry_id, reason, by)
     target = voided.target
-    print(f"已作废记录 {target.id}（任务 {target.task}，{target.unit}，期间 {target.period}，"
-          f"完成日期 {target.date}）。\n作废记录号：{voided.record['id']}")
+    print(terminal_safe(f"已作废记录 {target.id}（任务 {target.task}，{target.unit}，期间 {target.period}，"
+                        f"完成日期 {target.date}）。\n作废记录号：{voided.record['id']}", keep_newlines=True))
 
 
 def journal_cmd(

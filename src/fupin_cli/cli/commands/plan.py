@@ -7,6 +7,7 @@ import typer
 
 from ... import __version__
 from ...domain.errors import OutputError
+from ...domain.text import terminal_safe
 from ...output.formats import View
 from ..options import (
     CategoryOpt,
@@ -155,7 +156,7 @@ def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
     ]
     width = max(len(key) for key, _ in rows)
     for key, value in rows:
-        print(f"{key}{'　' * (width - len(key))}：{value}")  # full-width spaces align Chinese keys
+        print(terminal_safe(f"{key}{'　' * (width - len(key))}：{value}"))  # full-width spaces align Chinese keys
 
 
 GITIGNORE = (
@@ -228,8 +229,8 @@ def init(
             raise OutputError(f"无法创建台账 {journal}：{describe_oserror(exc)}") from None
         written.append(JOURNAL_FILENAME)
     added = _git_add(folder, written)
-    print(f"已在 {folder} 写入 {'、'.join(written)}" + ("，并已 git add。" if added else "。"))
-    print(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}")
+    print(terminal_safe(f"已在 {folder} 写入 {'、'.join(written)}" + ("，并已 git add。" if added else "。")))
+    print(terminal_safe(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}"))
 
 
 def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
@@ -242,14 +243,14 @@ def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
     ctx = context(data=data, journal=journal)
     problems, notices = check_all(ctx)
     for notice in notices:
-        print(f"提示：{notice}")
-    for problem in problems:
-        print(problem)
+        print(terminal_safe(f"提示：{notice}"))
+    for problem in problems:  # problems quote the plan and the journal: shown safely
+        print(terminal_safe(str(problem), keep_newlines=True))
     if problems:
         print(f"发现 {len(problems)} 个问题。")
         raise typer.Exit(1)
     plan = ctx.plan
-    print(f"检查通过：{len(plan.tasks)} 项任务，{len(plan.units)} 个单位，台账 {ctx.journal_path}。")
+    print(terminal_safe(f"检查通过：{len(plan.tasks)} 项任务，{len(plan.units)} 个单位，台账 {ctx.journal_path}。"))
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:
