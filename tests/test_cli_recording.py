@@ -196,6 +196,19 @@ def test_reports_take_several_units(fupin, plan, journal_path):
     assert [r["unit"] for r in journal] == ["甲局", "西区"]
 
 
+def test_period_reports_read_months_and_quarters_as_clerks_write_them(fupin, plan):
+    for typed in ("上月", "6月", "2018年6月", "2018-6"):
+        report = fupin("report", "monthly", "--month", typed, "--format", "json").json()
+        assert (report["start"], report["end"]) == ("2018-06-01", "2018-06-30"), typed
+    for typed in ("上季度", "二季度", "2018年第二季度", "2018Q2"):
+        report = fupin("report", "quarterly", "--quarter", typed, "--format", "json").json()
+        assert (report["start"], report["end"]) == ("2018-04-01", "2018-06-30"), typed
+    wrong = fupin("report", "quarterly", "--quarter", "2018-07")
+    assert wrong.code == 2 and "--quarter 的值 “2018-07” 不是一个季度" in wrong.err
+    several = fupin("report", "monthly", "--month", "上月", "--unit", "甲局", "--unit", "东区", "--format", "json").json()
+    assert sorted(s["unit"] for s in several["summary"]) == ["东区", "甲局"]
+
+
 # ---------------------------------------------------------------- list --notes, init, check
 
 def test_list_notes(fupin, plan):
