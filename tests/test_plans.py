@@ -125,7 +125,8 @@ def test_key_colon_id_and_plan_narrowing_write_the_plan_into_the_line(fupin, fol
     ]
     undo = fupin("undo", lines(journal_path)[0]["id"], "--reason", "录错", "--data", str(folder))
     assert undo.code == 0, undo.err
-    assert undo.out.startswith(f"已作废记录 {lines(journal_path)[0]['id']}（任务 2019:1，甲局，期间 2019-Q1）。")
+    assert undo.out.startswith(f"已作废记录 {lines(journal_path)[0]['id']}（任务 2019:1，甲局，期间 2019-Q1，"
+                               f"完成日期 2019-03-20）。")
     assert written(lines(journal_path)[-1]) == {"op": "void", "plan": "2019", "target": lines(journal_path)[0]["id"],
                                                 "by": "", "note": "录错"}
 
@@ -134,8 +135,8 @@ AT = ("--as-of", "2019-04-01")
 
 
 @pytest.mark.parametrize("args, message", [
-    (("done", "2019:2", "--unit", "乙局", *AT), "错误：清单 2019 中没有任务编号 “2”；是否是指：2019:3、2019:1？\n"),
-    (("done", "2020:1", "--unit", "甲局", *AT), "错误：未知的任务编号 “2020:1”；是否是指：2019:1、2019:3？\n"),
+    (("done", "2019:2", "--unit", "乙局", *AT), "错误：清单 2019 中没有任务编号 “2”；是否是指 2019:3、2019:1？\n"),
+    (("done", "2020:1", "--unit", "甲局", *AT), "错误：未知的任务编号 “2020:1”；是否是指 2019:1、2019:3？\n"),
     (("done", "3", "--plan", "tasks", "--unit", "东区", *AT), "错误：未知的任务编号 “3”（fupin list 列出全部任务）\n"),
     (("overdue", "--plan", "2020", *AT), "错误：--plan：数据文件夹中没有清单 “2020”，现有：tasks、2019\n"),
     (("journal", "--task", "1"), "错误：任务编号 “1” 在 2 个清单中都有：tasks:1（测试清单）、2019:1（2019清单）；"

@@ -112,14 +112,15 @@ def test_init_says_where_the_journal_lives_and_offers_the_old_one(fupin, tmp_pat
         f"原来使用的台账 {old} 有 2 条记录，不会自动带到新文件夹；如要带上：fupin init {folder} --journal-from {old}",
         f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}",
     ]
-    assert not (folder / "journal.jsonl").exists()
+    assert (folder / "journal.jsonl").read_bytes() == b""  # init's empty journal, ready to take the old one
     (folder / "tasks.yaml").write_text((folder / "tasks.yaml").read_text(encoding="utf-8") + "# 本地\n",
                                        encoding="utf-8")
     edited = (folder / "tasks.yaml").read_bytes()
     taken = fupin("init", str(folder), "--journal-from", str(old))  # the offer, as printed
     assert taken.code == 0, taken.err
-    assert taken.out.splitlines()[:3] == [
+    assert taken.out.splitlines()[:4] == [
         f"{folder} 中已有清单（{folder / 'tasks.yaml'}、{folder / 'units.yaml'}），未改动。",
+        f"已在 {folder} 写入 journal.jsonl。",
         f"已把台账 {old} 的 2 条记录复制到 {folder / 'journal.jsonl'}（原文件未改动）。",
         f"销号台账：使用 --data {folder} 时读写 {folder / 'journal.jsonl'}。",
     ]
@@ -130,7 +131,7 @@ def test_init_says_where_the_journal_lives_and_offers_the_old_one(fupin, tmp_pat
     assert ("8.2", "2018-05") in {(r["task"], r["period"]) for r in report.json()}
     again = fupin("init", str(folder), "--journal-from", str(old), "--force")
     assert again.code == 2
-    assert again.err == (f"错误：{folder / 'journal.jsonl'} 已存在，台账从不覆盖；"
+    assert again.err == (f"错误：{folder / 'journal.jsonl'} 已有记录，台账从不覆盖；"
                          f"如要合并两份台账，请用 git（union 合并）或手工追加\n")
     rerun = fupin("init", str(folder), "--force")
     assert f"{folder / 'journal.jsonl'} 已有 2 条记录，保持不变。" in rerun.out.splitlines()

@@ -18,7 +18,7 @@ from ..domain.errors import UsageError
 from ..domain.holidays import HOLIDAY_SHIFTS
 from ..domain.model import Plan, Task
 from ..domain.plans import PlanSet
-from .inputs import parse_user_date
+from .inputs import read_date
 
 JOURNAL_FILENAME = "journal.jsonl"
 
@@ -191,7 +191,9 @@ class RunContext:
     def today(self) -> date:
         plans = self.plans
         if self._as_of_option:
-            day = parse_user_date(self._as_of_option, self._as_of_source)
+            # 今天, 昨天, 上周五 … are read against the real today in the plan's time zone (asked only then).
+            day = read_date(self._as_of_option, self._as_of_source,
+                            today=lambda: self.now().astimezone(self.tz).date())
             if not plans.reported_on(day):
                 raise UsageError(f"{self._as_of_source} {day} 不在任务清单的有效期内"
                                  f"（{windows_text(plans)}；之后一年内仍可查询逾期）", subject="as_of")

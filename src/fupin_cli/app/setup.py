@@ -9,6 +9,7 @@ says where the journal now is and which earlier one holds completions, and
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,17 +41,25 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def check_journal_to_take(source: Path, folder: Path) -> int:
-    """How many entries ``source`` holds, if it can be taken into ``folder``; else an error, nothing written."""
+    """How many entries ``source`` holds, if it can be taken into ``folder``; else an error, nothing written.
+
+    The folder's journal may not exist yet, or be empty (``fupin init`` makes an empty one); one that holds
+    anything is never overwritten.
+    """
     target = folder / JOURNAL_FILENAME
     if not source.is_file():
         raise JournalError("--journal-from：找不到这份台账（应是一个 journal.jsonl 文件）", file=str(source))
-    if target.exists() or target.is_symlink():
-        raise OutputError(f"{target} 已存在，台账从不覆盖；如要合并两份台账，请用 git（union 合并）或手工追加")
+    if target.is_symlink() or (target.exists() and (not target.is_file() or target.stat().st_size)):
+        raise OutputError(f"{target} 已有记录，台账从不覆盖；如要合并两份台账，请用 git（union 合并）或手工追加")
+    if _same_file(source, target):
+        raise OutputError(f"--journal-from 指向的就是 {target} 本身")
     return _entries(source)  # a file that cannot be read as a journal is refused here
 
 
 def take_journal(source: Path, folder: Path) -> Taken:
-    """Copy the journal ``source`` to ``folder/journal.jsonl``; refused when that file exists (never overwritten)."""
+    """Copy the journal ``source`` into ``folder/journal.jsonl`` (absent or empty), under the writers' lock."""
+    from filelock import FileLock, Timeout  # only writers need it
+
     from ..journal.jsonl.files import describe_oserror
 
     entries = check_journal_to_take(source, folder)
@@ -59,18 +68,31 @@ def take_journal(source: Path, folder: Path) -> Taken:
         data = source.read_bytes()
     except OSError as exc:
         raise JournalError(f"无法读取台账：{describe_oserror(exc)}", file=str(source)) from None
+    lock = FileLock(str(target) + ".lock", timeout=10)  # the lock every append takes
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # O_EXCL: never over a journal
+        lock.acquire()
+    except Timeout:
+        raise JournalError("台账正被另一个 fupin 进程写入，请稍后再试", file=str(target)) from None
     except OSError as exc:
         raise OutputError(f"无法写入 {target}：{describe_oserror(exc)}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
     except OSError as exc:
-        target.unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {target}：{describe_oserror(exc)}；什么也没有留下") from None
+        lock.release()
+        raise OutputError(f"无法写入 {target}：{describe_oserror(exc)}") from None
+    try:
+        if os.fstat(fd).st_size:  # a completion recorded since the check: never write over it
+            raise OutputError(f"{target} 已有记录，台账从不覆盖")
+        try:
+            if os.write(fd, data) != len(data):  # a short write: the disk is full
+                raise OSError(errno.ENOSPC, "short write")
+            os.fsync(fd)
+        except OSError as exc:
+            os.ftruncate(fd, 0)
+            raise OutputError(f"无法写入 {target}：{describe_oserror(exc)}；台账仍是空的") from None
+    finally:
+        os.close(fd)
+        lock.release()
     return Taken(source, target, entries)
 
 
@@ -89,8 +111,9 @@ def journal_notes(folder: Path, taken: Taken | None) -> list[str]:
     if taken is not None:
         return notes
     previous = RunContext().journal_path  # what fupin used before: FUPIN_DATA's, or the shipped plan's
-    if target.exists():
-        notes.append(f"{target} 已有 {_entries(target)} 条记录，保持不变。")
+    held = _entries(target) if target.is_file() else 0
+    if held:
+        notes.append(f"{target} 已有 {held} 条记录，保持不变。")
     elif not _same_file(previous, target) and previous.is_file():
         try:
             count = _entries(previous)
