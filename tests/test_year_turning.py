@@ -179,3 +179,26 @@ def test_the_shipped_plan_has_no_date_left_behind(fupin):
     result = fupin("check")
     assert result.code == 0, result.out
     assert "不在清单有效期" not in result.out
+
+
+def test_the_readme_cron_line_mails_the_closing_word_when_every_list_has_run_out(tmp_path, folder):
+    """The daily cron line of the README, run for real on this machine's today (past 2019): exit 3 is mailed."""
+    from test_readme_recipes import cron_commands, environment
+
+    [daily] = [c for c in cron_commands() if "mail" in c]
+    env = environment(tmp_path)
+    del env["FUPIN_TODAY"]
+    fake = tmp_path / "fakebin"
+    fake.mkdir()
+    (fake / "mail").write_text('#!/bin/sh\nprintf "mail %s\\n" "$*" >> "$MAIL_LOG"\ncat >> "$MAIL_LOG"\n',
+                               encoding="utf-8")
+    (fake / "mail").chmod(0o755)
+    env.update(PATH=f"{fake}:{env['PATH']}", MAIL_LOG=str(tmp_path / "mail.log"), FUPIN_DATA=str(folder),
+               FUPIN_JOURNAL=str(tmp_path / "journal.jsonl"))
+    run = subprocess.run(["sh", "-c", daily], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    sent = (tmp_path / "mail.log").read_text(encoding="utf-8").splitlines()
+    assert sent[0] == "mail -s 扶贫任务清单已过有效期 office@example.org"
+    assert re.fullmatch(r"提示：今天（\d{4}-\d\d-\d\d）不在任何任务清单的有效期内（2018-01-01 至 2018-12-31；"
+                        r"之后一年内仍可查询逾期），报表中没有列出任何事项。请导入今年的清单（fupin import），"
+                        r"或用 --as-of 指定日期。", sent[-1]), sent
+    assert run.stderr.splitlines()[-1] == sent[-1]  # and cron's own mail has it too
