@@ -405,3 +405,15 @@ def test_one_list_in_a_folder_prints_no_list_column(fupin, same_year):
         "| 编号 | 工作任务 | 期间      | 应完成日   | 未完成单位 |",
         "| 1    | 报送月报 | 2019年7月 | 2019-07-05 | 甲局       |",
     ]
+
+
+def test_show_and_units_across_lists(fupin, folder):
+    shown = fupin("show", "2019:1", "--data", str(folder), "--format", "json").json()
+    assert (shown["plan"], shown["id"], shown["text"]) == ("2019", "1", "季度报告")
+    text = fupin("show", "1", "--plan", "2019", "--data", str(folder), "--format", "text").out
+    assert text.splitlines()[0] == "2019清单：任务 1" and "| 清单         | 2019 " in text
+    units = fupin("units", "--data", str(folder), "--format", "json").json()
+    assert [(u["name"], u["tasks"]) for u in units] == [("甲局", 2), ("乙局", 1), ("各区", 1), ("东区", 1), ("西区", 1)]
+    narrowed = fupin("units", "--plan", "tasks", "--data", str(folder), "--format", "json").json()
+    assert [(u["name"], u["tasks"]) for u in narrowed] == [("甲局", 1), ("乙局", 1), ("各区", 0), ("东区", 0),
+                                                          ("西区", 0)]
