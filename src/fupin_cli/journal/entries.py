@@ -19,6 +19,7 @@ from typing import Any, Callable, ClassVar
 
 OP_DONE = "done"
 OP_VOID = "void"
+OP_REMIND = "remind"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,29 @@ class VoidEntry:
 
 
 @dataclass(frozen=True)
+class RemindEntry:
+    """A reminder (催办) that reached ``unit`` through ``channel`` about ``items`` ((task, period) pairs).
+
+    ``date`` is the day the reminder was about (``--as-of``); ``route`` says whose
+    route carried it: ``unit`` (the unit's own), ``default`` (the plan-wide one) or
+    ``leader`` (escalation).  One entry per plan of the items; never the message.
+    """
+
+    op: ClassVar[str] = OP_REMIND
+    id: str
+    unit: str
+    channel: str
+    route: str
+    items: tuple[tuple[str, str], ...]
+    date: date
+    recorded_at: str = ""
+    by: str = ""
+    note: str = ""
+    line: int = 0
+    plan: str = ""
+
+
+@dataclass(frozen=True)
 class UnknownEntry:
     """A line with an op this version does not know: kept as it is, never counted."""
 
@@ -62,7 +86,7 @@ class UnknownEntry:
     line: int = 0
 
 
-Entry = DoneEntry | VoidEntry | UnknownEntry
+Entry = DoneEntry | VoidEntry | RemindEntry | UnknownEntry
 
 
 @dataclass(frozen=True)
@@ -84,6 +108,18 @@ class OpSpec:
     required: tuple[str, ...]
     text_keys: tuple[str, ...]
     dated: bool = False  # ``date`` is a YYYY-MM-DD day
+    # Reads the op's keys that are not text, in place; returns what is wrong, or None.
+    convert: Callable[[dict], str | None] | None = None
+
+
+def _read_remind_items(values: dict) -> str | None:
+    items = values["items"]
+    if type(items) is not list or not items or not all(
+            type(item) is dict and set(item) == {"task", "period"}
+            and type(item["task"]) is str and item["task"] and type(item["period"]) is str for item in items):
+        return "键 \"items\" 应为 [{\"task\": …, \"period\": …}, …]"
+    values["items"] = tuple((item["task"], item["period"]) for item in items)
+    return None
 
 
 _COMMON_TEXT = ("recorded_at", "by", "note", "plan")
@@ -91,6 +127,8 @@ _COMMON_TEXT = ("recorded_at", "by", "note", "plan")
 OPS: dict[str, OpSpec] = {spec.op: spec for spec in (
     OpSpec(OP_DONE, DoneEntry, ("task", "unit", "period", "date"), ("task", "unit", "period", "date"), dated=True),
     OpSpec(OP_VOID, VoidEntry, ("target",), ("target",)),
+    OpSpec(OP_REMIND, RemindEntry, ("unit", "channel", "route", "items", "date"),
+           ("unit", "channel", "route", "date"), dated=True, convert=_read_remind_items),
 )}
 
 
@@ -148,6 +186,11 @@ def entry_from_json(obj: Any, lineno: int, dates: dict[str, date],
             report(Problem(lineno, f"第 {lineno} 行的日期 {show(values['date'])} 无效，应为 YYYY-MM-DD，已忽略"))
             return None
         values["date"] = d
+    if spec.convert is not None:
+        wrong = spec.convert(values)
+        if wrong is not None:
+            report(Problem(lineno, f"第 {lineno} 行{wrong}，已忽略"))
+            return None
     if spec.op == OP_VOID and not values["target"]:
         report(Problem(lineno, f"第 {lineno} 行的 target 为空，已忽略"))
         return None
@@ -243,4 +286,23 @@ def make_void_record(*, plan: str, target: str, reason: str, by: str, now_utc: d
         "recorded_at": _recorded_at(now_utc, tz),
         "by": by,
         "note": reason,
+    }
+
+
+def make_remind_record(*, plan: str, unit: str, channel: str, route: str, items: list[tuple[str, str]],
+                       day: date, now_utc: datetime, tz: tzinfo, by: str = "") -> dict:
+    """A ``remind`` line: a reminder about ``items`` ((task, period) pairs of plan ``plan``) reached
+    ``unit`` through ``channel`` on ``route``, about the day ``day``.  No message text, no address."""
+    return {
+        "id": new_entry_id(now_utc),
+        "op": OP_REMIND,
+        "plan": plan,
+        "unit": unit,
+        "channel": channel,
+        "route": route,
+        "items": [{"task": task, "period": period} for task, period in items],
+        "date": _date_text(day),
+        "recorded_at": _recorded_at(now_utc, tz),
+        "by": by,
+        "note": "",
     }
