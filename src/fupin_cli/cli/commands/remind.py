@@ -152,7 +152,7 @@ def _send(ctx, planning, timeout: int, *, record: bool) -> bool:
         summary += f"，{len(missed)} 个单位未能全部送达：{'、'.join(missed)}"
     if record:
         summary += f"；台账 {ctx.journal_path} 记入 {sum(r.delivery.reached for r in results)} 次送达"
-    _say(summary, err=bool(missed))
+    _say(summary, err=True)
     return bool(missed)
 
 
