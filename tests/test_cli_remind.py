@@ -399,11 +399,28 @@ def test_a_secrets_file_others_can_read_is_refused(fupin, folder, tmp_path, robo
 def test_show_and_the_weekly_report_count_the_chases(fupin, folder, robots, smtp, tmp_path, fake_clock):
     for day in ("2018-07-12", "2018-07-13", AS_OF):
         assert fupin("remind", "--data", str(folder), "--as-of", day, "--unit", "甲局").code == 0
+    assert fupin("remind", "--data", str(folder), "--as-of", AS_OF, "--unit", "各区").code == 0
     shown = fupin("show", "4", "--data", str(folder), "--format", "json").json()
     assert shown["reminders"] == [{"unit": "甲局", "count": 3, "last": AS_OF}]
-    table = fupin("show", "4", "--data", str(folder), "--format", "text").out
-    assert "催办：甲局 3 次（最近 2018-07-16）" in table.replace("  ", "").replace(" │ ", "：") or \
-        "甲局 3 次（最近 2018-07-16）" in table
+    text = fupin("show", "3", "--data", str(folder), "--format", "markdown").out
+    assert "| 催办 | 东区 1 次（最近 2018-07-16）、西区 1 次（最近 2018-07-16） |" in text
+    assert "reminders" not in fupin("show", "2", "--data", str(folder), "--format", "json").json()
     weekly = fupin("report", "weekly", "--data", str(folder), "--as-of", AS_OF, "--format", "json").json()
-    assert weekly["reminders"] == [{"unit": "甲局", "task": "4", "period": "2018-06-30", "count": 3},
-                                   {"unit": "甲局", "task": "1", "period": "2018-07-10", "count": 3}]
+    assert weekly["reminders"] == [
+        {"unit": "甲局", "task": "1", "period": "2018-07-10", "count": 3, "plan": "tasks"},
+        {"unit": "甲局", "task": "4", "period": "2018-06-30", "count": 3, "plan": "tasks"},
+        {"unit": "东区", "task": "3", "period": "2018-05-31", "count": 1, "plan": "tasks"},
+        {"unit": "西区", "task": "3", "period": "2018-05-31", "count": 1, "plan": "tasks"},
+    ]
+    # As the report stood on the 13th: two chases of 甲局's items, none yet of the districts'.
+    before = fupin("report", "weekly", "--data", str(folder), "--as-of", "2018-07-13", "--format", "json").json()
+    assert [(r["task"], r["count"]) for r in before["reminders"]] == [("1", 2), ("4", 2)]
+    printed = fupin("report", "weekly", "--data", str(folder), "--as-of", AS_OF, "--format", "markdown").out
+    section = printed.split("逾期事项催办情况（4 项）", 1)[1]
+    assert "| 甲局 | 1 | 报送低保月报 | 2018-07-10 | 催办 3 次 |" in section
+    assert "| 西区 | 3 | 落实教育补助 | 2018-05-31 | 催办 1 次 |" in section
+    # Without reminders in the journal the report is as it always was.
+    other = plan_folder(tmp_path / "quiet", TASKS)
+    quiet = fupin("report", "weekly", "--data", str(other), "--journal", str(tmp_path / "quiet.jsonl"),
+                  "--as-of", AS_OF, "--format", "json").json()
+    assert "reminders" not in quiet

@@ -284,4 +284,15 @@ def entry_record(entry, voided_by: str | None, plan: str = "") -> dict:
             "period": getattr(entry, "period", ""), "date": day.isoformat() if day else None,
             "recorded_at": getattr(entry, "recorded_at", ""), "by": getattr(entry, "by", ""),
             "note": getattr(entry, "note", ""), "target": getattr(entry, "target", "") or None,
-            "voided_by": voided_by, "line": entry.line, "plan": plan}
+            "voided_by": voided_by, "line": entry.line, "plan": plan} | _remind_keys(entry)
+
+
+def _remind_keys(entry) -> dict:
+    """A reminder's own keys in its record: where it went and the items it named (task ids and periods)."""
+    items = getattr(entry, "items", None)
+    if entry.op != "remind" or items is None:
+        return {}
+    return {"task": "、".join(dict.fromkeys(task for task, _ in items)),
+            "period": "、".join(dict.fromkeys(period for _, period in items)),
+            "channel": entry.channel, "route": entry.route,
+            "items": [{"task": task, "period": period} for task, period in items]}

@@ -179,6 +179,44 @@ def chase_days(entries: Iterable, first_plan: str) -> dict[ItemKey, set[date]]:
     return days
 
 
+_REMIND_MARKS = (b'"op":"remind"', b'"op": "remind"')
+
+
+def journal_chase_days(store, first_plan: str) -> dict[ItemKey, set[date]]:
+    """:func:`chase_days` of a journal store, reading only its ``remind`` lines.
+
+    Reports call this on every run, so a journal file is searched for the op first
+    and only the lines that name it are parsed: a journal without reminders costs
+    one byte search, not a full read.
+    """
+    path = getattr(store, "path", None)
+    if path is None:
+        return chase_days(store.contents().entries, first_plan)
+    from ..journal.jsonl.reader import parse_lines
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return {}  # unreadable: the report's own reading of the journal says so
+    if not any(mark in data for mark in _REMIND_MARKS):
+        return {}
+    lines = [line for line in data.splitlines(keepends=True) if any(mark in line for mark in _REMIND_MARKS)]
+    if lines and not lines[-1].endswith(b"\n"):
+        lines[-1] += b"\n"
+    return chase_days(parse_lines(lines).entries, first_plan)
+
+
+def overdue_chases(rows, days: Mapping[ItemKey, set[date]], until: date) -> list[dict]:
+    """The overdue report rows that were chased, with how often (up to ``until``), in the rows' order."""
+    found = []
+    for row in rows:
+        count = chased(days, (row.plan, row.task, row.period, row.unit), until=until)
+        if count:
+            found.append({"unit": row.unit, "task": row.task, "period": row.period, "count": count,
+                          "plan": row.plan, "text": row.text})
+    return found
+
+
 def chased(days: Mapping[ItemKey, set[date]], key: ItemKey, *, before: date | None = None,
            until: date | None = None) -> int:
     """How many chases of ``key`` fall before ``before`` (or on or before ``until``)."""

@@ -139,7 +139,8 @@ def calendar_record(row: Row) -> dict:
             "required": row.required, "plan": row.plan}
 
 
-_OP_WORDS = {"done": "销号", "void": "作废"}
+_OP_WORDS = {"done": "销号", "void": "作废", "remind": "催办"}
+_CHANNEL_WORDS = {"dingtalk": "钉钉", "wecom": "企业微信", "email": "邮件"}
 
 
 def _journal_row(record: dict) -> dict:
@@ -148,6 +149,9 @@ def _journal_row(record: dict) -> dict:
         state = "已作废" if record["voided_by"] else "有效"
     elif op == "void":
         state = f"作废 {record['target']}"
+    elif op == "remind":
+        state = "已送达" + _CHANNEL_WORDS.get(record.get("channel", ""), record.get("channel", "")) \
+            + ("（领导）" if record.get("route") == "leader" else "")
     else:  # written by a newer fupin: shown, never counted
         state = "本版本不认识，已保留"
     return record | {"op": _OP_WORDS.get(op, f"未知操作 {op}"), "state": state}
@@ -429,6 +433,27 @@ def period_record(report: PeriodReport) -> dict:
 
 
 weekly_record = period_record
+
+
+# ---------------------------------------------------------------- reminders (催办) in reports
+
+REMINDER_COLUMNS = [Column("unit", "责任单位", "units"), Column("task", "编号"), Column("text", "工作任务", "prose"),
+                    Column("period", "期间", "period"), Column("chased", "催办次数")]
+
+
+def with_reminders(document: Document, chases: list[dict]) -> Document:
+    """``document`` with a last table of the overdue items that were chased: 催办 N 次 each."""
+    if chases:
+        rows = [{"unit": c["unit"], "task": c["task"], "text": c["text"], "period": c["period"],
+                 "chased": f"催办 {c['count']} 次"} for c in chases]
+        table = Table("逾期事项催办情况", REMINDER_COLUMNS, rows, count=f"（{len(rows)} 项）")
+        document.blocks = document.body() + [table]
+    return document
+
+
+def reminders_record(chases: list[dict]) -> list[dict]:
+    return [{"unit": c["unit"], "task": c["task"], "period": c["period"], "count": c["count"], "plan": c["plan"]}
+            for c in chases]
 
 
 # ---------------------------------------------------------------- notices (督办通知单)

@@ -84,6 +84,7 @@ def show_task(
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
     plan_key: PlanOpt = None,
     data: DataOpt = None,
+    journal: JournalOpt = None,
 ) -> None:
     """显示一项任务的全部内容：工作任务、责任单位（及其成员）、完成时限及 fupin 的理解、备注。Show one task.
 
@@ -94,9 +95,10 @@ def show_task(
     from ...output.document import Column, Document, Table
     from ...phrases.describe import describe
 
-    ctx = context(data=data, plan=plan_key)
+    ctx = context(data=data, plan=plan_key, journal=journal)
     found = find_task(ctx.plans, task)
     plan = ctx.plan_of(found)
+    chases = _task_chases(ctx, found)
     leaves = list(plan.units.responsible(found.units))
     rules = [describe(rule) for rule in found.rules]
     rows = [("清单", plan.key if len(ctx.folder_plans) > 1 else ""), ("编号", found.id), ("序号", found.seq), ("工作板块", found.category), ("工作任务", found.text),
@@ -104,12 +106,24 @@ def show_task(
             ("其中各单位", "、".join(leaves) if leaves != list(found.units) else ""),
             ("完成时限", found.deadline), ("fupin 的理解", "；".join(rules) or "（无法识别，运行 fupin check 查看）"),
             ("来源", "schedule（明确写出的规则）" if found.explicit_schedule else "完成时限的文字"),
-            ("备注", found.note)]
+            ("备注", found.note),
+            ("催办", "、".join(f"{unit} {count} 次（最近 {last}）" for unit, count, last in chases))]
     table = Table("", [Column("field", "项目"), Column("value", "内容")],
                   [{"field": field, "value": value} for field, value in rows if value])
     record = views.task_record(found) | {"responsible": leaves, "rules": rules}
+    if chases:
+        record["reminders"] = [{"unit": unit, "count": count, "last": last.isoformat()} for unit, count, last in chases]
     show(View(document=lambda: Document(title=f"{plan.title}：任务 {found.id}", tables=[table]),
               records=lambda: record), fmt)
+
+
+def _task_chases(ctx, task) -> list:
+    """(unit, 催办次数, latest day) of ``task``, units in the official order (issue 17)."""
+    from ...app.reminding import journal_chase_days, unit_chases
+
+    days = journal_chase_days(ctx.store, ctx.folder_plans.first.key)
+    order = {name: index for index, name in enumerate(ctx.plans.units.responsible(task.units))}
+    return sorted(unit_chases(days, task.plan, task.id), key=lambda c: (order.get(c[0], len(order)), c[0]))
 
 
 def list_units(

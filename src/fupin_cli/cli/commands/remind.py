@@ -90,7 +90,7 @@ def remind(
         if leaves:
             wanted = set(leaves)
             found.notices = [n for n in found.notices if n.unit in wanted]
-        days = reminding.chase_days(ctx.journal_contents().entries, ctx.folder_plans.first.key)
+        days = reminding.journal_chase_days(ctx.store, ctx.folder_plans.first.key)
         reminders = reminding.unit_reminders(found, days, title=settings.title, plan_title=plan.title,
                                              several_plans=len(ctx.reported_plans) > 1,
                                              escalate_after=escalate_after)
