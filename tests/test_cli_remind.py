@@ -424,3 +424,19 @@ def test_show_and_the_weekly_report_count_the_chases(fupin, folder, robots, smtp
     quiet = fupin("report", "weekly", "--data", str(other), "--journal", str(tmp_path / "quiet.jsonl"),
                   "--as-of", AS_OF, "--format", "json").json()
     assert "reminders" not in quiet
+
+
+def test_check_validates_the_routes_and_names_missing_secrets_without_values(fupin, folder, tmp_path, monkeypatch):
+    assert fupin("check", "--data", str(folder)).code == 0
+    monkeypatch.delenv("WECOM_KEY")
+    result = fupin("check", "--data", str(folder))
+    assert result.code == 0
+    assert f"提示：{folder / 'units.yaml'}:5 remind.default 的 wecom.webhook：占位符 ${{WECOM_KEY}} 在当前环境中没有值" \
+        in result.out
+    units = folder / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("email: [jia@example.org]", "email: [not-an-address]"),
+                     encoding="utf-8")
+    result = fupin("check", "--data", str(folder))
+    assert result.code == 1
+    assert f"错误：{units}:14 甲局 的 remind 的 email 第 1 项 not-an-address 不是邮件地址" in result.out.splitlines()
+    assert all(secret not in result.out + result.err for secret in SECRETS)
