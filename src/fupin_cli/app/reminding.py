@@ -185,25 +185,44 @@ _REMIND_MARKS = (b'"op":"remind"', b'"op": "remind"')
 def journal_chase_days(store, first_plan: str) -> dict[ItemKey, set[date]]:
     """:func:`chase_days` of a journal store, reading only its ``remind`` lines.
 
-    Reports call this on every run, so a journal file is searched for the op first
-    and only the lines that name it are parsed: a journal without reminders costs
-    one byte search, not a full read.
+    Reports call this on every run, so the journal file is searched for the op and
+    only the lines that name it are parsed: a journal without reminders costs one
+    byte search of the mapped file, not a read.
     """
     path = getattr(store, "path", None)
     if path is None:
         return chase_days(store.contents().entries, first_plan)
     from ..journal.jsonl.reader import parse_lines
 
+    lines = _lines_naming(Path(path), _REMIND_MARKS)
+    return chase_days(parse_lines(lines).entries, first_plan) if lines else {}
+
+
+def _lines_naming(path: Path, marks: tuple[bytes, ...]) -> list[bytes]:
+    """The lines of ``path`` holding any of ``marks``, in file order; found by searching a map of the
+    file, so nothing is copied or parsed when no line holds them."""
+    import mmap
+    import os
+
     try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return {}  # unreadable: the report's own reading of the journal says so
-    if not any(mark in data for mark in _REMIND_MARKS):
-        return {}
-    lines = [line for line in data.splitlines(keepends=True) if any(mark in line for mark in _REMIND_MARKS)]
-    if lines and not lines[-1].endswith(b"\n"):
-        lines[-1] += b"\n"
-    return chase_days(parse_lines(lines).entries, first_plan)
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                return []
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as whole:
+                found: dict[int, bytes] = {}
+                for mark in marks:
+                    at = whole.find(mark)
+                    while at >= 0:
+                        start = whole.rfind(b"\n", 0, at) + 1
+                        end = whole.find(b"\n", at)
+                        end = size if end < 0 else end + 1
+                        line = whole[start:end]
+                        found[start] = line if line.endswith(b"\n") else line + b"\n"
+                        at = whole.find(mark, end)
+    except (OSError, ValueError):
+        return []  # unreadable: the report's own reading of the journal says so
+    return [found[start] for start in sorted(found)]
 
 
 def overdue_chases(rows, days: Mapping[ItemKey, set[date]], until: date) -> list[dict]:
