@@ -440,3 +440,24 @@ def test_check_validates_the_routes_and_names_missing_secrets_without_values(fup
     assert result.code == 1
     assert f"错误：{units}:14 甲局 的 remind 的 email 第 1 项 not-an-address 不是邮件地址" in result.out.splitlines()
     assert all(secret not in result.out + result.err for secret in SECRETS)
+
+
+def test_a_folder_of_two_lists_names_tasks_by_list_and_records_one_entry_per_list(
+        fupin, folder, robots, smtp, tmp_path, fake_clock):
+    from support.plans import add_plan
+
+    add_plan(folder, "专项", '- {id: "1", text: 整改问题, units: [甲局], deadline: 2018年7月5日前}', title="专项整改清单")
+    result = remind(fupin, folder, "--unit", "甲局", "--channel", "dingtalk")
+    assert result.code == 0, result.err
+    text = robots.requests[-1].body["markdown"]["text"]
+    assert text.splitlines()[2] == "**甲局** · 测试清单、专项整改清单 · 截至 2018-07-16"
+    assert text.splitlines()[4:8] == ["**已逾期 3 项**",
+                                      "- tasks:4（2018-06-30） 完成危房台账：逾期 14 天，应于 2018-07-02 完成",
+                                      "- 专项:1（2018-07-05） 整改问题：逾期 11 天，应于 2018-07-05 完成",
+                                      "- tasks:1（2018-07-10） 报送低保月报：逾期 6 天，应于 2018-07-10 完成"]
+    lines = [e for e in journal_lines(tmp_path) if e["op"] == "remind"]
+    assert [(e["plan"], [i["task"] for i in e["items"]]) for e in lines] == [("tasks", ["4", "1"]), ("专项", ["1"])]
+    assert len({e["id"] for e in lines}) == 2
+    shown = fupin("show", "专项:1", "--data", str(folder), "--format", "json").json()
+    assert shown["reminders"] == [{"unit": "甲局", "count": 1, "last": AS_OF}]
+    assert fupin("show", "tasks:2", "--data", str(folder), "--format", "json").json().get("reminders") is None
