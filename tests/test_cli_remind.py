@@ -461,3 +461,24 @@ def test_a_folder_of_two_lists_names_tasks_by_list_and_records_one_entry_per_lis
     shown = fupin("show", "专项:1", "--data", str(folder), "--format", "json").json()
     assert shown["reminders"] == [{"unit": "甲局", "count": 1, "last": AS_OF}]
     assert fupin("show", "tasks:2", "--data", str(folder), "--format", "json").json().get("reminders") is None
+
+
+def test_members_of_a_group_with_routes_use_the_groups_routes(fupin, folder, robots, smtp, tmp_path, fake_clock,
+                                                              monkeypatch):
+    monkeypatch.setenv("DISTRICT_KEY", "district-key-77")
+    url = robots.wecom("district-key-77").replace("district-key-77", "${DISTRICT_KEY}")
+    units = folder / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "  - {name: 各区, kind: 区县, members: [东区, 西区]}\n",
+        "  - name: 各区\n    kind: 区县\n    members: [东区, 西区]\n"
+        f"    remind:\n      wecom: {{webhook: \"{url}\"}}\n      leader:\n        email: [qu-boss@example.org]\n"),
+        encoding="utf-8")
+    result = remind(fupin, folder, "--unit", "各区", "--escalate-after", "1")
+    assert result.code == 0, result.err
+    assert [r.body["markdown"]["content"].splitlines()[2] for r in robots.to("wecom", "district-key-77")] == [
+        "**东区** · 测试清单 · 截至 2018-07-16", "**西区** · 测试清单 · 截至 2018-07-16"]
+    assert robots.to("wecom", WECOM_KEY) == []
+    assert [(u, c, r) for u, c, r, *_ in remind_entries(tmp_path)] == [("东区", "wecom", "group"), ("西区", "wecom", "group")]
+    again = fupin("remind", "--data", str(folder), "--as-of", "2018-07-17", "--unit", "东区", "--escalate-after", "1")
+    assert again.out.splitlines() == ["东区 · 企业微信：已送达（1 条消息）", "东区 · 邮件（领导）：已送达（1 条消息）"]
+    assert smtp.messages[-1]["To"] == "qu-boss@example.org"

@@ -4,7 +4,8 @@ The routes are read from ``units.yaml``: a top-level ``remind:`` (the message
 title, the mail server, the plan-wide ``default`` route and ``leader`` route)
 and a ``remind:`` on each unit (its own ``dingtalk``/``wecom``/``email`` and its
 ``leader``).  A unit with routes of its own uses only those; one without uses
-``default``.  Nothing is read from the plan cache, so a secret written into
+those of the first group (in units.yaml order) it belongs to that has routes,
+else ``default``; ``leader`` is found the same way.  Nothing is read from the plan cache, so a secret written into
 ``units.yaml`` by mistake never reaches a cache file.
 
 Each unit with something overdue or due within the plan's warning window gets
@@ -38,7 +39,7 @@ TOP_KEYS = ("title", "mail", "default", "leader")
 UNIT_KEYS = (*ROUTE_CHANNELS, "leader")
 
 # Which route carried a reminder (the ``route`` of a remind entry).
-OWN, DEFAULT, LEADER = "unit", "default", "leader"
+OWN, GROUP, DEFAULT, LEADER = "unit", "group", "default", "leader"
 
 
 # ---------------------------------------------------------------- settings from units.yaml
@@ -66,13 +67,18 @@ class RemindSettings:
     def configured(self) -> bool:
         return bool(self.default or self.units)
 
-    def routes_of(self, unit: str) -> tuple[str, tuple[RouteConfig, ...]]:
-        """(``unit`` or ``default``, the routes) a unit's reminders go to."""
+    def routes_of(self, unit: str, groups: Iterable[str] = ()) -> tuple[str, tuple[RouteConfig, ...]]:
+        """(``unit``, ``group`` or ``default``, the routes) a unit's reminders go to; ``groups`` are the
+        groups it belongs to, in units.yaml order."""
         own = self.units.get(unit)
-        return (OWN, own) if own else (DEFAULT, self.default)
+        if own:
+            return OWN, own
+        inherited = next((self.units[g] for g in groups if self.units.get(g)), ())
+        return (GROUP, inherited) if inherited else (DEFAULT, self.default)
 
-    def leader_of(self, unit: str) -> tuple[RouteConfig, ...]:
-        return self.unit_leaders.get(unit) or self.leader
+    def leader_of(self, unit: str, groups: Iterable[str] = ()) -> tuple[RouteConfig, ...]:
+        return (self.unit_leaders.get(unit) or next((self.unit_leaders[g] for g in groups if self.unit_leaders.get(g)), ())
+                or self.leader)
 
 
 def _kind(value: object) -> str:
@@ -340,13 +346,21 @@ def _wanted(configs: Iterable[RouteConfig], channels: frozenset[str] | None) -> 
     return [c for c in configs if channels is None or c.channel in channels]
 
 
+def _no_groups(unit: str) -> tuple[str, ...]:
+    return ()
+
+
 def plan_messages(reminders: list[UnitReminder], settings: RemindSettings, store: SecretStore,
                   channels: frozenset[str] | None = None,
-                  html: Callable[[UnitReminder], str] | None = None) -> Planning:
-    """Every message of a run, each route resolved and checked before anything is sent."""
+                  html: Callable[[UnitReminder], str] | None = None,
+                  groups: Callable[[str], Iterable[str]] = _no_groups) -> Planning:
+    """Every message of a run, each route resolved and checked before anything is sent.
+
+    ``groups(unit)``: the groups a unit belongs to, in units.yaml order (their routes are its own).
+    """
     planning = Planning()
     for reminder in reminders:
-        kind, configs = settings.routes_of(reminder.unit)
+        kind, configs = settings.routes_of(reminder.unit, groups(reminder.unit))
         if not configs:
             planning.unrouted.append(reminder.unit)
             continue
@@ -358,7 +372,7 @@ def plan_messages(reminders: list[UnitReminder], settings: RemindSettings, store
             planning.messages.append(Planned(reminder.unit, kind, resolve_route(config, settings, store),
                                              reminder.notice, reminder.keys, make_html))
         if reminder.escalated:
-            leaders = settings.leader_of(reminder.unit)
+            leaders = settings.leader_of(reminder.unit, groups(reminder.unit))
             if not leaders:
                 planning.no_leader.append(reminder.unit)
             for config in _wanted(leaders, channels):
@@ -368,12 +382,13 @@ def plan_messages(reminders: list[UnitReminder], settings: RemindSettings, store
 
 
 def plan_route_tests(units: list[str], settings: RemindSettings, store: SecretStore, plan_title: str,
-                     as_of: date, channels: frozenset[str] | None = None) -> Planning:
-    """One harmless message per route of each unit (its own or the default, and its leader route)."""
+                     as_of: date, channels: frozenset[str] | None = None,
+                     groups: Callable[[str], Iterable[str]] = _no_groups) -> Planning:
+    """One harmless message per route of each unit (its own, its group's or the default, and its leader route)."""
     planning = Planning()
     for unit in units:
-        kind, configs = settings.routes_of(unit)
-        routes = [(kind, c) for c in configs] + [(LEADER, c) for c in settings.leader_of(unit)]
+        kind, configs = settings.routes_of(unit, groups(unit))
+        routes = [(kind, c) for c in configs] + [(LEADER, c) for c in settings.leader_of(unit, groups(unit))]
         if not routes:
             planning.unrouted.append(unit)
             continue

@@ -58,8 +58,8 @@ class RemindEntry:
     """A reminder (催办) that reached ``unit`` through ``channel`` about ``items`` ((task, period) pairs).
 
     ``date`` is the day the reminder was about (``--as-of``); ``route`` says whose
-    route carried it: ``unit`` (the unit's own), ``default`` (the plan-wide one) or
-    ``leader`` (escalation).  One entry per plan of the items; never the message.
+    route carried it: ``unit`` (the unit's own), ``group`` (its group's), ``default``
+    (the plan-wide one) or ``leader`` (escalation).  One entry per plan of the items; never the message.
     """
 
     op: ClassVar[str] = OP_REMIND

@@ -81,8 +81,13 @@ def remind(
     channels = frozenset(channel) if channel else None
     plan = ctx.timetable.plan
 
+    order = {name: index for index, name in enumerate(units)}
+
+    def groups(name: str) -> list[str]:
+        return sorted(units.groups_of(name), key=order.__getitem__)
+
     if test:
-        planning = reminding.plan_route_tests(leaves, settings, store, plan.title, ctx.today, channels)
+        planning = reminding.plan_route_tests(leaves, settings, store, plan.title, ctx.today, channels, groups)
     else:
         from ...reports.notice import unit_notices
 
@@ -99,7 +104,7 @@ def remind(
             finish_report(ctx)
             return
         planning = reminding.plan_messages(reminders, settings, store, channels,
-                                           html=lambda r: reminding.notice_html(found, r.report))
+                                           html=lambda r: reminding.notice_html(found, r.report), groups=groups)
 
     failed = _report_unsendable(planning, settings, bool(channels))
     if dry_run:
