@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from fupin_cli.app import reminding
+from fupin_cli.app import chases, reminding
 from fupin_cli.channels import SecretStore
 from fupin_cli.domain.errors import PlanError
 from fupin_cli.journal.entries import RemindEntry, make_remind_record
@@ -81,19 +81,19 @@ def test_chases_are_distinct_days_per_item_and_unit(tmp_path):
     del old["plan"]  # a line without a plan key belongs to the folder's first plan
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(old, ensure_ascii=False) + "\n")
-    days = reminding.journal_chase_days(JsonlStore(path), "tasks")
+    days = chases.journal_chase_days(JsonlStore(path), "tasks")
     assert days == {
         ("tasks", "1", "2018-07", "甲局"): {date(2018, 7, 12), date(2018, 7, 13), date(2018, 7, 14), date(2018, 7, 16)},
         ("tasks", "2", "2018-07-20", "甲局"): {date(2018, 7, 13)},
         ("tasks", "1", "2018-07", "乙局"): {date(2018, 7, 13)},
     }
     key = ("tasks", "1", "2018-07", "甲局")
-    assert reminding.chased(days, key) == 4
-    assert reminding.chased(days, key, before=date(2018, 7, 16)) == 3
-    assert reminding.chased(days, key, until=date(2018, 7, 13)) == 2
-    assert reminding.unit_chases(days, "tasks", "1") == [("甲局", 4, date(2018, 7, 16)), ("乙局", 1, date(2018, 7, 13))]
+    assert chases.chased(days, key) == 4
+    assert chases.chased(days, key, before=date(2018, 7, 16)) == 3
+    assert chases.chased(days, key, until=date(2018, 7, 13)) == 2
+    assert chases.unit_chases(days, "tasks", "1") == [("甲局", 4, date(2018, 7, 16)), ("乙局", 1, date(2018, 7, 13))]
     # The whole reader agrees with the search for remind lines only.
-    assert reminding.chase_days(read_journal(path).entries, "tasks") == days
+    assert chases.chase_days(read_journal(path).entries, "tasks") == days
 
 
 def test_a_journal_without_reminders_is_not_parsed(tmp_path, monkeypatch):
@@ -103,8 +103,8 @@ def test_a_journal_without_reminders_is_not_parsed(tmp_path, monkeypatch):
     import fupin_cli.journal.jsonl.reader as reader
 
     monkeypatch.setattr(reader, "parse_lines", lambda lines: pytest.fail("parsed a journal without reminders"))
-    assert reminding.journal_chase_days(JsonlStore(path), "tasks") == {}
-    assert reminding.journal_chase_days(JsonlStore(tmp_path / "missing.jsonl"), "tasks") == {}
+    assert chases.journal_chase_days(JsonlStore(path), "tasks") == {}
+    assert chases.journal_chase_days(JsonlStore(tmp_path / "missing.jsonl"), "tasks") == {}
 
 
 # --- settings from units.yaml -------------------------------------------------------

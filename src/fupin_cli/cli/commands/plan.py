@@ -119,7 +119,7 @@ def show_task(
 
 def _task_chases(ctx, task) -> list:
     """(unit, 催办次数, latest day) of ``task``, units in the official order (issue 17)."""
-    from ...app.reminding import journal_chase_days, unit_chases
+    from ...app.chases import journal_chase_days, unit_chases
 
     days = journal_chase_days(ctx.store, ctx.folder_plans.first.key)
     order = {name: index for index, name in enumerate(ctx.plans.units.responsible(task.units))}

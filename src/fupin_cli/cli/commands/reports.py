@@ -231,7 +231,7 @@ def report_weekly(
 
 def _chases(ctx, report) -> list[dict]:
     """催办 N 次 of each overdue item of ``report`` that was chased (issue 17; empty without reminders)."""
-    from ...app.reminding import journal_chase_days, overdue_chases
+    from ...app.chases import journal_chase_days, overdue_chases
 
     days = journal_chase_days(ctx.store, ctx.folder_plans.first.key)
     return overdue_chases(report.overdue, days, ctx.today) if days else []
