@@ -92,10 +92,10 @@ class RunContext:
 
     @cached_property
     def store(self):
-        from ..cache import active_cache_dir
+        from ..cache import active_cache
         from ..journal.jsonl.store import JsonlStore
 
-        return JsonlStore(self.journal_path, active_cache_dir())
+        return JsonlStore(self.journal_path, active_cache())
 
     def journal_contents(self):
         contents = self.store.contents()

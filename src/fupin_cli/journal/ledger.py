@@ -32,11 +32,17 @@ def live_completions(entries: Iterable[Entry]) -> list[DoneEntry]:
 
 
 class Ledger:
-    """Live completion dates per obligation, as the whole journal says (later dates included)."""
+    """Live completion dates per obligation, as the whole journal says (later dates included).
 
-    def __init__(self, completions: Completions, problems: list[Problem]) -> None:
+    ``voided`` holds the id of every entry some void names (whether or not
+    that entry exists), so a second void of one entry can be refused.
+    """
+
+    def __init__(self, completions: Completions, problems: list[Problem],
+                 voided: frozenset[str] = frozenset()) -> None:
         self.completions = completions
         self.problems = problems
+        self.voided = voided
 
     def done_in(self, task: str, period: str) -> Mapping[str, Done]:
         """unit → completions for one task and period (hot loops look units up in it)."""
@@ -92,9 +98,11 @@ class Standing:
 
 def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
     """The ledger of ``entries`` (file order); ``problems`` are the reader's, passed on."""
+    entries = list(entries)
+    voided = frozenset(e.target for e in entries if type(e) is VoidEntry)
     completions: Completions = {}
-    add_completions(completions, live_completions(entries))
-    return Ledger(completions, problems)
+    add_completions(completions, [e for e in entries if type(e) is DoneEntry and e.id not in voided])
+    return Ledger(completions, problems, voided)
 
 
 def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None:
@@ -114,6 +122,24 @@ def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None
             units[entry.unit] = tuple(sorted(((found,) if type(found) is int else found) + (ordinal,)))
 
 
+def add_cells(completions: Completions, cells: Iterable[tuple[str, str, str, int]]) -> None:
+    """Count (task, period, unit, date ordinal) completions into ``completions`` (in place), as
+    :func:`add_completions` does for entries."""
+    intern = sys.intern
+    for task, period, unit, ordinal in cells:
+        units = completions.get(task)
+        if units is None:
+            units = completions[intern(task)] = {}
+        by_unit = units.get(period)
+        if by_unit is None:
+            by_unit = units[intern(period)] = {}
+        found = by_unit.get(unit)
+        if found is None:
+            by_unit[intern(unit)] = ordinal
+        else:
+            by_unit[unit] = tuple(sorted(((found,) if type(found) is int else found) + (ordinal,)))
+
+
 def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     """Take one completion out of ``completions`` (in place); False if it was not there."""
     units = completions.get(entry.task, _NOTHING).get(entry.period, _NOTHING)
@@ -124,6 +150,11 @@ def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     ordinals.remove(entry.date.toordinal())
     if not ordinals:
         del units[entry.unit]
+        if not units:  # leave no empty cell behind: the ledger is then the one a full fold makes
+            periods = completions[entry.task]
+            del periods[entry.period]
+            if not periods:
+                del completions[entry.task]
     else:
         units[entry.unit] = ordinals[0] if len(ordinals) == 1 else tuple(ordinals)
     return True

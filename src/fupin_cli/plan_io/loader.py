@@ -51,57 +51,65 @@ def load_plan(data_dir: Path | None) -> LoadedPlan:
 
 
 class PlanCache:
-    """A pickle of the validated plan, so YAML and deadline words are read once.
+    """The validated plan as marshal data, so YAML and deadline words are read once.
 
-    Only an optimisation: keyed by both files' path, size, mtime and inode and
-    by the code that builds plans; kept in the user's cache folder
-    (FUPIN_CACHE); anything unreadable, stale or not owned by this user is
-    ignored and rebuilt.
+    Only an optimisation, keyed on content: both files' bytes (digested), the
+    paths as given and as resolved, and the code that builds plans.  A stamp
+    (size, mtime, inode) can be fooled by an edit of the same length with the
+    mtime put back; the bytes cannot, and digesting a plan's two files costs a
+    millisecond.  The cache folder's checks (see :mod:`fupin_cli.cache`)
+    decide whether a file may be read at all; marshal data never runs code.
     """
 
-    def __init__(self, path: Path, key: tuple) -> None:
-        self.path = path
+    FORMAT = 2
+
+    def __init__(self, folder, name: str, key: tuple) -> None:
+        self.folder = folder
+        self.name = name
         self.key = key
 
     @classmethod
     def for_files(cls, tasks_path: Path, units_path: Path) -> "PlanCache | None":
-        from ..cache import active_cache_dir, cache_name, code_stamp
+        from ..cache import active_cache, cache_name, code_stamp, content_digest
 
-        folder = active_cache_dir()
+        folder = active_cache()
         if folder is None:
             return None
         try:
-            stats = [p.stat() for p in (tasks_path, units_path)]
-        except OSError:
+            contents = [p.read_bytes() for p in (tasks_path, units_path)]
+        except (OSError, ValueError):
             return None  # the loader says what is missing
         from .. import __version__
 
         paths = [str(p.resolve()) for p in (tasks_path, units_path)]
-        key = (__version__, code_stamp(), *paths, *((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats))
+        key = (cls.FORMAT, __version__, code_stamp(), str(tasks_path), str(units_path), *paths,
+               *(len(data) for data in contents), *(content_digest(data) for data in contents))
         name = cache_name("\0".join(paths))
-        return cls(folder / f"plan-{name}.pickle", key)
+        return cls(folder, f"plan-{name}.marshal", key)
 
     def load(self) -> LoadedPlan | None:
-        import pickle
+        import marshal
 
-        try:
-            info = self.path.stat()
-            if info.st_uid != os.getuid() or info.st_mode & 0o022:
-                return None  # never unpickle what someone else could have written
-            key, loaded = pickle.loads(self.path.read_bytes())
-        except Exception:  # a missing, torn or foreign cache is just a miss
+        from .codec import decode
+
+        data = self.folder.read(self.name)
+        if data is None:
             return None
-        return loaded if key == self.key else None
+        try:
+            key, encoded = marshal.loads(data)
+            if key != self.key:
+                return None
+            return decode(encoded)
+        except Exception:  # torn, foreign or from another version: a miss
+            return None
 
     def store(self, loaded: LoadedPlan) -> None:
-        import pickle
-        import tempfile
+        import marshal
+
+        from .codec import NotEncodable, encode
 
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".plan-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.key, loaded), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # no writable cache folder (cron, read-only home): fine, just slower
+            data = marshal.dumps((self.key, encode(loaded)))
+        except (NotEncodable, ValueError):
+            return  # a plan the codec cannot hold: fine, just not cached
+        self.folder.write(self.name, data)

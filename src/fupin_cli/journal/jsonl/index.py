@@ -1,177 +1,349 @@
-"""The private index of a JSON Lines journal: its ledger, cached, so big journals are not re-read.
+"""The private index of a JSON Lines journal: its ledger, cached and keyed on content.
 
-A marshal file in the cache folder, keyed by the journal's path, size,
-modification time and inode.  When the journal only grew by what fupin
-appends (completions and voids), just the new tail is read.  The index is
-only an optimisation: the journal stays the truth, the cache can be deleted at
-any time, and a stale, torn or foreign one is ignored and rebuilt.
+Two files per journal in the cache folder (see :mod:`fupin_cli.cache` for how
+they are opened and checked):
+
+``journal-<name>.marshal``
+    the ledger (completions tally, problems, ids named by voids) and what it
+    was derived from: the journal's stamp (device, inode, size, mtime, ctime),
+    its size, a digest of its bytes and its greatest id.
+``lines-<name>.marshal``
+    a parse cache keyed on each line's content (an 8-byte blake2b): what the
+    line says (a completion's task, period, unit and date; a void's target …).
+    Content-addressed, so it cannot go stale: a changed line has another key.
+
+Reading the ledger:
+
+1. the stamp is the stored one, and was not *racy* (taken within two seconds
+   of the last change, when a write of the same length could keep it) → the
+   stored ledger, without reading the journal;
+2. otherwise the journal is read once.  If its first ``size`` bytes still
+   have the stored digest, only what follows is new: nothing (a checkout that
+   recreated the same file, a ``touch``), or appended lines, applied to the
+   stored ledger (what ``fupin done`` and ``undo`` write);
+3. otherwise (an edit of any line, a reorder, a merge, a truncation) the
+   ledger is folded again from every line's meaning, and only lines never seen
+   before are parsed: a merge that inserts lines costs the new lines.
+
+Whenever the lines of one id disagree the full reader decides, as it does
+when there is no cache.  The journal stays the truth: the cache can be deleted
+at any time, and a stale, torn or foreign one is ignored and rebuilt.
 """
 
 from __future__ import annotations
 
 import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..entries import DoneEntry, Problem, VoidEntry
-from ..ledger import Completions, Ledger, add_completions, fold, remove_completion
-from .reader import parse_lines, read_journal
+import orjson
 
-FORMAT = 3
+from ..entries import DoneEntry, Problem, UnknownEntry, VoidEntry
+from ..ledger import Completions, Ledger, add_cells, add_completions, fold, remove_completion
+from .reader import open_journal, parse_bytes, parse_lines, read_journal
 
-
-def ledger_of(path: Path, cache_dir: Path | None) -> Ledger:
-    """The ledger of the journal at ``path``, through the index when there is a cache folder and it pays."""
-    index = _Index.for_journal(path, cache_dir)
-    if index is not None:
-        found = index.load()
-        if found is not None:
-            completions, problems = found
-            return Ledger(completions, [Problem(line, message) for line, message in problems])
-    contents = read_journal(path)
-    ledger = fold(contents.entries, contents.problems)
-    if index is not None and index.unchanged():  # a write while we read: index it next time
-        index.store(ledger.completions, [(p.line, p.message) for p in ledger.problems],
-                    max((e.id for e in contents.entries), default=""))
-    return ledger
+FORMAT = 4
+RACY_NS = 2_000_000_000  # a stamp this close to the last change may hide a same-length write
+_BOM = b"\xef\xbb\xbf"
+_PROBLEM = 0  # a line's meaning in the parse cache: a problem, re-read with its line number
 
 
-class _Index:
-    MIN_BYTES = 1024 * 1024  # below this, reading the journal is as quick as the index
-    CHECK_BYTES = 4096  # the end of the part already read, compared to tell growth from rewriting
+def ledger_of(path: Path, cache) -> Ledger:
+    """The ledger of the journal at ``path``, through the index when there is a cache folder."""
+    if cache is None:
+        contents = read_journal(path)
+        return fold(contents.entries, contents.problems)
+    return JournalIndex(path, cache).ledger()
 
-    def __init__(self, path: Path, journal: Path, identity: tuple, size: int, mtime: int) -> None:
-        self.path = path
-        self.journal = journal
-        self.identity = identity
-        self.size = size
-        self.mtime = mtime
 
-    @classmethod
-    def for_journal(cls, journal: Path, cache_dir: Path | None) -> "_Index | None":
-        if cache_dir is None:
-            return None
-        try:
-            info = journal.stat()
-        except OSError:
-            return None
-        if info.st_size < cls.MIN_BYTES:
-            return None
+@dataclass
+class _State:
+    """What the index knows of one journal; ``completions`` may be changed in place."""
+
+    stamp: tuple
+    racy: bool
+    size: int
+    digest: tuple
+    simple: bool  # no two lines of one id disagree: appended lines can be applied on their own
+    max_id: str
+    voided: set
+    completions: Completions
+    problems: list
+
+    def ledger(self) -> Ledger:
+        return Ledger(self.completions, [Problem(line, message) for line, message in self.problems],
+                      frozenset(self.voided))
+
+
+class JournalIndex:
+    def __init__(self, journal: Path, cache) -> None:
         from ...cache import cache_name, code_stamp
 
-        real = str(journal.resolve())
-        identity = (FORMAT, code_stamp(), real, info.st_ino, info.st_dev)
-        return cls(cache_dir / f"journal-{cache_name(real)}.marshal", journal, identity,
-                   info.st_size, info.st_mtime_ns)
+        real = os.path.realpath(journal)
+        name = cache_name(real)
+        self.journal = Path(journal)
+        self.cache = cache
+        self.name = f"journal-{name}.marshal"
+        self.lines_name = f"lines-{name}.marshal"
+        self.identity = (FORMAT, code_stamp(), real)
 
-    def load(self):
+    # ------------------------------------------------------------ the stored state
+    def _load(self) -> _State | None:
+        import marshal
+
+        data = self.cache.read(self.name)
+        if data is None:
+            return None
+        try:
+            identity, *fields = marshal.loads(data)
+            if identity != self.identity:
+                return None
+            state = _State(*fields)
+            state.voided = set(state.voided)
+            return state
+        except Exception:  # torn, foreign, or from another Python: a miss
+            return None
+
+    def _store(self, state: _State) -> None:
         import marshal
 
         try:
-            identity, size, mtime, check, max_id, completions, problems = marshal.loads(self.path.read_bytes())
-        except Exception:  # missing, torn, or from another Python: a miss
-            return None
-        if identity != self.identity or size > self.size:
-            return None
-        if size == self.size:
-            return (completions, problems) if mtime == self.mtime else None
-        max_id = self._add_tail(size, check, max_id, completions)
-        if max_id is None:
-            return None
-        self.store(completions, problems, max_id)
-        return completions, problems
+            data = marshal.dumps((self.identity, state.stamp, state.racy, state.size, state.digest, state.simple,
+                                  state.max_id, sorted(state.voided), state.completions, state.problems))
+        except ValueError:  # pragma: no cover - only plain data is stored
+            return
+        self.cache.write(self.name, data)
 
-    def unchanged(self) -> bool:
+    def last_seen_size(self) -> int | None:
+        """The journal's size when fupin last read or wrote it, or None if this index never saw it."""
+        state = self._load()
+        return None if state is None else state.size
+
+    # ------------------------------------------------------------ reading
+    def ledger(self) -> Ledger:
+        from ...cache import content_digest
+
+        fd = open_journal(self.journal)
+        if fd is None:
+            return Ledger({}, [])  # what was last seen is kept: a vanished journal may come back
         try:
-            info = self.journal.stat()
+            before = os.fstat(fd)
+            stamp = _stamp(before)
+            state = self._load()
+            if state is not None and state.stamp == stamp and not state.racy:
+                return state.ledger()
+            data = _read(fd, before.st_size)
+            steady = _stamp(os.fstat(fd)) == stamp and len(data) == before.st_size
         except OSError:
-            return False
-        return (info.st_size, info.st_mtime_ns) == (self.size, self.mtime)
+            os.close(fd)
+            contents = read_journal(self.journal)  # says what went wrong, in words
+            return fold(contents.entries, contents.problems)
+        os.close(fd)
+        result = None
+        if state is not None and len(data) >= state.size \
+                and content_digest(memoryview(data)[:state.size]) == state.digest:
+            if len(data) == state.size:
+                result = state
+            else:
+                result = self._with_tail(state, data)
+        if result is None:
+            result = self._rebuild(data)
+        result.size = len(data)
+        result.digest = content_digest(data)
+        if steady:
+            result.stamp = stamp
+            result.racy = time.time_ns() - max(stamp[3], stamp[4]) < RACY_NS
+            self._store(result)
+        return result.ledger()
 
-    def _add_tail(self, size: int, check: bytes, max_id: str, completions: Completions) -> str | None:
-        """Apply the lines after ``size`` to ``completions`` when they are new completions and voids.
-
-        A void is applied when its target can be found with certainty: a
-        completion written the way fupin writes it and never voided before.
-        Returns the new greatest id, or None (``completions`` then unusable)
-        when the journal must be read in full.
-        """
-        try:
-            with open(self.journal, "rb") as handle:
-                handle.seek(size - len(check))
-                if handle.read(len(check)) != check:
-                    return None  # rewritten (a merge, an edit): read it all again
-                tail = handle.read(self.size - size)
-                if not tail.endswith(b"\n"):
-                    return None
-                contents = parse_lines(tail.splitlines(keepends=True))
-                if contents.problems:
-                    return None
-                added: dict[str, DoneEntry] = {}
-                removed: list[DoneEntry] = []
-                targets: set[str] = set()
-                for entry in contents.entries:
-                    if entry.id <= max_id:
-                        return None  # an id from the past (a merge): read it all again
-                    max_id = entry.id
-                    if type(entry) is DoneEntry:
-                        added[entry.id] = entry
-                        continue
-                    if type(entry) is not VoidEntry or entry.target in targets:
-                        return None  # another op, or voided twice: the full reader decides
-                    targets.add(entry.target)
-                    if entry.target in added:
-                        del added[entry.target]
-                    else:
-                        target = _earlier_completion(handle, size, entry.target)
-                        if target is None:
-                            return None
-                        removed.append(target)
-        except OSError:
+    def _with_tail(self, state: _State, data: bytes) -> _State | None:
+        """``state`` with the lines after ``state.size`` applied, or None when only a full fold can tell."""
+        size = state.size
+        if not state.simple or (size and data[size - 1:size] != b"\n") or not data.endswith(b"\n"):
             return None
+        import io
+
+        contents = parse_lines(io.BytesIO(data[size:]))
+        if contents.problems:
+            return None  # their line numbers come from the full fold
+        max_id = state.max_id
+        added: dict[str, DoneEntry] = {}
+        targets: list[str] = []
+        for entry in contents.entries:
+            if entry.id <= state.max_id:
+                return None  # an id from the past (a merge): the full fold decides
+            max_id = max(max_id, entry.id)
+            if type(entry) is DoneEntry:
+                added[entry.id] = entry
+            elif type(entry) is VoidEntry:
+                targets.append(entry.target)
+        removed: list[DoneEntry] = []
+        for target in dict.fromkeys(targets):
+            if target in state.voided:
+                continue  # voided before: a second void changes nothing
+            if target in added or target > state.max_id:
+                continue  # a completion of the tail (dropped below), or nothing written before
+            found = _earlier_entry(data, size, target)
+            if found is None:
+                return None  # not in fupin's own form: the full fold decides
+            if type(found) is DoneEntry:
+                removed.append(found)
+        voided = state.voided | set(targets)
         for entry in removed:
-            if not remove_completion(completions, entry):
-                return None  # not indexed as expected: be safe, read it all
-        add_completions(completions, added.values())
-        return max_id
+            if not remove_completion(state.completions, entry):
+                return None  # not counted as expected: be safe
+        add_completions(state.completions, [e for e in added.values() if e.id not in voided])
+        state.voided = voided
+        state.max_id = max_id
+        return state
 
-    def store(self, completions: Completions, problems: list[tuple[int, str]], max_id: str) -> None:
+    def _rebuild(self, data: bytes) -> _State:
+        """The state of ``data`` folded from every line's meaning; only unseen lines are parsed."""
+        from _blake2 import blake2b
+
+        lines = data.split(b"\n")
+        unterminated = lines.pop()  # b"" when the journal ends with a newline
+        known = self._load_lines()
+        meanings: list = []
+        keys: list = []
+        unseen: list[int] = []
+        get = known.get
+        for number, raw in enumerate(lines):
+            key = blake2b(raw, digest_size=8).digest()
+            keys.append(key)
+            meaning = get(key)
+            if meaning is None:
+                unseen.append(number)
+            meanings.append(meaning)
+        if lines and lines[0].startswith(_BOM):
+            # Only the first line may carry a byte-order mark; its meaning is not cached.
+            keys[0] = None
+            meanings[0] = _meaning_of(lines[0] + b"\n", 1)
+            if unseen and unseen[0] == 0:
+                unseen.pop(0)
+        if unseen:
+            each: list = []
+            # Numbered from 2, so no byte-order mark is taken off; a problem's words are made again
+            # below with its true line number.
+            parse_lines([lines[n] + b"\n" for n in unseen], first=2, each=each)
+            for number, item in zip(unseen, each):
+                meanings[number] = _meaning(item)
+        if unterminated:
+            meanings.append(_meaning_of(unterminated, len(lines) + 1))
+
+        seen: dict[str, tuple] = {}
+        live: list[tuple] = []
+        voided: set[str] = set()
+        problems: list[tuple[int, str]] = []
+        for number, meaning in enumerate(meanings):
+            if not meaning:
+                if meaning == _PROBLEM:
+                    raw = lines[number] + b"\n" if number < len(lines) else unterminated
+                    problems += [(p.line, p.message) for p in parse_lines([raw], first=number + 1).problems]
+                continue  # a blank line
+            first = seen.get(meaning[0])
+            if first is not None:
+                if first != meaning:
+                    return self._full(data)  # one id, two different entries: the reader words it
+                continue  # the same entry again (a union merge)
+            seen[meaning[0]] = meaning
+            if len(meaning) == 6:
+                live.append(meaning)
+            elif len(meaning) == 3:
+                voided.add(meaning[1])
+        completions: Completions = {}
+        add_cells(completions, ((m[1], m[2], m[3], m[4]) for m in live if m[0] not in voided))
+        if unseen or len(known) != len(keys):
+            self._store_lines({key: meaning for key, meaning in zip(keys, meanings) if key is not None})
+        return _State((), False, 0, (), True, max(seen, default=""), voided, completions, problems)
+
+    def _load_lines(self) -> dict:
         import marshal
-        import tempfile
 
+        cached = self.cache.read(self.lines_name)
+        if cached is None:
+            return {}
         try:
-            with open(self.journal, "rb") as handle:
-                handle.seek(max(0, self.size - self.CHECK_BYTES))
-                check = handle.read(min(self.size, self.CHECK_BYTES))
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".journal-")
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump((self.identity, self.size, self.mtime, check, max_id, completions, problems), handle)
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            pass  # nowhere to cache: fine, just slower next time
+            identity, known = marshal.loads(cached)
+        except Exception:
+            return {}
+        return known if identity == self.identity and type(known) is dict else {}
+
+    def _store_lines(self, known: dict) -> None:
+        import marshal
+
+        self.cache.write(self.lines_name, marshal.dumps((self.identity, known)))
+
+    def _full(self, data: bytes) -> _State:
+        """The reader's own answer for ``data``: when lines of one id disagree."""
+        contents = parse_bytes(data)
+        ledger = fold(contents.entries, contents.problems)
+        return _State((), False, 0, (), False, max((e.id for e in contents.entries), default=""),
+                      set(ledger.voided), ledger.completions, [(p.line, p.message) for p in contents.problems])
 
 
-def _earlier_completion(handle, size: int, target: str) -> DoneEntry | None:
-    """The live completion ``target`` names in the first ``size`` bytes, or None if unsure.
+def _stamp(info: os.stat_result) -> tuple:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
-    Unsure: an id fupin would not make, no line in fupin's own compact form,
-    the line is not a completion, or something already names it as its target.
+
+def _read(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from the start of ``fd`` (fewer if the file was cut meanwhile)."""
+    chunks = []
+    offset = 0
+    while offset < size:
+        chunk = os.pread(fd, min(size - offset, 1 << 26), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _meaning_of(raw: bytes, number: int):
+    """The meaning of one line read on its own, as line ``number``."""
+    each: list = []
+    parse_lines([raw], first=number, each=each)
+    return _meaning(each[0]) if each else ()
+
+
+def _meaning(item):
+    """What one parsed line says, as plain data for the parse cache.
+
+    (): blank.  ``_PROBLEM``: a problem.  A completion: (id, task, period,
+    unit, date ordinal, rest); a void: (id, target, rest); an op this version
+    does not know: (id, rest).  ``rest`` digests what else the entry holds, so
+    two lines of one id compare as the reader compares their entries.
     """
-    import mmap
+    from ...cache import content_digest
+
+    kind = type(item)
+    if item is None:
+        return ()
+    if kind is DoneEntry:
+        rest = content_digest(orjson.dumps([item.recorded_at, item.by, item.note]))
+        return (item.id, item.task, item.period, item.unit, item.date.toordinal(), rest)
+    if kind is VoidEntry:
+        return (item.id, item.target, content_digest(orjson.dumps([item.recorded_at, item.by, item.note])))
+    if kind is UnknownEntry:
+        return (item.id, content_digest(item.op.encode() + b"\0" + orjson.dumps(item.raw, option=orjson.OPT_SORT_KEYS)))
+    return _PROBLEM
+
+
+def _earlier_entry(data: bytes, size: int, target: str):
+    """The entry ``target`` names in the first ``size`` bytes, if written in fupin's own form; else None."""
     import re
 
     if not re.fullmatch(r"[0-9A-Za-z.:_-]+", target):
         return None
-    quoted = target.encode("ascii")
-    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as whole:
-        at = whole.find(b'{"id":"' + quoted + b'"', 0, size)
-        if at < 0 or (at > 0 and whole[at - 1:at] != b"\n"):
-            return None
-        if whole.find(b'"target":"' + quoted + b'"', 0, size) >= 0:
-            return None  # voided before (or a void of a void): the full reader decides
-        end = whole.find(b"\n", at, size)
-        line = whole[at:end + 1] if end >= 0 else b""
-    contents = parse_lines([line])
-    if contents.problems or len(contents.entries) != 1 or type(contents.entries[0]) is not DoneEntry:
+    needle = b'{"id":"' + target.encode("ascii") + b'"'
+    at = data.find(needle, 0, size)
+    while at > 0 and data[at - 1:at] != b"\n":
+        at = data.find(needle, at + 1, size)
+    if at < 0:
+        return None
+    end = data.find(b"\n", at, size)
+    contents = parse_lines([data[at:end + 1]])
+    if contents.problems or len(contents.entries) != 1 or contents.entries[0].id != target:
         return None
     return contents.entries[0]
