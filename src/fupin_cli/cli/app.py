@@ -47,6 +47,24 @@ def root(
 
 def main() -> None:
     """Console entry point: the one place errors become messages and exit codes."""
+    try:
+        _run()
+    finally:
+        _say_cache_notices()
+
+
+def _say_cache_notices() -> None:
+    """Why a cache folder was not used, once per run (library code only collects the reasons)."""
+    from ..cache import take_notices
+
+    for notice in take_notices():
+        try:
+            print(f"提示：{notice}", file=sys.stderr)
+        except (OSError, ValueError):  # stderr closed (a broken pipe)
+            return
+
+
+def _run() -> None:
     from .messages import ClickException, NoArgsIsHelpError, chinese_usage_message
 
     try:
