@@ -17,7 +17,7 @@ def plan_problems(context: RunContext) -> list[str]:
 
 
 def journal_problems(context: RunContext) -> list[str]:
-    from ..journal.entries import DoneEntry, UnknownEntry
+    from ..journal.entries import UnknownEntry
     from ..journal.ledger import void_problems
 
     path = context.journal_path
@@ -34,29 +34,71 @@ def journal_problems(context: RunContext) -> list[str]:
     for op, lines in unknown.items():
         found.append(f"{path}:{lines[0]}: 有 {len(lines)} 条记录的操作 “{op}” 是本版本不认识的（可能由更新版本写入），"
                      f"已原样保留，不计入报表")
-    plan = context.plan
-    tasks = {t.id: t for t in plan.tasks}
-    periods: dict[str, set[str]] = {}
-    responsible: dict[str, frozenset[str]] = {}
+    found += _lost_lines(context)
+    found += _unmatched(context, contents)
+    found += _odd_dates(context, contents)
+    return found
+
+
+def _lost_lines(context: RunContext) -> list[str]:
+    """A journal only grows: one shorter than fupin last saw it, or missing lines git has, lost records."""
+    from .sync import lines_lost_since_commit
+
+    path = context.journal_path
+    found = []
+    shrunk = context.store.shrinkage()
+    if shrunk is not None:
+        size, seen = shrunk
+        found.append(f"{path}: 台账不存在了，但 fupin 上次读取时它有 {seen} 字节：记录可能已丢失" if size is None else
+                     f"{path}: 台账比 fupin 上次读取时短（现在 {size} 字节，上次 {seen} 字节）：记录可能已丢失，"
+                     f"请与备份或 git 历史核对（本次检查之后以现在的台账为准）")
+    lost = lines_lost_since_commit(path)
+    if lost:
+        found.append(f"{path}: 台账中有 {len(lost)} 行已提交到 git 的记录不见了（如：{lost[0][:80]}）；"
+                     f"用 git diff 查看，用 git checkout -- {path.name} 恢复后重新登记之后的销号")
+    try:
+        context.store.accept_current()  # shown to a person: from now on the journal as it is is the truth
+    except FupinError:
+        pass
+    return found
+
+
+def _unmatched(context: RunContext, contents) -> list[str]:
+    """Each live completion that no longer matches the plan, with the likely fix."""
+    from ..journal.ledger import live_completions
+    from .unmatched import PlanMatcher
+
+    path = context.journal_path
+    matcher = PlanMatcher(context.plan, context.timetable)
+    found = []
+    for entry in live_completions(contents.entries):
+        mismatch = matcher.mismatch(entry.task, entry.unit, entry.period)
+        if mismatch is None:
+            continue
+        fix = mismatch.fix
+        if mismatch.corrected is not None:
+            task, unit, period = mismatch.corrected
+            fix += (f"：fupin undo {entry.id} --reason 更正写法 && fupin done {task} --unit {unit} "
+                    f"--period {period} --date {entry.date}")
+        found.append(f"{path}:{entry.line}: 记录 {entry.id}（任务 {entry.task}，{entry.unit}，期间 {entry.period}）"
+                     f"不计入报表：{mismatch.why}；{fix}")
+    return found
+
+
+def _odd_dates(context: RunContext, contents) -> list[str]:
+    """Completion dates no clerk could have meant: after today, or long before the plan began."""
+    from datetime import timedelta
+
+    from ..journal.entries import DoneEntry
+
+    plan, today = context.plan, context.today
+    earliest = plan.valid_from - timedelta(days=366)
+    found = []
     for entry in contents.entries:
-        if type(entry) is not DoneEntry:
-            continue
-        where = f"{path}:{entry.line}: 记录 {entry.id}"
-        task = tasks.get(entry.task)
-        if task is None:
-            found.append(f"{where} 的任务 “{entry.task}” 不在清单中")
-            continue
-        if entry.unit not in plan.units:
-            found.append(f"{where} 的单位 “{entry.unit}” 不在单位列表中")
-            continue
-        if task.id not in responsible:
-            responsible[task.id] = frozenset(plan.units.responsible(task.units))
-        if entry.unit not in responsible[task.id]:
-            found.append(f"{where}：{entry.unit} 不是任务 {task.id} 的责任单位")
-        if task.id not in periods:
-            periods[task.id] = {o.period for o in context.timetable.occurrences(task)}
-        if entry.period not in periods[task.id]:
-            found.append(f"{where} 的期间 “{entry.period}” 不是任务 {task.id} 的期间")
+        if type(entry) is DoneEntry and not earliest <= entry.date <= today:
+            when = f"晚于今天（{today}）" if entry.date > today else f"早于任务清单有效期（{plan.valid_from} 起）一年以上"
+            found.append(f"{context.journal_path}:{entry.line}: 记录 {entry.id} 的完成日期 {entry.date} {when}，"
+                         f"可能录错了；作废后按正确日期重新销号")
     return found
 
 

@@ -110,11 +110,27 @@ class RunContext:
             if len(problems) > 3:
                 self.warn(f"台账还有 {len(problems) - 3} 处问题；运行 fupin check 查看")
 
-    def standing(self):
-        """What the journal says is done, seen from today."""
+    @cached_property
+    def ledger(self):
+        """What the journal says is done (read once per run)."""
         ledger = self.store.ledger()
         self._warn_journal(ledger.problems)
-        return ledger.as_of(self.today)
+        return ledger
+
+    def standing(self):
+        """What the journal says is done, seen from today."""
+        return self.ledger.as_of(self.today)
+
+    def warn_unmatched(self) -> None:
+        """One line, at the end of a report, when completions count for nothing in the plan as it is now."""
+        from .unmatched import PlanMatcher
+
+        if "ledger" not in self.__dict__:
+            return  # this run did not read the journal
+        count = PlanMatcher(self.plan, self.timetable).count_unmatched(self.ledger)
+        if count:
+            self.warn(f"台账中有 {count} 条销号记录与当前清单对不上（任务、单位或期间不符），未计入报表；"
+                      f"运行 fupin check 查看并更正")
 
     # -- time
     @cached_property

@@ -12,7 +12,7 @@ import typer
 
 from .. import __version__
 from ..domain.errors import FupinError
-from .commands import deadlines, journal, plan, reports
+from .commands import deadlines, journal, plan, reports, sync
 
 app = typer.Typer(
     name="fupin",
@@ -27,7 +27,7 @@ app = typer.Typer(
 report_app = typer.Typer(help="督办报表 / Supervision reports.\n\n例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html",
                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(report_app, name="report")
-for commands in (plan, deadlines, journal, reports):
+for commands in (plan, deadlines, journal, reports, sync):
     commands.register(app, report_app)
 
 

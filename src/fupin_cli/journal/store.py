@@ -36,5 +36,8 @@ class JournalStore(Protocol):
         """Hold the journal's write lock, so another program (git) can change the file while no
         fupin write can come between."""
 
-    def shrinkage(self) -> tuple[int, int] | None:
-        """(size now, size last seen) when the journal is shorter than when fupin last read it."""
+    def shrinkage(self) -> tuple[int | None, int] | None:
+        """(size now, or None when missing; size last seen) when the journal is shorter than fupin last saw it."""
+
+    def accept_current(self) -> None:
+        """Take the journal as it is now as what fupin has seen (once a person was shown the difference)."""

@@ -105,7 +105,7 @@ def init(
 
     例：fupin init ./扶贫清单 && fupin list --data ./扶贫清单
     """
-    from ...journal.jsonl.writer import git_attributes_text
+    from ...journal.jsonl.writer import JOURNAL_FILENAME, create_empty_journal, git_attributes_text, git_ignore_text
     from ...plan_io.loader import TASKS_FILE, UNITS_FILE, shipped_data_dir
 
     source = shipped_data_dir()
@@ -122,8 +122,13 @@ def init(
     attributes = folder / ".gitattributes"
     if not attributes.exists():
         write_output(attributes, git_attributes_text(), force=False)
-    print(f"已在 {folder} 写入 {TASKS_FILE}、{UNITS_FILE} 和 .gitattributes（台账按 union 方式合并）。")
-    print(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}")
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        write_output(ignore, git_ignore_text(), force=False)
+    created = create_empty_journal(folder / JOURNAL_FILENAME)
+    print(f"已在 {folder} 写入 {TASKS_FILE}、{UNITS_FILE}、.gitattributes（台账按 union 方式合并）和 .gitignore"
+          + (f"，并新建空台账 {JOURNAL_FILENAME}" if created else "") + "。")
+    print(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}；与其他办公室共享：fupin sync")
 
 
 def check(data: DataOpt = None, journal: JournalOpt = None) -> None:

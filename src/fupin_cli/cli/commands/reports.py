@@ -37,6 +37,7 @@ def _report_scope(ctx, unit: Optional[list[str]], category: Optional[str] = None
 
 def _finish_report(ctx, exit_code: bool, overdue: int) -> None:
     ctx.finish()
+    ctx.warn_unmatched()
     if exit_code and overdue:
         raise typer.Exit(1)  # cron alerts on it, like git diff --exit-code
 

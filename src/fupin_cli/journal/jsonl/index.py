@@ -70,6 +70,7 @@ class _State:
     voided: set
     completions: Completions
     problems: list
+    high: int = 0  # the greatest size seen (see JournalIndex.last_seen_size)
 
     def ledger(self) -> Ledger:
         return Ledger(self.completions, [Problem(line, message) for line, message in self.problems],
@@ -110,15 +111,28 @@ class JournalIndex:
 
         try:
             data = marshal.dumps((self.identity, state.stamp, state.racy, state.size, state.digest, state.simple,
-                                  state.max_id, sorted(state.voided), state.completions, state.problems))
+                                  state.max_id, sorted(state.voided), state.completions, state.problems, state.high))
         except ValueError:  # pragma: no cover - only plain data is stored
             return
         self.cache.write(self.name, data)
 
     def last_seen_size(self) -> int | None:
-        """The journal's size when fupin last read or wrote it, or None if this index never saw it."""
+        """The greatest size fupin has seen the journal at (None if never).
+
+        Reading a shorter journal does not lower it: a journal only grows, and
+        a shorter one may be a rewrite in progress (git) or lost lines.  Only
+        :meth:`accept_current` does, once ``fupin check`` has shown the difference.
+        """
         state = self._load()
-        return None if state is None else state.size
+        return None if state is None else state.high
+
+    def accept_current(self) -> None:
+        """Take the journal as it is now as what fupin has seen."""
+        self.ledger()
+        state = self._load()
+        if state is not None and state.high != state.size:
+            state.high = state.size
+            self._store(state)
 
     # ------------------------------------------------------------ reading
     def ledger(self) -> Ledger:
@@ -149,6 +163,7 @@ class JournalIndex:
                 result = self._with_tail(state, data)
         if result is None:
             result = self._rebuild(data)
+        result.high = max(len(data), state.high if state is not None else 0)
         result.size = len(data)
         result.digest = content_digest(data)
         if steady:

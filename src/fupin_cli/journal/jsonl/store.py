@@ -17,6 +17,7 @@ class JsonlStore:
     def __init__(self, path: Path, cache=None) -> None:
         self.path = Path(path)
         self.cache = cache
+        self._index = None
 
     def describe(self) -> str:
         return str(self.path)
@@ -24,17 +25,25 @@ class JsonlStore:
     def contents(self) -> JournalContents:
         return read_journal(self.path)
 
-    def ledger(self) -> Ledger:
-        from .index import ledger_of
+    def _journal_index(self):
+        """One index per store: it remembers what fupin had seen of the journal before this run."""
+        if self._index is None and self.cache is not None:
+            from .index import JournalIndex
 
-        return ledger_of(self.path, self.cache)
+            self._index = JournalIndex(self.path, self.cache)
+        return self._index
+
+    def ledger(self) -> Ledger:
+        index = self._journal_index()
+        if index is None:
+            from .index import ledger_of
+
+            return ledger_of(self.path, None)
+        return index.ledger()
 
     def _last_seen(self) -> int | None:
-        if self.cache is None:
-            return None
-        from .index import JournalIndex
-
-        return JournalIndex(self.path, self.cache).last_seen_size()
+        index = self._journal_index()
+        return None if index is None else index.last_seen_size()
 
     def append(self, record: dict, precondition: Callable[["JsonlStore"], None] | None = None) -> dict:
         from .writer import append
@@ -55,10 +64,19 @@ class JsonlStore:
             except OSError:
                 pass
 
-    def shrinkage(self) -> tuple[int, int] | None:
+    def accept_current(self) -> None:
+        index = self._journal_index()
+        if index is not None:
+            index.accept_current()
+
+    def shrinkage(self) -> tuple[int | None, int] | None:
         seen = self._last_seen()
+        if seen is None:
+            return None
         try:
             size = os.stat(self.path).st_size
+        except FileNotFoundError:
+            return None, seen
         except OSError:
             return None
-        return (size, seen) if seen is not None and size < seen else None
+        return (size, seen) if size < seen else None

@@ -234,6 +234,35 @@ def _fsync_dir(folder: Path) -> None:
         files.close(dfd)
 
 
+def create_empty_journal(path: Path) -> bool:
+    """Create an empty journal at ``path`` (``fupin init``); False when one is there already.
+
+    Journals are created here or by the first write to a new path, never by a
+    write to a journal fupin has seen before (see :func:`append`).
+    """
+    path = Path(path)
+    mode = new_file_mode(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise _write_error(path, exc, "无法新建台账") from None
+    try:
+        os.fchmod(fd, mode)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    _fsync_dir(path.parent)
+    return True
+
+
+def git_ignore_text() -> str:
+    """``.gitignore`` content: the journal's lock file stays on each machine."""
+    return "# fupin 台账的锁文件只属于本机\n*.jsonl.lock\n"
+
+
 def git_attributes_text() -> str:
     """``.gitattributes`` content so that git merges journals line by line."""
     return (
