@@ -58,6 +58,8 @@ def calendar_window(month: Optional[str], start: Optional[date], end: Optional[d
             first = date(year, number, 1)
         except ValueError:
             raise UsageError(f"--month 的值 “{month}” 应写成 YYYY-MM，如 2018-07", subject="month") from None
+        if not 1900 <= year <= 2100:
+            raise UsageError(f"--month 的值 “{month}” 超出可用范围（1900 年至 2100 年）", subject="month")
         return first, date(year, number, months.monthrange(year, number)[1])
     first = start or today.replace(day=1)
     last = end or (date(first.year, first.month, months.monthrange(first.year, first.month)[1]) if not start

@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ...domain.errors import UsageError
 from ...output.formats import View
 from ..options import (
     AsOfOpt,
@@ -23,6 +24,7 @@ from ..options import (
 from ..output import check_format, choices, show
 
 REPORT_FORMATS = choices({"document", "records"})
+MAX_WITHIN_DAYS = 3660  # ten years: more is a typo, and would run past the calendar
 
 
 def _report_scope(ctx, unit: Optional[list[str]], category: Optional[str] = None):
@@ -68,6 +70,8 @@ def due(
     plan = ctx.plan
     name, scope = _report_scope(ctx, unit, category)
     days = plan.settings.warn_days if within is None else within
+    if days > MAX_WITHIN_DAYS:
+        raise UsageError(f"--within 的值 {days} 太大：最多 {MAX_WITHIN_DAYS} 天", subject="within")
     rows = due_rows(ctx.timetable, ctx.standing(), scope, days)
     overdue = sum(r.status == "overdue" for r in rows)
     title = f"{plan.title}：到期与逾期事项" + (f"（{name}）" if name else "")
