@@ -9,7 +9,8 @@ Encoding (a list is always a tag, a tuple or a scalar is always itself)::
 
     ["d", ordinal]           a date             ["p", "…"]          a Path
     ["t", [items]]           a tuple holding objects
-    ["l", [items]]           a list             ["m", {key: encoded}] a dict  ["M", {key: value}] values plain
+    ["l", [items]]  a list  ["L", [values]] a list of plain values
+    ["m", {key: encoded}] a dict   ["M", {key: value}] a dict of plain values
     ["f", [items]]           a frozenset        ["O", class, (attr, …), (value, …)]  attributes plain
     ["o", class, {attr: encoded}]  an object    ["e", class, {attr: encoded}]  one of fupin's errors
 """
@@ -42,7 +43,8 @@ def encode(value):
         items = [encode(item) for item in value]
         return tuple(items) if all(_raw(item) for item in items) else ["t", items]
     if kind is list:
-        return ["l", [encode(item) for item in value]]
+        items = [encode(item) for item in value]
+        return ["L" if all(_raw(item) for item in items) else "l", items]
     if kind is dict:
         items = {key: encode(item) for key, item in value.items()}
         return ["M" if all(_raw(item) for item in items.values()) else "m", items]
@@ -82,8 +84,8 @@ def decode(value):
         obj = object.__new__(CLASSES[value[1]])
         obj.__dict__.update({key: decode(item) for key, item in value[2].items()})
         return obj
-    if tag == "M":
-        return value[1]
+    if tag == "M" or tag == "L":
+        return value[1]  # a dict or list marshal has just made, holding nothing to decode
     if tag == "d":
         return date.fromordinal(value[1])
     if tag == "m":

@@ -25,8 +25,8 @@ Reading the ledger:
    ledger is folded again from every line's meaning, and only lines never seen
    before are parsed: a merge that inserts lines costs the new lines.
 
-Whenever the lines of one id disagree the full reader decides, as it does
-when there is no cache.  The journal stays the truth: the cache can be deleted
+Whenever two different lines carry one id (a hand-made copy, a conflict) the
+full reader decides, as it does when there is no cache.  The journal stays the truth: the cache can be deleted
 at any time, and a stale, torn or foreign one is ignored and rebuilt.
 """
 
@@ -36,17 +36,17 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import orjson
+from sys import intern
 
 from ..entries import DoneEntry, Problem, UnknownEntry, VoidEntry
 from ..ledger import Completions, Ledger, add_cells, add_completions, fold, remove_completion
 from .reader import open_journal, parse_bytes, parse_lines, read_journal
 
-FORMAT = 4
+FORMAT = 5
 RACY_NS = 2_000_000_000  # a stamp this close to the last change may hide a same-length write
 _BOM = b"\xef\xbb\xbf"
 _PROBLEM = 0  # a line's meaning in the parse cache: a problem, re-read with its line number
+BLOCK = 1 << 20  # lines are taken about a megabyte at a time
 
 
 def ledger_of(path: Path, cache) -> Ledger:
@@ -162,7 +162,17 @@ class JournalIndex:
             else:
                 result = self._with_tail(state, data)
         if result is None:
-            result = self._rebuild(data)
+            import gc
+
+            gc_was_enabled = gc.isenabled()
+            gc.disable()  # hundreds of thousands of small tuples, none cyclic (as in the reader)
+            try:
+                result = self._rebuild(data)
+            except (TypeError, ValueError, IndexError, AttributeError):  # a parse cache of another shape
+                result = self._full(data)
+            finally:
+                if gc_was_enabled:
+                    gc.enable()
         result.high = max(len(data), state.high if state is not None else 0)
         result.size = len(data)
         result.digest = content_digest(data)
@@ -214,63 +224,77 @@ class JournalIndex:
         return state
 
     def _rebuild(self, data: bytes) -> _State:
-        """The state of ``data`` folded from every line's meaning; only unseen lines are parsed."""
+        """The state of ``data`` folded from every line's meaning; only unseen lines are parsed.
+
+        The journal is taken a block of lines at a time, so that besides the bytes only the
+        lines' meanings are held (names interned, one object per distinct name).
+        """
         from _blake2 import blake2b
 
-        lines = data.split(b"\n")
-        unterminated = lines.pop()  # b"" when the journal ends with a newline
         known = self._load_lines()
-        meanings: list = []
-        keys: list = []
-        unseen: list[int] = []
         get = known.get
-        for number, raw in enumerate(lines):
-            key = blake2b(raw, digest_size=8).digest()
-            keys.append(key)
-            meaning = get(key)
-            if meaning is None:
-                unseen.append(number)
-            meanings.append(meaning)
-        if lines and lines[0].startswith(_BOM):
-            # Only the first line may carry a byte-order mark; its meaning is not cached.
-            keys[0] = None
-            meanings[0] = _meaning_of(lines[0] + b"\n", 1)
-            if unseen and unseen[0] == 0:
-                unseen.pop(0)
-        if unseen:
-            each: list = []
-            # Numbered from 2, so no byte-order mark is taken off; a problem's words are made again
-            # below with its true line number.
-            parse_lines([lines[n] + b"\n" for n in unseen], first=2, each=each)
-            for number, item in zip(unseen, each):
-                meanings[number] = _meaning(item)
-        if unterminated:
-            meanings.append(_meaning_of(unterminated, len(lines) + 1))
-
+        fresh: dict = {}  # the parse cache to store: this journal's lines only
         seen: dict[str, tuple] = {}
         live: list[tuple] = []
         voided: set[str] = set()
         problems: list[tuple[int, str]] = []
-        for number, meaning in enumerate(meanings):
-            if not meaning:
-                if meaning == _PROBLEM:
-                    raw = lines[number] + b"\n" if number < len(lines) else unterminated
-                    problems += [(p.line, p.message) for p in parse_lines([raw], first=number + 1).problems]
-                continue  # a blank line
-            first = seen.get(meaning[0])
-            if first is not None:
-                if first != meaning:
-                    return self._full(data)  # one id, two different entries: the reader words it
-                continue  # the same entry again (a union merge)
-            seen[meaning[0]] = meaning
-            if len(meaning) == 6:
-                live.append(meaning)
-            elif len(meaning) == 3:
-                voided.add(meaning[1])
+        parsed = 0
+        end = data.rfind(b"\n") + 1  # what follows is a last line without its newline
+        start = number = 0
+        while start < end:
+            stop = data.rfind(b"\n", start, min(start + BLOCK, end))
+            if stop < start:
+                stop = data.find(b"\n", start)  # one line longer than a block
+            lines = data[start:stop].split(b"\n")
+            start = stop + 1
+            keys = [blake2b(raw, digest_size=8).digest() for raw in lines]
+            meanings = [get(key) for key in keys]
+            if number == 0 and lines[0].startswith(_BOM):
+                # Only the first line may carry a byte-order mark; its meaning is not cached.
+                keys[0] = None
+                meanings[0] = _meaning_of(lines[0] + b"\n", 1)
+            unseen = [n for n, meaning in enumerate(meanings) if meaning is None]
+            if unseen:
+                parsed += len(unseen)
+                each: list = []
+                # Numbered from 2, so no byte-order mark is taken off; a problem's words are made
+                # again below with its true line number.
+                parse_lines([lines[n] + b"\n" for n in unseen], first=2, each=each)
+                for n, item in zip(unseen, each):
+                    meanings[n] = _meaning(item)
+            for n, key in enumerate(keys):
+                meaning = meanings[n]
+                if key in fresh:
+                    if meaning != _PROBLEM:
+                        continue  # the same line again (a union merge): one entry
+                elif key is not None:
+                    fresh[key] = meaning
+                size = len(meaning) if meaning != _PROBLEM else -1
+                if size == 5:  # a completion
+                    if meaning[0] in seen:
+                        return self._full(data)  # one id on two different lines: the reader decides
+                    seen[meaning[0]] = key
+                    live.append(meaning)
+                elif size > 0:  # a void (2) or an op this version does not know (1)
+                    if meaning[0] in seen:
+                        return self._full(data)
+                    seen[meaning[0]] = key
+                    if size == 2:
+                        voided.add(meaning[1])
+                elif size < 0:
+                    problems += [(p.line, p.message) for p in
+                                 parse_lines([lines[n] + b"\n"], first=number + n + 1).problems]
+            number += len(lines)
+        if end < len(data):
+            meaning = _meaning_of(data[end:], number + 1)
+            if meaning == _PROBLEM:
+                problems += [(p.line, p.message) for p in parse_lines([data[end:]], first=number + 1).problems]
+            elif meaning and _fold_in(meaning, None, seen, live, voided):
+                return self._full(data)
         completions: Completions = {}
         add_cells(completions, ((m[1], m[2], m[3], m[4]) for m in live if m[0] not in voided))
-        if unseen or len(known) != len(keys):
-            self._store_lines({key: meaning for key, meaning in zip(keys, meanings) if key is not None})
+        if parsed or len(fresh) != len(known):
+            self._store_lines(fresh)
         return _State((), False, 0, (), True, max(seen, default=""), voided, completions, problems)
 
     def _load_lines(self) -> dict:
@@ -315,6 +339,18 @@ def _read(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
+def _fold_in(meaning: tuple, key, seen: dict, live: list, voided: set) -> bool:
+    """Count one line's entry; True when another line has its id (same entry or not: the reader decides)."""
+    if meaning[0] in seen:
+        return True
+    seen[meaning[0]] = key
+    if len(meaning) == 5:
+        live.append(meaning)
+    elif len(meaning) == 2:
+        voided.add(meaning[1])
+    return False
+
+
 def _meaning_of(raw: bytes, number: int):
     """The meaning of one line read on its own, as line ``number``."""
     each: list = []
@@ -326,22 +362,19 @@ def _meaning(item):
     """What one parsed line says, as plain data for the parse cache.
 
     (): blank.  ``_PROBLEM``: a problem.  A completion: (id, task, period,
-    unit, date ordinal, rest); a void: (id, target, rest); an op this version
-    does not know: (id, rest).  ``rest`` digests what else the entry holds, so
-    two lines of one id compare as the reader compares their entries.
+    unit, date ordinal); a void: (id, target); an op this version does not
+    know: (id,).  What else a line holds matters only when two lines share an
+    id, and then the full reader decides.
     """
-    from ...cache import content_digest
-
     kind = type(item)
     if item is None:
         return ()
     if kind is DoneEntry:
-        rest = content_digest(orjson.dumps([item.recorded_at, item.by, item.note]))
-        return (item.id, item.task, item.period, item.unit, item.date.toordinal(), rest)
+        return (item.id, intern(item.task), intern(item.period), intern(item.unit), item.date.toordinal())
     if kind is VoidEntry:
-        return (item.id, item.target, content_digest(orjson.dumps([item.recorded_at, item.by, item.note])))
+        return (item.id, item.target)
     if kind is UnknownEntry:
-        return (item.id, content_digest(item.op.encode() + b"\0" + orjson.dumps(item.raw, option=orjson.OPT_SORT_KEYS)))
+        return (item.id,)
     return _PROBLEM
 
 
