@@ -371,8 +371,13 @@ def test_paths_of_the_index_are_taken(tmp_path, monkeypatch):
             return _original(self, *args)
 
         monkeypatch.setattr(journal_index.JournalIndex, name, counting)
-    read = journal_index._read
-    monkeypatch.setattr(journal_index, "_read", lambda fd, size: taken.update(["read"]) or read(fd, size))
+    snapshot = journal_index._Snapshot.__init__
+
+    def reading(self, fd, size):
+        taken["read"] += 1
+        snapshot(self, fd, size)
+
+    monkeypatch.setattr(journal_index._Snapshot, "__init__", reading)
 
     first = store.ledger()
     assert taken == {"_rebuild": 1, "read": 1}

@@ -220,6 +220,8 @@ def _check_nothing_lost(offices, writer: Writer, theirs: list[str]) -> None:
 
 def test_sync_while_done_writes_loses_nothing(offices):
     writer, theirs, rounds = _race(offices, seconds=4)
+    print(f"\nsync rounds {rounds}, lines written meanwhile {len(writer.written)} (refused {writer.refused}), "
+          f"pushed by the other office {len(theirs)}")
     assert rounds >= 3 and len(writer.written) > 50
     _check_nothing_lost(offices, writer, theirs)
 
@@ -227,6 +229,8 @@ def test_sync_while_done_writes_loses_nothing(offices):
 @pytest.mark.slow
 def test_sync_while_done_writes_loses_nothing_long(offices):
     writer, theirs, rounds = _race(offices, seconds=60)
+    print(f"\nsync rounds {rounds}, lines written meanwhile {len(writer.written)} (refused {writer.refused}), "
+          f"pushed by the other office {len(theirs)}")
     assert rounds >= 30
     _check_nothing_lost(offices, writer, theirs)
 
@@ -257,6 +261,7 @@ def test_git_pull_by_hand_while_done_writes_never_recreates_the_journal(offices)
     """The wipe of issue 11 came from ``done`` creating a fresh journal while git had deleted the file;
     now ``done`` refuses instead, so no commit ever holds fewer lines than the one before it."""
     writer, rounds, sizes = _pull_by_hand(offices, seconds=4)
+    print(f"\ngit by hand: rounds {rounds}, lines written {len(writer.written)} (refused {writer.refused})")
     assert rounds >= 3
     assert sizes == sorted(sizes), f"a commit lost lines: {sizes}"
     a, _ = offices

@@ -158,7 +158,7 @@ class PlanMatcher:
             for period, units in periods.items():
                 if period not in valid:
                     total += sum(_count(done) for done in units.values())
-                else:
+                elif not responsible.issuperset(units):  # in C, and nearly always true
                     total += sum(_count(units[unit]) for unit in units.keys() - responsible)
         return total
 

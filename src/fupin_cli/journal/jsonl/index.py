@@ -136,8 +136,6 @@ class JournalIndex:
 
     # ------------------------------------------------------------ reading
     def ledger(self) -> Ledger:
-        from ...cache import content_digest
-
         fd = open_journal(self.journal)
         if fd is None:
             return Ledger({}, [])  # what was last seen is kept: a vanished journal may come back
@@ -147,49 +145,51 @@ class JournalIndex:
             state = self._load()
             if state is not None and state.stamp == stamp and not state.racy:
                 return state.ledger()
-            data = _read(fd, before.st_size)
-            steady = _stamp(os.fstat(fd)) == stamp and len(data) == before.st_size
+            snapshot = _Snapshot(fd, before.st_size)
+            result = None
+            if state is not None and snapshot.size >= state.size and snapshot.digest(state.size) == state.digest:
+                result = state if snapshot.size == state.size else self._with_tail(state, snapshot)
+            if result is None:
+                result = self._fold_again(snapshot)
+            result.digest = snapshot.digest(snapshot.size)
+            steady = _stamp(os.fstat(fd)) == stamp and snapshot.whole
         except OSError:
-            os.close(fd)
             contents = read_journal(self.journal)  # says what went wrong, in words
             return fold(contents.entries, contents.problems)
-        os.close(fd)
-        result = None
-        if state is not None and len(data) >= state.size \
-                and content_digest(memoryview(data)[:state.size]) == state.digest:
-            if len(data) == state.size:
-                result = state
-            else:
-                result = self._with_tail(state, data)
-        if result is None:
-            import gc
-
-            gc_was_enabled = gc.isenabled()
-            gc.disable()  # hundreds of thousands of small tuples, none cyclic (as in the reader)
-            try:
-                result = self._rebuild(data)
-            except (TypeError, ValueError, IndexError, AttributeError):  # a parse cache of another shape
-                result = self._full(data)
-            finally:
-                if gc_was_enabled:
-                    gc.enable()
-        result.high = max(len(data), state.high if state is not None else 0)
-        result.size = len(data)
-        result.digest = content_digest(data)
+        finally:
+            os.close(fd)
+        result.high = max(snapshot.size, state.high if state is not None else 0)
+        result.size = snapshot.size
         if steady:
             result.stamp = stamp
             result.racy = time.time_ns() - max(stamp[3], stamp[4]) < RACY_NS
             self._store(result)
         return result.ledger()
 
-    def _with_tail(self, state: _State, data: bytes) -> _State | None:
+    def _fold_again(self, snapshot: "_Snapshot") -> _State:
+        import gc
+
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # hundreds of thousands of small tuples, none cyclic (as in the reader)
+        try:
+            return self._rebuild(snapshot)
+        except (TypeError, ValueError, IndexError, AttributeError):  # a parse cache of another shape
+            return self._full(snapshot)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _with_tail(self, state: _State, snapshot: "_Snapshot") -> _State | None:
         """``state`` with the lines after ``state.size`` applied, or None when only a full fold can tell."""
         size = state.size
-        if not state.simple or (size and data[size - 1:size] != b"\n") or not data.endswith(b"\n"):
+        if not state.simple or (size and snapshot.read(size - 1, size) != b"\n"):
+            return None
+        tail = snapshot.read(size, snapshot.size)
+        if not tail.endswith(b"\n"):
             return None
         import io
 
-        contents = parse_lines(io.BytesIO(data[size:]))
+        contents = parse_lines(io.BytesIO(tail))
         if contents.problems:
             return None  # their line numbers come from the full fold
         max_id = state.max_id
@@ -209,7 +209,7 @@ class JournalIndex:
                 continue  # voided before: a second void changes nothing
             if target in added or target > state.max_id:
                 continue  # a completion of the tail (dropped below), or nothing written before
-            found = _earlier_entry(data, size, target)
+            found = snapshot.earlier_entry(size, target)
             if found is None:
                 return None  # not in fupin's own form: the full fold decides
             if type(found) is DoneEntry:
@@ -223,7 +223,7 @@ class JournalIndex:
         state.max_id = max_id
         return state
 
-    def _rebuild(self, data: bytes) -> _State:
+    def _rebuild(self, snapshot: "_Snapshot") -> _State:
         """The state of ``data`` folded from every line's meaning; only unseen lines are parsed.
 
         The journal is taken a block of lines at a time, so that besides the bytes only the
@@ -238,15 +238,8 @@ class JournalIndex:
         live: list[tuple] = []
         voided: set[str] = set()
         problems: list[tuple[int, str]] = []
-        parsed = 0
-        end = data.rfind(b"\n") + 1  # what follows is a last line without its newline
-        start = number = 0
-        while start < end:
-            stop = data.rfind(b"\n", start, min(start + BLOCK, end))
-            if stop < start:
-                stop = data.find(b"\n", start)  # one line longer than a block
-            lines = data[start:stop].split(b"\n")
-            start = stop + 1
+        parsed = number = 0
+        for lines in snapshot.blocks():
             keys = [blake2b(raw, digest_size=8).digest() for raw in lines]
             meanings = [get(key) for key in keys]
             if number == 0 and lines[0].startswith(_BOM):
@@ -272,12 +265,12 @@ class JournalIndex:
                 size = len(meaning) if meaning != _PROBLEM else -1
                 if size == 5:  # a completion
                     if meaning[0] in seen:
-                        return self._full(data)  # one id on two different lines: the reader decides
+                        return self._full(snapshot)  # one id on two different lines: the reader decides
                     seen[meaning[0]] = key
                     live.append(meaning)
                 elif size > 0:  # a void (2) or an op this version does not know (1)
                     if meaning[0] in seen:
-                        return self._full(data)
+                        return self._full(snapshot)
                     seen[meaning[0]] = key
                     if size == 2:
                         voided.add(meaning[1])
@@ -285,12 +278,13 @@ class JournalIndex:
                     problems += [(p.line, p.message) for p in
                                  parse_lines([lines[n] + b"\n"], first=number + n + 1).problems]
             number += len(lines)
-        if end < len(data):
-            meaning = _meaning_of(data[end:], number + 1)
+        last = snapshot.unterminated
+        if last:
+            meaning = _meaning_of(last, number + 1)
             if meaning == _PROBLEM:
-                problems += [(p.line, p.message) for p in parse_lines([data[end:]], first=number + 1).problems]
+                problems += [(p.line, p.message) for p in parse_lines([last], first=number + 1).problems]
             elif meaning and _fold_in(meaning, None, seen, live, voided):
-                return self._full(data)
+                return self._full(snapshot)
         completions: Completions = {}
         add_cells(completions, ((m[1], m[2], m[3], m[4]) for m in live if m[0] not in voided))
         if parsed or len(fresh) != len(known):
@@ -314,9 +308,9 @@ class JournalIndex:
 
         self.cache.write(self.lines_name, marshal.dumps((self.identity, known)))
 
-    def _full(self, data: bytes) -> _State:
-        """The reader's own answer for ``data``: when lines of one id disagree."""
-        contents = parse_bytes(data)
+    def _full(self, snapshot: "_Snapshot") -> _State:
+        """The reader's own answer, when two lines carry one id."""
+        contents = parse_bytes(snapshot.read(0, snapshot.size))
         ledger = fold(contents.entries, contents.problems)
         return _State((), False, 0, (), False, max((e.id for e in contents.entries), default=""),
                       set(ledger.voided), ledger.completions, [(p.line, p.message) for p in contents.problems])
@@ -326,17 +320,94 @@ def _stamp(info: os.stat_result) -> tuple:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def _read(fd: int, size: int) -> bytes:
-    """Up to ``size`` bytes from the start of ``fd`` (fewer if the file was cut meanwhile)."""
-    chunks = []
-    offset = 0
-    while offset < size:
-        chunk = os.pread(fd, min(size - offset, 1 << 26), offset)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        offset += len(chunk)
-    return b"".join(chunks)
+class _Snapshot:
+    """The journal's first ``size`` bytes (its size when the run looked), read through its descriptor.
+
+    Reads are pieces, never the whole file at once (except for the full reader); the digest of
+    the bytes read from the start is kept as it goes, so the digest of the whole file after a
+    prefix (or after :meth:`blocks`) costs only what was not read yet.  ``whole`` turns False if
+    the file was cut shorter meanwhile.
+    """
+
+    def __init__(self, fd: int, size: int) -> None:
+        self.fd = fd
+        self.size = size
+        self.whole = True
+        self.unterminated = b""
+        self._at = 0  # the digest covers [0, _at)
+        self._crc = 0
+        self._adler = 1
+
+    def read(self, start: int, stop: int) -> bytes:
+        chunks = []
+        while start < stop:
+            chunk = os.pread(self.fd, min(stop - start, 1 << 24), start)
+            if not chunk:
+                self.whole = False
+                break
+            chunks.append(chunk)
+            start += len(chunk)
+        return b"".join(chunks)
+
+    def _add(self, chunk: bytes) -> None:
+        from zlib import adler32, crc32
+
+        self._crc = crc32(chunk, self._crc)
+        self._adler = adler32(chunk, self._adler)
+        self._at += len(chunk)
+
+    def digest(self, stop: int) -> tuple[int, int]:
+        """The digest of the first ``stop`` bytes (as :func:`fupin_cli.cache.content_digest` makes it)."""
+        if stop < self._at:
+            self._at, self._crc, self._adler = 0, 0, 1
+        while self._at < stop:
+            chunk = self.read(self._at, min(stop, self._at + (1 << 24)))
+            if not chunk:
+                break
+            self._add(chunk)
+        return self._crc, self._adler
+
+    def blocks(self):
+        """The complete lines (without their newlines), about a megabyte of them at a time.
+
+        Afterwards ``unterminated`` holds a last line without its newline (b"" when there is none).
+        """
+        self._at, self._crc, self._adler = 0, 0, 1
+        carry = b""
+        while self._at < self.size:
+            chunk = self.read(self._at, min(self.size, self._at + BLOCK))
+            if not chunk:
+                break
+            self._add(chunk)
+            data = carry + chunk if carry else chunk
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data  # one line longer than a block
+                continue
+            carry = data[cut + 1:]
+            yield data[:cut].split(b"\n")
+        self.unterminated = carry
+
+    def earlier_entry(self, size: int, target: str):
+        """The entry ``target`` names in the first ``size`` bytes, if written in fupin's own form; else None."""
+        import mmap
+        import re
+
+        if not re.fullmatch(r"[0-9A-Za-z.:_-]+", target):
+            return None
+        needle = b'{"id":"' + target.encode("ascii") + b'"'
+        with mmap.mmap(self.fd, 0, access=mmap.ACCESS_READ) as whole:
+            at = whole.find(needle, 0, size)
+            while at > 0 and whole[at - 1:at] != b"\n":
+                at = whole.find(needle, at + 1, size)
+            if at < 0:
+                return None
+            end = whole.find(b"\n", at, size)
+            line = whole[at:end + 1]
+        contents = parse_lines([line])
+        if contents.problems or len(contents.entries) != 1 or contents.entries[0].id != target:
+            return None
+        return contents.entries[0]
 
 
 def _fold_in(meaning: tuple, key, seen: dict, live: list, voided: set) -> bool:
@@ -376,22 +447,3 @@ def _meaning(item):
     if kind is UnknownEntry:
         return (item.id,)
     return _PROBLEM
-
-
-def _earlier_entry(data: bytes, size: int, target: str):
-    """The entry ``target`` names in the first ``size`` bytes, if written in fupin's own form; else None."""
-    import re
-
-    if not re.fullmatch(r"[0-9A-Za-z.:_-]+", target):
-        return None
-    needle = b'{"id":"' + target.encode("ascii") + b'"'
-    at = data.find(needle, 0, size)
-    while at > 0 and data[at - 1:at] != b"\n":
-        at = data.find(needle, at + 1, size)
-    if at < 0:
-        return None
-    end = data.find(b"\n", at, size)
-    contents = parse_lines([data[at:end + 1]])
-    if contents.problems or len(contents.entries) != 1 or contents.entries[0].id != target:
-        return None
-    return contents.entries[0]
