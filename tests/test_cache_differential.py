@@ -141,6 +141,12 @@ class CacheAgreement(RuleBasedStateMachine):
         except JournalError:
             steps["append refused (shrunk or vanished)"] += 1
 
+    @rule()
+    def check_accepts_the_journal_as_it_is(self):
+        """What ``fupin check`` does once it has shown a shorter journal: appends may go on."""
+        self.store().accept_current()
+        steps["check accepts the journal"] += 1
+
     # ------------------------------------------------------------ what people write by hand
     @rule(pick=st.integers(0, 10_000), spaced=st.booleans())
     def hand_void(self, pick, spaced):
