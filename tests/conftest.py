@@ -13,7 +13,7 @@ pytest.register_assert_rewrite("support")  # before any test module imports it (
 
 from fupin_cli.cli import main  # noqa: E402
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_0fd6b74583511a98.txt"
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "000_0fd6b74583511a98.txt"
 
 
 @dataclass

@@ -130,3 +130,15 @@ def test_heavy_modules_are_imported_lazily(tmp_path):
     at_import, after_json = run.stdout.splitlines()[-2:]
     assert at_import == "[]"
     assert after_json == "[]"
+
+
+def test_a_cached_plan_loads_without_yaml(tmp_path):
+    """With the plan cache warm, a report reads no YAML and so imports neither yaml nor the validator."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    probe = LAZY.replace('print(sorted(m for m in ("rich", "openpyxl", "icalendar", "pypinyin", "docx")',
+                         'print(sorted(m for m in ("yaml", "fupin_cli.plan_io.validate")')
+    for _ in range(2):  # the first run fills the cache
+        run = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "cache")], capture_output=True, text=True,
+                             timeout=120, env=env)
+        assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-1] == "[]"

@@ -138,7 +138,7 @@ def test_list_table_is_plain_and_whole_off_a_terminal(fupin):
 
 def test_list_csv_and_markdown(fupin):
     csv_text = fupin("list", "--format", "csv").out
-    assert csv_text.startswith("\ufeff编号,序号,工作任务,责任单位,完成时限")
+    assert csv_text.startswith("\ufeff工作板块,编号,序号,工作任务,责任单位,完成时限")  # the group is a column
     markdown = fupin("list", "--format", "markdown").out
     assert "| 编号 | 序号 | 工作任务 | 责任单位 | 完成时限 |" in markdown
 

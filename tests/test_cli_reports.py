@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timezone
 from html.parser import HTMLParser
 
@@ -30,8 +31,7 @@ def rows_of(result):
 
 
 def test_due_for_a_city_unit(fupin, small_journal):
-    rows = rows_of(fupin("due", "--unit", "市民政局", "--format", "json", *AS_OF))
-    assert rows == [
+    by_date = [
         ("7.1", "市民政局", "2018-04", "2018-05-02", "overdue", -74),
         ("8.1", "市民政局", "2018-04", "2018-05-02", "overdue", -74),
         ("9.1", "市民政局", "2018-04", "2018-05-02", "overdue", -74),
@@ -43,7 +43,12 @@ def test_due_for_a_city_unit(fupin, small_journal):
         ("8.1", "市民政局", "2018-06", "2018-07-02", "overdue", -13),
         ("9.1", "市民政局", "2018-06", "2018-07-02", "overdue", -13),
     ]
-    wider = rows_of(fupin("due", "--unit", "市民政局", "--within", "16", "--format", "json", *AS_OF))
+    # The official order: tasks in the order of the plan, each task's periods by date.
+    rows = rows_of(fupin("due", "--unit", "市民政局", "--format", "json", *AS_OF))
+    assert rows == [by_date[6], by_date[0], by_date[3], by_date[7], by_date[1], by_date[4], by_date[8],
+                    by_date[2], by_date[5], by_date[9]]
+    assert rows_of(fupin("due", "--unit", "市民政局", "--sort", "due", "--format", "json", *AS_OF)) == by_date
+    wider = rows_of(fupin("due", "--unit", "市民政局", "--within", "16", "--sort", "due", "--format", "json", *AS_OF))
     assert wider[10:] == [
         ("5.1", "市民政局", "2018-07", "2018-07-31", "due_soon", 16),
         ("7.1", "市民政局", "2018-07", "2018-07-31", "due_soon", 16),
@@ -96,7 +101,9 @@ def test_weekly_report_counts(fupin, small_journal):
     [summary] = report["summary"]
     assert summary == {"unit": "市民政局", "overdue": 10, "due_this_week": 0, "due_next_week": 0,
                        "done_this_week": 0, "done_on_time": 2, "done_late": 1, "was_due": 13,
-                       "rate": pytest.approx(3 / 13)}
+                       "rate": pytest.approx(3 / 13), "previous_rate": pytest.approx(3 / 13), "change": 0.0,
+                       "rank": 1}
+    assert report["unit"] == "市民政局" and report["total"]["was_due"] == 13
     assert len(report["overdue"]) == 10
     assert report["due_this_week"] == [] and report["done_this_week"] == []
 
@@ -108,14 +115,14 @@ def test_weekly_lists_done_this_week_and_due_next_week(fupin, small_journal):
     assert report["due_this_week"] == []
     assert report["summary"][0]["done_this_week"] == 1
     later = fupin("report", "weekly", "--unit", "金平区", "--format", "json", "--as-of", "2018-07-20").json()
-    assert [(r["task"], r["period"], r["due"]) for r in later["due_next_week"]] == [("2.1", "2018-07", "2018-07-25")]
+    assert [(r["task"], r["period"], r["due"]) for r in later["due_next_week"]] == [("2.1", "2018-07#d25", "2018-07-25")]
     assert [(r["task"], r["period"]) for r in later["due_this_week"]] == []
 
 
 def test_weekly_table_has_title_summary_and_lists(fupin, small_journal):
     out = fupin("report", "weekly", "--as-of", "2018-07-16").out
-    assert "督办周报（2018年第29周）" in out and "2018-07-16 至 2018-07-22" in out
-    for heading in ("各单位汇总", "逾期未完成", "本周到期", "下周到期", "本周已完成"):
+    assert "督办周报（2018年第29周）" in out and "统计期间：2018年7月16日至2018年7月22日" in out
+    for heading in ("各单位完成情况", "逾期未完成", "本周到期", "下周到期", "本周已完成"):
         assert heading in out
     assert "█" in out or "░" in out
     assert "\x1b[" not in out
@@ -152,12 +159,14 @@ def test_due_formats_agree(fupin, small_journal, tmp_path):
     assert text.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(text[1:])))
     assert table[0][:6] == ["状态", "责任单位", "编号", "工作任务", "期间", "应完成日"]
-    assert [(r[2], r[4], r[5]) for r in table[1:]] == [(r["task"], r["period"], r["due"]) for r in rows]
+    # ids, periods and dates are string formulas (="5.1"), so a spreadsheet keeps them as written
+    literal = [tuple(cell[2:-1] for cell in (r[2], r[4], r[5])) for r in table[1:]]
+    assert literal == [(r["task"], r["period"], r["due"]) for r in rows]
     page = tmp_path / "due.html"
     assert fupin("due", "--unit", "市民政局", "--format", "html", "--output", str(page), *AS_OF).code == 0
     parser = _Cells()
     parser.feed(page.read_text(encoding="utf-8"))
-    body = [r for r in parser.rows if r and r[0] != "状态"]
+    body = [r for r in parser.rows if len(r) > 1 and r[0] != "状态"]  # not the caption row (the unit, hoisted)
     assert len(body) == len(rows)
     assert all(any(row["task"] == cell for cell in cells) for row, cells in zip(rows, body))
     assert "script" not in parser.tags
@@ -172,14 +181,15 @@ def test_weekly_xlsx_parses_back(fupin, small_journal, tmp_path):
     assert f"已写入 {path}" in result.err
     book = load_workbook(path)
     json_report = fupin("report", "weekly", "--format", "json", "--as-of", "2018-07-16").json()
-    overdue_sheet = next(ws for ws in book.worksheets if ws.title.startswith("逾期未完成"))
-    assert overdue_sheet.freeze_panes == "A2"
+    overdue_sheet = book["逾期未完成"]  # a stable name; the count is in the title row
+    assert overdue_sheet.freeze_panes == "A3"
     values = list(overdue_sheet.iter_rows(values_only=True))
-    assert values[0][:3] == ("状态", "责任单位", "编号")
-    assert len(values) - 1 == len(json_report["overdue"])
-    due_column = values[0].index("应完成日")
-    assert isinstance(values[1][due_column], datetime)
-    assert values[1][due_column].date().isoformat() == json_report["overdue"][0]["due"]
+    assert values[0][0].startswith(f"逾期未完成（{len(json_report['overdue'])} 项）")
+    assert values[1][:3] == ("状态", "责任单位", "编号")
+    assert len(values) - 2 == len(json_report["overdue"])
+    due_column = values[1].index("应完成日")
+    assert isinstance(values[2][due_column], datetime)
+    assert values[2][due_column].date().isoformat() == json_report["overdue"][0]["due"]
 
 
 def test_output_refuses_to_overwrite(fupin, tmp_path):
@@ -203,9 +213,10 @@ def test_injection_through_task_text_and_note_is_neutralised(fupin, plan_dir, tm
     assert any(r["text"].startswith("=HYPERLINK") for r in rows)
     csv_text = fupin("due", "--unit", "市残联", "--format", "csv", *data, *AS_OF).out
     cells = [c for row in csv.reader(io.StringIO(csv_text[1:])) for c in row]
-    assert not any(c.startswith(("=", "+", "@")) for c in cells)
-    assert all(c.lstrip("-").isdigit() for c in cells if c.startswith("-"))  # only negative day counts
-    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    # A cell starting with = is only ever one string constant, ="…" with its quotes doubled: it shows the text.
+    assert all(re.fullmatch(r'="(?:[^"]|"")*"', c) for c in cells if c.startswith("="))
+    assert not any(c.startswith(("+", "@", "-")) for c in cells)
+    assert '="=HYPERLINK(""http://evil.example"",""点我"")<script>alert(1)</script>"' in cells
     page = tmp_path / "due.html"
     fupin("due", "--unit", "市残联", "--format", "html", "--output", str(page), *data, *AS_OF)
     html_text = page.read_text(encoding="utf-8")
@@ -222,7 +233,7 @@ def test_injection_through_task_text_and_note_is_neutralised(fupin, plan_dir, tm
 def test_control_characters_in_notes_do_not_reach_the_terminal(fupin):
     fupin("done", "8.2", "--unit", "市残联", "--period", "2018-06", "--note", "\x1b[31m红\x1b[0m\x07", *AS_OF)
     out = fupin("journal").out
-    assert "\x1b" not in out and "\x07" not in out and "[31m红" in out
+    assert "\x1b" not in out and "\x07" not in out and "[31m" not in out and "红" in out  # the whole sequence goes
 
 
 def test_today_is_the_shanghai_date(monkeypatch):

@@ -76,8 +76,8 @@ def test_timetable_gives_each_duty_its_period_and_due_date():
     ]
     second = timetable.occurrences(plan.tasks[1])
     assert [(o.period, o.due) for o in second] == [
-        ("2018-07", D("2018-07-25")), ("2018-08", D("2018-08-27")),  # 25 August is a Saturday
-        ("2018-07#2", D("2018-07-30")), ("2018-08#2", D("2018-08-28")),  # 28 July is a Saturday
+        ("2018-07#d25", D("2018-07-25")), ("2018-08#d25", D("2018-08-27")),  # 25 August is a Saturday
+        ("2018-07#d28", D("2018-07-30")), ("2018-08#d28", D("2018-08-28")),  # 28 July is a Saturday
     ]
     assert timetable.occurrences(plan.tasks[1]) is second  # computed once per rule set
 
@@ -90,7 +90,7 @@ def test_obligations_expand_groups_within_a_scope_and_window():
     west = {(o.task.id, o.occurrence.period) for o in obligations(timetable, Scope.for_unit(plan.units, "西区"),
                                                                 due_from=D("2018-07-01"),
                                                                 due_until=D("2018-07-31"))}
-    assert west == {("2", "2018-07"), ("2", "2018-07#2")}
+    assert west == {("2", "2018-07#d25"), ("2", "2018-07#d28")}
 
 
 def test_tasks_for_a_unit_include_its_groups_and_a_groups_members():

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from fupin_cli.output import views
-from fupin_cli.reports.rows import Row
 from fupin_cli.output.document import Column, Document, Table
 from fupin_cli.output.formats import xlsx
-from fupin_cli.reports.weekly import UnitSummary, WeeklyReport
+from fupin_cli.reports.monthly import monthly_report
+from fupin_cli.reports.rows import Row
+from fupin_cli.reports.weekly import weekly_report
+from support import report_plans as rp
 
 
 def make_row(task="5.1", text="编制年度扶贫资金使用计划", unit="市民政局", period="2018-07",
@@ -36,45 +39,91 @@ def load(data: bytes):
     return load_workbook(io.BytesIO(data))
 
 
-def weekly_document():
-    report = WeeklyReport(
-        title="2018年汕头市脱贫攻坚主要任务清单", doc_no="汕扶〔2018〕9号", as_of=date(2018, 7, 13),
-        year=2018, week=28, week_start=date(2018, 7, 9), week_end=date(2018, 7, 15),
-        summaries=[UnitSummary("市民政局", overdue=1, done_on_time=3),
-                   UnitSummary("市财政局", due_this_week=1), UnitSummary("金平区", done_on_time=2)],
-        overdue=[ROWS[0]], due_this_week=[ROWS[1]], due_next_week=[], done_this_week=[ROWS[3]])
-    return views.weekly_document(report)
+@pytest.fixture
+def weekly_book(tmp_path):
+    plan = rp.plan()
+    report = weekly_report(rp.timetable(plan), rp.ledger(tmp_path).as_of(rp.MONDAY), unit=None)
+    return load(xlsx.render_document(views.period_detail_document(report)))
 
 
-def test_weekly_workbook_sheets_headers_and_notes():
-    document = weekly_document()
-    wb = load(xlsx.render_document(document))
-    assert wb.sheetnames == ["各单位汇总", "逾期未完成（1 项）", "本周到期（1 项）", "下周到期（0 项）",
-                             "本周已完成（1 项）", "说明"]
-    assert wb.active.title == "各单位汇总"
-    assert wb.properties.title == "2018年汕头市脱贫攻坚主要任务清单 督办周报（2018年第28周）"
-    for table, ws in zip(document.tables, wb.worksheets):
-        assert [c.value for c in ws[1]] == [c.header for c in table.columns]
-        assert all(c.font.bold for c in ws[1])
-        assert ws.freeze_panes == "A2"
-        assert ws.auto_filter.ref.startswith("A1:")
-        assert ws.max_row == len(table.rows) + 1
-    notes = wb["说明"]
-    assert notes["A1"].value == "2018年汕头市脱贫攻坚主要任务清单 督办周报（2018年第28周）"
-    assert notes["A2"].value == "汕扶〔2018〕9号  2018-07-09 至 2018-07-15，截至 2018-07-13"
+def test_sheet_names_are_stable_and_counts_are_in_the_title_row(weekly_book):
+    assert weekly_book.sheetnames == ["各单位完成情况", "逾期未完成", "本周到期", "下周到期", "本周已完成", "说明"]
+    overdue = weekly_book["逾期未完成"]
+    assert overdue["A1"].value == "逾期未完成（7 项）　测试清单 督办周报（2018年第29周）"
+    assert [c.value for c in overdue[2]] == ["状态", "责任单位", "编号", "工作任务", "期间", "期间代码", "应完成日",
+                                             "逾期天数"]
+    assert overdue.freeze_panes == "A3" and overdue.auto_filter.ref == "A2:H9"
+    first = [c.value for c in overdue[3]]
+    assert first[:6] == ["红灯·逾期", "甲局", "1", "报送月度报表，并附说明", "2018年3月", "2018-03"]
+    assert first[6] == datetime(2018, 3, 5) and overdue["G3"].number_format == "yyyy-mm-dd" and first[7] == 133
+    assert overdue["A3"].fill.fgColor.rgb.endswith("FFC7CE")
 
 
-def test_summary_sheet_rates_and_data_bar():
-    wb = load(xlsx.render_document(weekly_document()))
-    ws = wb["各单位汇总"]
-    assert [ws.cell(row=r, column=1).value for r in (2, 3, 4)] == ["市民政局", "市财政局", "金平区"]
-    assert ws["B2"].value == 1 and isinstance(ws["B2"].value, int)  # 逾期未完成, a number
-    assert ws["I2"].value == 0.75 and ws["I2"].number_format == "0%"
-    assert ws["I3"].value == "—"  # nothing was due
-    assert ws["I4"].value == 1.0
-    rules = [(str(rng.sqref), rule) for rng in ws.conditional_formatting for rule in rng.rules]
-    assert [(ref, rule.type) for ref, rule in rules] == [("I2:I4", "dataBar")]
-    assert ws.auto_filter.ref == "A1:I4"
+def test_every_sheet_prints_on_a4_with_header_footer_and_titles(weekly_book):
+    for ws in weekly_book.worksheets:
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+        assert ws.oddHeader.right.text == "督办周报（2018年第29周）"
+        assert ws.oddHeader.left.text == "测试清单 督办周报（2018年第29周）"
+        if ws.title != "说明":
+            assert ws.print_title_rows == "$1:$2"
+    assert weekly_book["逾期未完成"].page_setup.orientation == "landscape"  # eight columns
+    assert weekly_book["说明"].page_setup.orientation == "portrait"
+
+
+def test_summary_sheet_numbers_rates_changes_and_total(weekly_book):
+    ws = weekly_book["各单位完成情况"]
+    assert [c.value for c in ws[2]] == ["排名", "责任单位", "应完成", "已完成", "其中逾期完成", "逾期未完成", "本周到期",
+                                        "下周到期", "本周已完成", "上周完成率", "本周完成率", "变化"]
+    assert [c.value for c in ws[3]] == [3, "甲局", 8, 3, 2, 5, 0, 0, 1, 0.25, 0.375, 13]
+    assert ws["K3"].number_format == "0%" and ws["L3"].number_format == '"▲"0;"▼"0;"持平"'
+    assert [c.value for c in ws[7]] == [None, "合计", 13, 6, 3, 7, 1, 1, 1, pytest.approx(5 / 13), pytest.approx(6 / 13), 8]
+    assert ws["B7"].font.bold
+    rules = [(str(rng.sqref), rule.type) for rng in ws.conditional_formatting for rule in rng.rules]
+    assert rules == [("J3:J6", "dataBar"), ("K3:K6", "dataBar")]  # the total row stays out of the bars
+    assert ws.auto_filter.ref == "A2:L6"
+
+
+def test_empty_lists_get_no_sheet_and_the_notes_say_so(tmp_path):
+    plan = rp.plan()
+    report = weekly_report(rp.timetable(plan), rp.ledger(tmp_path).as_of(date(2018, 12, 27)))
+    book = load(xlsx.render_document(views.period_detail_document(report)))
+    notes = [tuple(c.value for c in row) for row in book["说明"].iter_rows(min_row=5)]
+    assert ("本周到期" not in book.sheetnames) == (not report.due_now)
+    empty = [name for name, key in (("本周到期", "due_now"), ("下周到期", "due_next"), ("本周已完成", "done_now"))
+             if not getattr(report, key)]
+    assert empty  # this week lists something, and not everything
+    for name in empty:
+        assert name not in book.sheetnames
+        assert ("（无，此表没有行）", f"{name}（0 项）", 0) in notes
+
+
+def test_row_heights_follow_the_wrapped_text():
+    long_text = "落实建档立卡贫困户子女教育生活费补助政策，" * 3  # 126 cells: three lines in a 48-wide column
+    document = Document("高度", [], [Table("表", [Column("id", "编号"), Column("text", "工作任务", "prose")],
+                                          [{"id": "1", "text": long_text}, {"id": "2", "text": "短"}])])
+    ws = load(xlsx.render_document(document))["表"]
+    assert ws.column_dimensions["B"].width == 50
+    assert ws["B3"].alignment.wrap_text
+    assert ws.row_dimensions[3].height == xlsx.LINE_HEIGHT * 3 + 3
+    assert ws.row_dimensions[4].height is None  # one line: Excel's own height
+    assert xlsx.wrapped_lines("甲" * 24, 50) == 1 and xlsx.wrapped_lines("甲" * 25, 50) == 2
+    assert xlsx.wrapped_lines("甲\n乙", 50) == 2
+
+
+def test_monthly_workbook_has_a_trend_sheet_with_a_line_chart(tmp_path):
+    plan = rp.plan()
+    report = monthly_report(rp.timetable(plan), rp.ledger(tmp_path), rp.MONDAY)
+    book = load(xlsx.render_document(views.period_detail_document(report)))
+    ws = book["完成率走势"]
+    assert [c.value for c in ws[2]] == ["日期", "应完成", "已完成", "完成率"]
+    assert ws.max_row == 2 + 29
+    assert [c.value for c in ws[31]] == [datetime(2018, 7, 16), 13, 6, pytest.approx(6 / 13)]
+    (chart,) = ws._charts
+    assert type(chart).__name__ == "LineChart"
+    assert chart.y_axis.number_format.formatCode == "0%" and chart.y_axis.scaling.max == 1
 
 
 def test_dates_ints_status_and_formula_text():
@@ -82,35 +131,18 @@ def test_dates_ints_status_and_formula_text():
     wb = load(xlsx.render_document(document))
     assert wb.sheetnames == ["逾期事项", "说明"]
     ws = wb["逾期事项"]
-    assert [c.value for c in ws[1]] == ["状态", "责任单位", "编号", "工作任务", "期间", "应完成日", "原定日期",
+    assert [c.value for c in ws[2]] == ["状态", "责任单位", "编号", "工作任务", "期间", "应完成日", "原定日期",
                                         "期限", "完成次数"]
-    due = ws["F2"]
-    assert isinstance(due.value, datetime) and due.value.date() == date(2018, 7, 10)
-    assert due.number_format == "yyyy-mm-dd" and due.is_date
-    assert ws["H2"].value == "逾期3天"
-    assert ws["H5"].value is None  # no days for a done row
-    assert ws["I2"].value == "0/1"
-    assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == ["红灯·逾期", "黄灯·临近", "绿灯·正常", "已完成"]
-    assert ws["A2"].fill.fgColor.rgb.endswith("FFC7CE")
-    assert ws["A3"].fill.fgColor.rgb.endswith("FFEB9C")
-    texts = [ws.cell(row=r, column=4) for r in range(2, 6)]
-    assert [c.value for c in texts] == ["<script>alert(1)</script>", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)",
-                                        "'-2+3"]
+    due = ws["F3"]
+    assert isinstance(due.value, datetime) and due.value.date() == date(2018, 7, 10) and due.is_date
+    assert ws["H3"].value == "逾期3天" and ws["H6"].value is None
+    assert [ws.cell(row=r, column=1).value for r in range(3, 7)] == ["红灯·逾期", "黄灯·临近", "绿灯·正常", "已完成"]
+    assert [ws.cell(row=r, column=4).value for r in range(3, 7)] == [
+        "<script>alert(1)</script>", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "'-2+3"]
     for row in ws.iter_rows():
         for cell in row:
             assert cell.data_type != "f"
-    assert ws["I3"].value == "0/1" and ws["I4"].value == "1/2" and ws["I4"].data_type == "s"
-
-
-def test_column_widths_fit_chinese_text():
-    long_text = "落实" * 50
-    document = Document("宽度", [], [Table("表", [Column("a", "工作任务"), Column("b", "编号"), Column("n", "数", "int")],
-                                          [{"a": long_text, "b": "ab", "n": 12345}, {"a": "短", "b": "abc", "n": 1}])])
-    ws = load(xlsx.render_document(document))["表"]
-    assert ws.column_dimensions["A"].width == 60  # capped
-    assert ws["A2"].alignment.wrap_text
-    assert ws.column_dimensions["B"].width == 2 * 2 + 2  # 编号 (width 4) is wider than "abc"
-    assert ws.column_dimensions["C"].width == 5 + 2
+    assert ws["I4"].value == "0/1" and ws["I5"].value == "1/2" and ws["I5"].data_type == "s"
 
 
 def test_sheet_titles_are_valid_and_unique():
@@ -119,17 +151,18 @@ def test_sheet_titles_are_valid_and_unique():
     document = Document("清单文档", [], [Table(t, columns, [{"a": "x"}]) for t in titles])
     wb = load(xlsx.render_document(document))
     assert wb.sheetnames == ["abcdef", "abcdef(2)", "清单文档", "很长" * 15 + "很", "说明(2)", "说明"]
-    assert all(len(name) <= 31 for name in wb.sheetnames)
 
 
 def test_grouped_table_is_one_sheet_with_the_group_column():
     document = views.rows_document("按单位", [], ROWS, group_by_unit=True, empty="（无）")
     ws = load(xlsx.render_document(document))["按单位"]
-    assert [c.value for c in ws[1]][:2] == ["责任单位", "状态"]
-    assert [ws.cell(row=r, column=1).value for r in range(2, 6)] == ["市民政局", "市财政局", "市财政局", "金平区"]
+    assert [c.value for c in ws[2]][:2] == ["责任单位", "状态"]
+    assert [ws.cell(row=r, column=1).value for r in range(3, 7)] == ["市民政局", "市财政局", "市财政局", "金平区"]
 
 
-def test_empty_table_keeps_its_header():
-    document = views.rows_document("逾期事项", [], [], group_by_unit=False, empty="（无）")
-    ws = load(xlsx.render_document(document))["逾期事项"]
-    assert ws.max_row == 1 and ws["A1"].value == "状态" and ws.freeze_panes == "A2"
+def test_file_properties_name_the_unit(tmp_path):
+    plan = rp.plan()
+    report = weekly_report(rp.timetable(plan), rp.ledger(tmp_path).as_of(rp.MONDAY), unit="甲局")
+    book = load(xlsx.render_document(views.period_detail_document(report)))
+    assert book.properties.title == "测试清单 督办周报（甲局）（2018年第29周）"
+    assert book.properties.subject == "甲局" and book.properties.keywords == "督办；甲局"

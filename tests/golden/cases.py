@@ -54,13 +54,55 @@ def _cases(as_of: str, unit: str, month: str, sample_task: str) -> dict[str, lis
     return cases
 
 
-SHIPPED_CASES = _cases(SHIPPED_AS_OF, "市民政局", "2018-07", "2.1") | {
+def _period_cases(as_of: str, unit: str, month: str, quarter: str) -> dict[str, list[str]]:
+    at = ["--as-of", as_of]
+    cases: dict[str, list[str]] = {}
+    for fmt in ("table", "markdown", "csv", "html", "xlsx", "docx", "json"):
+        cases[f"monthly-{fmt}"] = ["report", "monthly", "--format", fmt, *at]
+        cases[f"notice-unit-{fmt}"] = ["report", "notice", "--unit", unit, "--format", fmt, *at]
+    for fmt in ("table", "html", "json"):
+        cases[f"quarterly-{fmt}"] = ["report", "quarterly", "--format", fmt, *at]
+        cases[f"weekly-unit-{fmt}"] = ["report", "weekly", "--unit", unit, "--format", fmt, *at]
+    for fmt in ("csv", "docx"):
+        cases[f"weekly-{fmt}"] = ["report", "weekly", "--format", fmt, *at]
+    cases["monthly-past-json"] = ["report", "monthly", "--month", month, "--format", "json", *at]
+    cases["quarterly-past-json"] = ["report", "quarterly", "--quarter", quarter, "--format", "json", *at]
+    cases["weekly-by-unit-table"] = ["report", "weekly", "--by", "unit", *at]
+    cases["due-sort-due-json"] = ["due", "--sort", "due", "--format", "json", *at]
+    cases["due-sort-name-table"] = ["due", "--sort", "name", *at]
+    cases["notice-each-json"] = ["report", "notice", "--each-unit", "--format", "json", *at]
+    return cases
+
+
+# Terminal widths: the plain renderer (a pipe with COLUMNS) and rich (a terminal of that width, no colour).
+TERMINAL_WIDTHS = (80, 100, 120, 200)
+
+
+def _terminal_cases(as_of: str, unit: str) -> dict[str, tuple[list[str], dict[str, str], bool]]:
+    at = ["--as-of", as_of]
+    cases = {}
+    for width in TERMINAL_WIDTHS:
+        for tty in (False, True):
+            kind = "rich" if tty else "plain"
+            env = {"COLUMNS": str(width), "NO_COLOR": "1"}
+            cases[f"cols{width}-{kind}-weekly"] = (["report", "weekly", *at], env, tty)
+            cases[f"cols{width}-{kind}-due-unit"] = (["due", "--unit", unit, *at], env, tty)
+            cases[f"cols{width}-{kind}-journal"] = (["journal"], env, tty)
+            cases[f"cols{width}-{kind}-notice"] = (["report", "notice", "--unit", unit, *at], env, tty)
+    for tty in (False, True):
+        cases[f"cols80-{'rich' if tty else 'plain'}-weekly-wide"] = (
+            ["report", "weekly", "--wide", *at], {"COLUMNS": "80", "NO_COLOR": "1"}, tty)
+    return cases
+
+
+SHIPPED_CASES = _cases(SHIPPED_AS_OF, "市民政局", "2018-07", "2.1") | _period_cases(
+    SHIPPED_AS_OF, "金平区", "2018-06", "2018-Q2") | _terminal_cases(SHIPPED_AS_OF, "金平区") | {
     "explain-table": ["explain", "每季度之后10日内完成", "--as-of", "2018-05-01"],
     "explain-json": ["explain", "2018年6月30日前完成；每月25日前录入", "--as-of", "2018-05-01", "--format", "json"],
     "overdue-category": ["overdue", "--category", "金融扶贫", "--as-of", SHIPPED_AS_OF],
     "due-group": ["due", "--unit", "各区（县）", "--format", "json", "--as-of", SHIPPED_AS_OF],
 }
-CITY_CASES = _cases(CITY_AS_OF, "市民政局", "2018-10", "1.1")
+CITY_CASES = _cases(CITY_AS_OF, "市民政局", "2018-10", "1.1") | _period_cases(CITY_AS_OF, "金平区", "2018-09", "2018-Q3")
 
 
 def city_data(folder: Path) -> Path:
@@ -74,25 +116,42 @@ def city_data(folder: Path) -> Path:
 
 
 def normalised(data: bytes) -> bytes:
-    """Output bytes, with an xlsx's creation time left out (the only part that changes run to run)."""
+    """Output bytes; for an office file (xlsx, docx) its parts as canonical XML, the creation time left out.
+
+    Canonical XML (C14N) because openpyxl and python-docx write the same content with other spacing
+    depending on whether lxml is installed.
+    """
     if not data.startswith(b"PK"):
         return data
+    from xml.etree.ElementTree import canonicalize
+
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in sorted(archive.namelist()):
-            if name != "docProps/core.xml":
-                out.write(name.encode() + b"\0" + archive.read(name) + b"\0")
+            if name == "docProps/core.xml":
+                continue
+            part = archive.read(name)
+            if name.endswith((".xml", ".rels")):
+                part = canonicalize(part.decode("utf-8"), strip_text=True).encode("utf-8")
+            out.write(name.encode() + b"\0" + part + b"\0")
     return out.getvalue()
 
 
-def run(args: list[str], env: dict[str, str]) -> tuple[int, bytes, str]:
+class _Terminal(io.TextIOWrapper):
+    """Standard output that says it is a terminal (its width comes from COLUMNS)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def run(args: list[str], env: dict[str, str], tty: bool = False) -> tuple[int, bytes, str]:
     """``fupin ARGS`` in this process with ``env``: exit code, stdout bytes, stderr text."""
     from fupin_cli.cli import main
 
     saved_env = dict(os.environ)
     saved = sys.argv, sys.stdout, sys.stderr
     raw = io.BytesIO()
-    stdout = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    stdout = (_Terminal if tty else io.TextIOWrapper)(raw, encoding="utf-8", newline="")
     stderr = io.StringIO()
     os.environ.update(env)
     for name in ("FUPIN_TODAY", "NO_COLOR", "COLUMNS", "FUPIN_NO_CACHE"):
@@ -119,10 +178,12 @@ def digest(code: int, out: bytes) -> str:
     return f"{code}:{hashlib.sha256(out).hexdigest()}"
 
 
-def outcome(args: list[str], env: dict[str, str], places: dict[str, str]) -> tuple[int, bytes]:
-    """Exit code and normalised output (stdout, then stderr) of one case; ``places`` names folders
-    whose paths vary from run to run (a temporary folder, the installed package)."""
-    code, out, err = run(args, env)
+def outcome(case, env: dict[str, str], places: dict[str, str]) -> tuple[int, bytes]:
+    """Exit code and normalised output (stdout, then stderr) of one case — its arguments, or (arguments,
+    more environment, on a terminal?) — ; ``places`` names folders whose paths vary from run to run (a
+    temporary folder, the installed package)."""
+    args, more, tty = (case, {}, False) if isinstance(case, list) else case
+    code, out, err = run(args, env | more, tty)
     text = normalised(out) + b"\n--- stderr\n" + err.encode()
     for path, name in places.items():
         text = text.replace(path.encode(), name.encode())

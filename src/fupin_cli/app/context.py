@@ -112,25 +112,19 @@ class RunContext:
 
     @cached_property
     def ledger(self):
-        """What the journal says is done (read once per run)."""
+        """What the journal says is done, as written (read once per run)."""
         ledger = self.store.ledger()
         self._warn_journal(ledger.problems)
         return ledger
 
     def standing(self):
-        """What the journal says is done, seen from today."""
-        return self.ledger.as_of(self.today)
-
-    def warn_unmatched(self) -> None:
-        """One line, at the end of a report, when completions count for nothing in the plan as it is now."""
-        from .unmatched import PlanMatcher
-
-        if "ledger" not in self.__dict__:
-            return  # this run did not read the journal
-        count = PlanMatcher(self.plan, self.timetable).count_unmatched(self.ledger)
-        if count:
-            self.warn(f"台账中有 {count} 条销号记录与当前清单对不上（任务、单位或期间不符），未计入报表；"
-                      f"运行 fupin check 查看并更正")
+        """What the journal says is done, seen from today, its labels read against the current plan."""
+        ledger, unmatched = match_plan(self.ledger, self.timetable)
+        if unmatched and "unmatched" not in self._warned:
+            self._warned.add("unmatched")
+            self.warn(f"台账中有 {unmatched} 条完成记录对不上当前清单（任务已删除、单位已改名或完成时限已改），"
+                      f"未计入报表；运行 fupin check 查看")
+        return ledger.as_of(self.today)
 
     # -- time
     @cached_property
@@ -182,3 +176,46 @@ class RunContext:
         if calendar is not None and calendar.unknown_years:
             years = "、".join(str(y) for y in sorted(calendar.unknown_years))
             self.warn(f"尚无 {years} 年的法定节假日数据，这些年份只按周末顺延")
+
+
+def match_plan(ledger, timetable) -> tuple:
+    """The ledger with its period labels read against the plan, and how many completions match no duty.
+
+    This is where the journal meets the plan, so this is where labels written by
+    older versions are read (``2018-07#4`` → the rule at position 4, a plain label of
+    a period several rules share → the rule due first in it; see
+    :func:`fupin_cli.domain.schedule.journal_labels`).  The journal itself is
+    never rewritten.  A completion matches no duty when its task is gone, its
+    unit is not responsible, or its period is not one of the task's.
+    """
+    from ..domain.schedule import journal_labels
+
+    plan = timetable.plan
+    tasks = {task.id: task for task in plan.tasks}
+    relabel: dict[str, dict[str, str]] = {}
+    unmatched = 0
+    for task_id, periods in ledger.completions.items():
+        task = tasks.get(task_id)
+        if task is None:
+            unmatched += sum(_count(done) for units in periods.values() for done in units.values())
+            continue
+        found = timetable.occurrences(task)
+        labels = {o.period for o in found}
+        if not labels.issuperset(periods):
+            mapping = journal_labels(task.rules, found)
+            for period in [p for p in periods if p not in labels]:
+                if period in mapping:
+                    relabel.setdefault(task_id, {})[period] = mapping[period]
+                else:
+                    unmatched += sum(_count(done) for done in periods[period].values())
+        # Units no longer responsible: one set operation per task unless there are some.
+        strangers = set().union(*periods.values()).difference(plan.units.responsible(task.units))
+        if strangers:
+            for period, units in periods.items():
+                if period in labels or period in relabel.get(task_id, ()):
+                    unmatched += sum(_count(units[unit]) for unit in strangers.intersection(units))
+    return (ledger.relabelled(relabel) if relabel else ledger), unmatched
+
+
+def _count(done) -> int:
+    return 1 if type(done) is int else len(done)

@@ -13,7 +13,7 @@ from datetime import date
 from ..domain.errors import UsageError
 from ..domain.model import Occurrence, Plan, Task
 from ..journal.entries import DoneEntry, VoidEntry, make_done_record, make_void_record
-from .context import RunContext
+from .context import RunContext, match_plan
 from .lookup import find_task
 
 
@@ -116,8 +116,9 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
     counted: list[int] = []
 
     def still_open(store) -> None:
-        # Counted again under the lock: of racing clerks exactly the quota gets through.
-        now = store.ledger().as_of(today)
+        # Counted again under the lock (labels read as the reports read them): of racing clerks
+        # exactly the quota gets through.
+        now = match_plan(store.ledger(), context.timetable)[0].as_of(today)
         count = now.count_of(now.done_in(task.id, occurrence.period).get(unit))
         if count >= occurrence.required:
             raise PeriodComplete(f"任务 {task.id} {unit} 的期间 {occurrence.period} 刚刚已由其他人销号完成"

@@ -1,11 +1,12 @@
-"""Completions that no longer match the plan: counted for every report, listed with a likely fix by check.
+"""Completions that no longer match the plan, each with the likely fix, for ``fupin check``.
 
 A completion names a task, a unit and a period as they were written.  When the
 plan changes (a task removed or renumbered, a unit renamed with the old name
 kept as an alias, a deadline of another kind) or a clerk wrote a variant by
 hand (``金平区 `` with a space, ``13．1``, ``2018-4``), the completion counts for
-nothing.  Reports end with one warning saying how many; ``fupin check`` names
-each with what probably happened and the commands that put it right.
+nothing.  Reports warn once how many (:func:`fupin_cli.app.context.match_plan`
+counts them); ``fupin check`` names each with what probably happened and the
+commands that put it right.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from ..domain.model import Plan, Task
 from ..domain.schedule import Timetable
 from ..domain.text import normalize_name
-from ..journal.ledger import Ledger
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,22 @@ class PlanMatcher:
         self.timetable = timetable
         self.tasks = {task.id: task for task in plan.tasks}
         self._periods: dict[str, list[str]] = {}
+        self._older: dict[str, dict[str, str]] = {}
         self._responsible: dict[str, frozenset[str]] = {}
 
     def periods(self, task: Task) -> list[str]:
         found = self._periods.get(task.id)
         if found is None:
             found = self._periods[task.id] = [o.period for o in self.timetable.occurrences(task)]
+        return found
+
+    def older_labels(self, task: Task) -> dict[str, str]:
+        """Labels older versions wrote for this task's periods (``2018-07#4``) → the label they count under."""
+        found = self._older.get(task.id)
+        if found is None:
+            from ..domain.schedule import journal_labels
+
+            found = self._older[task.id] = journal_labels(task.rules, self.timetable.occurrences(task))
         return found
 
     def responsible(self, task: Task) -> frozenset[str]:
@@ -123,7 +133,7 @@ class PlanMatcher:
                             "如确是误记，作废这条记录")
         periods = self.periods(task)
         corrected_period = period
-        if period not in periods:
+        if period not in periods and period not in self.older_labels(task):
             variant = normal_period(period)
             if variant in periods:
                 corrected_period = variant
@@ -133,35 +143,12 @@ class PlanMatcher:
                 examples = "、".join(periods[:3]) + ("……" if len(periods) > 3 else "")
                 mine = period_kind(variant)
                 if mine is not None and kinds and mine not in kinds:
-                    return Mismatch(f"任务 {task.id} 的完成时限已改为{'/'.join(sorted(kinds))}（期间如 {examples}），"
-                                    f"这条{mine}的期间 “{period}” 已无对应",
-                                    "如这条记录仍有效，作废后按新的期间重新销号")
+                    return Mismatch(f"期间 “{period}” 不是任务 {task.id} 的期间：完成时限可能已改，现在{'/'.join(sorted(kinds))}"
+                                    f"（期间如 {examples}），这条是{mine}的期间",
+                                    "如这条记录仍有效，作废后按现在的期间重新销号")
                 return Mismatch(f"期间 “{period}” 不是任务 {task.id} 的期间（期间如 {examples}）",
                                 "作废后按正确的期间重新销号")
         if not notes:
             return None
         return Mismatch("；".join(notes), "作废后按正确的写法重新销号",
                         (corrected_task, corrected_unit, corrected_period))
-
-    def count_unmatched(self, ledger: Ledger) -> int:
-        """Live completions in ``ledger`` that count for nothing in the plan as it is now."""
-        total = 0
-        for task_id, periods in ledger.completions.items():
-            task = self.tasks.get(task_id)
-            if task is None:
-                total += sum(_count(done) for units in periods.values() for done in units.values())
-                continue
-            if not task.rules:
-                continue
-            valid = set(self.periods(task))
-            responsible = self.responsible(task)
-            for period, units in periods.items():
-                if period not in valid:
-                    total += sum(_count(done) for done in units.values())
-                elif not responsible.issuperset(units):  # in C, and nearly always true
-                    total += sum(_count(units[unit]) for unit in units.keys() - responsible)
-        return total
-
-
-def _count(done) -> int:
-    return 1 if type(done) is int else len(done)

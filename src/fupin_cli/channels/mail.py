@@ -30,7 +30,15 @@ from .compose import plain_text
 from .notice import Notice
 from .route import ConfigReader, Route, RouteError, is_loopback, reveal
 from .secrets import Secret, SecretStore
-from .transport import OK, Delivery, Transport, Verdict, network_failure, permanent, transient
+from .transport import (
+    OK,
+    Delivery,
+    Transport,
+    Verdict,
+    network_failure,
+    permanent,
+    transient,
+)
 
 NAME = "email"
 LABEL = "邮件"

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..domain.errors import PlanError
-
 from .secrets import MASK, Secret, SecretStore, redact
 
 # Query parameters that are credentials in robot webhooks (DingTalk access_token,

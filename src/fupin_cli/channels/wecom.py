@@ -43,7 +43,14 @@ from .compose import markdown_pieces
 from .notice import Notice
 from .route import ConfigReader, Route, display_url
 from .secrets import Secret, SecretStore
-from .transport import Delivery, Transport, Verdict, errcode_answer, robot_preview, send_messages
+from .transport import (
+    Delivery,
+    Transport,
+    Verdict,
+    errcode_answer,
+    robot_preview,
+    send_messages,
+)
 
 NAME = "wecom"
 LABEL = "企业微信"

@@ -12,7 +12,7 @@ import typer
 
 from .. import __version__
 from ..domain.errors import FupinError
-from .commands import deadlines, journal, plan, reports, sync
+from .commands import deadlines, importing, journal, plan, reports, sync
 
 app = typer.Typer(
     name="fupin",
@@ -27,7 +27,7 @@ app = typer.Typer(
 report_app = typer.Typer(help="督办报表 / Supervision reports.\n\n例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html",
                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(report_app, name="report")
-for commands in (plan, deadlines, journal, reports, sync):
+for commands in (plan, deadlines, journal, reports, importing, sync):
     commands.register(app, report_app)
 
 
@@ -56,23 +56,26 @@ def main() -> None:
 def _say_cache_notices() -> None:
     """Why a cache folder was not used, once per run (library code only collects the reasons)."""
     from ..cache import take_notices
+    from ..domain.text import terminal_safe
 
     for notice in take_notices():
         try:
-            print(f"提示：{notice}", file=sys.stderr)
+            print(terminal_safe(f"提示：{notice}", keep_newlines=True), file=sys.stderr)
         except (OSError, ValueError):  # stderr closed (a broken pipe)
             return
 
 
 def _run() -> None:
+    from ..domain.text import terminal_safe
     from .messages import ClickException, NoArgsIsHelpError, chinese_usage_message
 
     try:
         code = app(standalone_mode=False, prog_name="fupin")
     except FupinError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        # Messages quote what was typed or read (units, task text, file names): shown safely.
+        print(terminal_safe(f"错误：{exc}", keep_newlines=True), file=sys.stderr)
         if getattr(exc, "phrase", None):
-            print(exc.pointer(), file=sys.stderr)
+            print(terminal_safe(exc.pointer(), keep_newlines=True), file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -83,7 +86,7 @@ def _run() -> None:
         if NoArgsIsHelpError is not None and isinstance(exc, NoArgsIsHelpError):
             print(exc.format_message())  # a bare ``fupin`` or ``fupin report`` asks for help
             sys.exit(0)
-        print(chinese_usage_message(exc), file=sys.stderr)
+        print(terminal_safe(chinese_usage_message(exc), keep_newlines=True), file=sys.stderr)
         sys.exit(2)
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (``| head``): not an error
@@ -95,7 +98,7 @@ def _run() -> None:
 
         if os.environ.get("FUPIN_DEBUG"):
             raise
-        print(f"错误：fupin 内部错误（{type(exc).__name__}: {exc}）。请把命令和这条消息报告给维护人员；"
+        print(terminal_safe(f"错误：fupin 内部错误（{type(exc).__name__}: {exc}）。", keep_newlines=True) + "请把命令和这条消息报告给维护人员；"
               "设置 FUPIN_DEBUG=1 可看到详细信息。", file=sys.stderr)
         sys.exit(70)
     sys.exit(code if isinstance(code, int) else 0)

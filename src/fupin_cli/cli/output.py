@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..domain.errors import OutputError, UsageError
+from ..domain.text import terminal_safe
 from ..output.formats import FORMATS, Target, View, formats_for
 
 
@@ -21,20 +22,27 @@ def check_format(value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _target(output: Path | None) -> Target:
-    if output is not None or not sys.stdout.isatty():
-        return Target(terminal=False)
+def _columns() -> int | None:
+    env = os.environ.get("COLUMNS", "")
+    return int(env) if env.isdigit() and int(env) > 0 else None
+
+
+def _target(output: Path | None, wide: bool = False) -> Target:
+    """A file is as wide as its content; a pipe follows COLUMNS when set; a terminal its own width."""
+    if output is not None:
+        return Target(terminal=False, wide=wide)
+    if not sys.stdout.isatty():
+        return Target(terminal=False, width=_columns(), wide=wide)
     try:
         width = os.get_terminal_size(sys.stdout.fileno()).columns
     except (OSError, ValueError):
         width = None
-    env = os.environ.get("COLUMNS", "")
-    return Target(terminal=True, width=int(env) if env.isdigit() else width)
+    return Target(terminal=True, width=_columns() or width, wide=wide)
 
 
-def show(view: View, fmt: str, output: Path | None = None, force: bool = False) -> None:
+def show(view: View, fmt: str, output: Path | None = None, force: bool = False, *, wide: bool = False) -> None:
     """Render ``view`` in ``fmt`` and write it to stdout or ``output``."""
-    emit(FORMATS[fmt].render(view, _target(output)), output, force)
+    emit(FORMATS[fmt].render(view, _target(output, wide)), output, force)
 
 
 def emit(text_or_bytes, output: Path | None, force: bool) -> None:
@@ -42,14 +50,14 @@ def emit(text_or_bytes, output: Path | None, force: bool) -> None:
     if output is None:
         if isinstance(text_or_bytes, bytes):
             if sys.stdout.isatty():
-                raise UsageError("xlsx 是二进制文件，请用 --output 文件名.xlsx 写入文件", subject="output")
+                raise UsageError("该格式是二进制文件（xlsx、docx），请用 --output 文件名 写入文件", subject="output")
             sys.stdout.flush()
             sys.stdout.buffer.write(text_or_bytes)
         else:
             sys.stdout.write(text_or_bytes)
         return
     write_output(output, text_or_bytes, force)
-    print(f"已写入 {output}", file=sys.stderr)
+    print(f"已写入 {terminal_safe(str(output), keep_newlines=True)}", file=sys.stderr)
 
 
 def write_output(path: Path, content, force: bool) -> None:
@@ -93,4 +101,4 @@ def write_output(path: Path, content, force: bool) -> None:
 
 def warn(message: str) -> None:
     """A warning for people, on stderr."""
-    print(f"提示：{message}", file=sys.stderr)
+    print(f"提示：{terminal_safe(message, keep_newlines=True)}", file=sys.stderr)

@@ -52,3 +52,54 @@ class HolidayCalendar:
         except OverflowError:  # pragma: no cover - the ends of the calendar
             pass
         return d
+
+
+# ---------------------------------------------------------------- holidays by name
+
+# The names offices write → chinese_calendar's holiday names.
+HOLIDAY_NAMES = {
+    "元旦": "New Year's Day",
+    "春节": "Spring Festival",
+    "清明节": "Tomb-sweeping Day",
+    "劳动节": "Labour Day",
+    "端午节": "Dragon Boat Festival",
+    "中秋节": "Mid-autumn Festival",
+    "国庆节": "National Day",
+}
+
+
+class HolidayYearUnknown(LookupError):
+    """The official calendar has no data for that year yet (it is published each December)."""
+
+    def __init__(self, name: str, year: int, known: tuple[int, int]) -> None:
+        super().__init__(f"{year}年{name}")
+        self.name, self.year, self.known = name, year, known
+
+
+def holiday_first_day(name: str, year: int) -> date:
+    """The first day off of the holiday ``name`` (春节, 国庆节 …) of ``year``.
+
+    The holiday of a year is the run of days off named after it whose last day
+    falls in that year: 2019's 元旦 runs 2018-12-30 … 2019-01-01, so it starts on
+    2018-12-30.  Raises :class:`HolidayYearUnknown` when the official calendar
+    (package ``chinesecalendar``) does not cover the year.
+    """
+    import chinese_calendar  # lazy: start-up time matters
+
+    english = HOLIDAY_NAMES[name]
+    days = chinese_calendar.holidays
+    known = (min(days).year, max(days).year)
+    if not known[0] <= year <= known[1]:
+        raise HolidayYearUnknown(name, year, known)
+    named = sorted(d for d, holiday in days.items() if holiday == english
+                   and year - 1 <= d.year <= year)
+    runs: list[list[date]] = []
+    for day in named:
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    for run in runs:
+        if run[-1].year == year:
+            return run[0]
+    raise HolidayYearUnknown(name, year, known)  # pragma: no cover - a covered year always has each holiday

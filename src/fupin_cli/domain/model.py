@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -19,10 +19,20 @@ class Rule:
     For every kind but ``once``, ``week`` and ``ongoing`` the nominal due date of a
     period is: month ``month`` of the period (1 = its first month, None = its last),
     day ``day`` of that month (None = the last day), then ``after_months`` months
-    and ``after_days`` days later.  ``week`` is due on ``weekday`` (0 = Monday,
-    None = Sunday) of the ISO week plus ``after_days``.  ``once`` is due on ``date``.
-    ``ongoing`` has no due date and is never overdue.  The kinds are the registry
-    of :mod:`fupin_cli.domain.periods`.
+    later (a month's last day stays a month's last day), ``after_days`` days later,
+    and ``workdays`` official working days on (N > 0: the N-th working day after
+    it; N < 0: the |N|-th working day counting back from it, itself included).
+    ``week`` is due on ``weekday`` (0 = Monday, None = Sunday) of the ISO week plus
+    ``after_days``.  ``once`` is due on ``date`` (plus ``workdays``); ``holiday``
+    names the official holiday that date is the first day of, when the words said
+    so (春节前).  ``ongoing`` has no due date and is never overdue.  ``since`` and
+    ``until`` bound a recurring rule: only periods overlapping [since, until] are
+    duties (自2024年起每季度末, 2018年至2020年每年年底前).  The kinds are the
+    registry of :mod:`fupin_cli.domain.periods`.
+
+    ``source`` is the clause the rule was read from, ``words`` the exact words of
+    that rule and ``span`` their [start, end) in the whole deadline text; none of
+    the three takes part in what the rule means (see :attr:`meaning`).
     """
 
     kind: str
@@ -33,7 +43,45 @@ class Rule:
     weekday: int | None = None
     after_months: int = 0
     after_days: int = 0
+    workdays: int = 0
+    since: date | None = None
+    until: date | None = None
+    holiday: str = ""
     source: str = ""
+    words: str = ""
+    span: tuple[int, int] | None = None
+
+    @property
+    def meaning(self) -> "Rule":
+        """The rule without where it was read from: two rules that mean the same compare equal."""
+        return replace(self, source="", words="", span=None)
+
+    @property
+    def key(self) -> str:
+        """The rule's identity from its content, e.g. ``month@d25``, ``year@m6``, ``quarter@+10d``.
+
+        Journal labels of periods that several rules of one task share carry it,
+        so inserting or reordering rules never moves a recorded completion.
+        """
+        if self.kind == "ongoing":
+            return "ongoing" + (self._bounds() or "")
+        parts = []
+        if self.kind == "once" and self.date is not None:
+            parts.append(self.date.isoformat())
+        for value, tag in ((self.month, "m"), (self.day, "d")):
+            if value is not None:
+                parts.append(f"{tag}{value}")
+        if self.weekday is not None:
+            parts.append(f"w{self.weekday + 1}")
+        for value, tag in ((self.after_months, "m"), (self.after_days, "d"), (self.workdays, "wd")):
+            if value:
+                parts.append(f"{value:+d}{tag}")
+        if self.count != 1:
+            parts.append(f"x{self.count}")
+        return f"{self.kind}@{''.join(parts) or 'end'}{self._bounds()}"
+
+    def _bounds(self) -> str:
+        return (f"~from{self.since:%Y%m%d}" if self.since else "") + (f"~to{self.until:%Y%m%d}" if self.until else "")
 
 
 @dataclass(frozen=True)
@@ -61,6 +109,9 @@ class Task:
     explicit_schedule: bool = False
     note: str = ""
     line: int = 0
+    lead: tuple[str, ...] = ()      # the units marked as lead (牵头), a subset of ``units``
+    remark: str = ""                # the 备注 column of the official table
+    source: str = ""                # where an imported task was read: ``清单.xlsx:Sheet1 第7行``
 
 
 @dataclass(frozen=True)
@@ -68,6 +119,8 @@ class Settings:
     holiday_shift: str = "next_workday"
     warn_days: int = 14
     semester_starts: tuple[tuple[int, int], ...] = ((3, 1), (9, 1))
+    # 黄灯 within this many official working days; None: within warn_days calendar days.
+    yellow_workdays: int | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,6 +6,10 @@ kind     label          period
 month    ``2018-07``    the calendar month
 quarter  ``2018-Q3``    July–September
 half     ``2018-H2``    July–December
+bimonth  ``2018-B4``    two months: B1 January–February … B6
+                        November–December (每两个月, 每双月, 每单月)
+dekad    ``2018-07-D2`` a 旬 of a month: D1 the 1st–10th, D2 the
+                        11th–20th, D3 the 21st to the month's end (每旬)
 year     ``2018``       the calendar year
 week     ``2018-W29``   the ISO week (Monday–Sunday), zero-padded
 semester ``2018-S2``    from the n-th ``Settings.semester_starts`` date of
@@ -15,8 +19,8 @@ once     ``2018-04-30`` the due date itself
 ongoing  ``2018-07``    monthly periods without a due date
 ======== ============== ==================================================
 
-A new kind (旬, two-monthly …) is one more :class:`PeriodKind` in ``KINDS`` and
-a phrase family that builds rules of it.
+A new kind is one more :class:`PeriodKind` in ``KINDS`` and a phrase family
+that builds rules of it.
 """
 
 from __future__ import annotations
@@ -126,6 +130,23 @@ def _monthly_containing(size: int) -> Callable[[date, Settings], date]:
     return lambda d, settings: date(d.year, size * ((d.month - 1) // size) + 1, 1)
 
 
+def _dekad_containing(d: date, settings: Settings) -> date:
+    return d.replace(day=1 if d.day <= 10 else 11 if d.day <= 20 else 21)
+
+
+def _dekad_following(start: date, settings: Settings) -> date:
+    if start.day < 21:
+        return start + timedelta(days=10)
+    return add_months(start.replace(day=1), 1)
+
+
+def _dekad_from_label(m: re.Match, settings: Settings) -> date:
+    n = int(m.group(3))
+    if not 1 <= n <= 3:
+        raise ValueError(m.group(0))
+    return date(int(m.group(1)), int(m.group(2)), 10 * n - 9)
+
+
 _MONTH_LABEL = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 
 KINDS: dict[str, PeriodKind] = {kind.name: kind for kind in (
@@ -143,6 +164,13 @@ KINDS: dict[str, PeriodKind] = {kind.name: kind for kind in (
                lambda start, s: f"{start.year:04d}-H{1 if start.month <= 6 else 2}",
                re.compile(r"(\d{4})-H([12])", re.ASCII),
                lambda m, s: date(int(m.group(1)), 1 if m.group(2) == "1" else 7, 1)),
+    PeriodKind("bimonth", _monthly_containing(2), _months(2),
+               lambda start, s: f"{start.year:04d}-B{(start.month + 1) // 2}",
+               re.compile(r"(\d{4})-B([1-6])", re.ASCII),
+               lambda m, s: date(int(m.group(1)), 2 * int(m.group(2)) - 1, 1)),
+    PeriodKind("dekad", _dekad_containing, _dekad_following,
+               lambda start, s: f"{start.year:04d}-{start.month:02d}-D{start.day // 10 + 1}",
+               re.compile(r"(\d{4})-(\d{2})-D(\d)", re.ASCII), _dekad_from_label),
     PeriodKind("week", lambda d, s: d - timedelta(days=d.weekday()), lambda start, s: start + timedelta(days=7),
                lambda start, s: "{:04d}-W{:02d}".format(*start.isocalendar()[:2]),
                re.compile(r"(\d{4})-W(\d{2})", re.ASCII),

@@ -87,7 +87,10 @@ class UnitIndex(Mapping[str, Unit]):
         query = re.sub(r"[\s'’-]", "", text).lower()
         if not query.isascii() or not query.isalpha():
             return []
-        from pypinyin import Style, lazy_pinyin  # only for Latin input: keeps start-up fast
+        from pypinyin import (  # only for Latin input: keeps start-up fast
+            Style,
+            lazy_pinyin,
+        )
 
         found = []
         for unit in self._units.values():

@@ -51,6 +51,31 @@ class Ledger:
     def as_of(self, today: date) -> "Standing":
         return Standing(self, today)
 
+    def relabelled(self, labels: Mapping[str, Mapping[str, str]]) -> "Ledger":
+        """The ledger with period labels read anew: task → {label in the journal → label to count it under}.
+
+        Completions that end up under one label are merged; tasks not named keep their cells.
+        """
+        completions = dict(self.completions)
+        for task, mapping in labels.items():
+            periods = dict(completions.get(task, _NOTHING))
+            for old, new in mapping.items():
+                units = periods.pop(old, None)
+                if units is None:
+                    continue
+                merged = dict(periods.get(new, _NOTHING))
+                for unit, done in units.items():
+                    found = merged.get(unit)
+                    merged[unit] = done if found is None else _merge(found, done)
+                periods[new] = merged
+            completions[task] = periods
+        return Ledger(completions, self.problems, self.voided)
+
+
+def _merge(a: Done, b: Done) -> Done:
+    ordinals = ((a,) if type(a) is int else a) + ((b,) if type(b) is int else b)
+    return tuple(sorted(ordinals))
+
 
 class Standing:
     """The ledger seen from ``today``: completions dated later do not count yet."""

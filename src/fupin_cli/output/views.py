@@ -1,4 +1,10 @@
-"""Views: report rows → what people and scripts read, Documents (Chinese headers) and JSON records."""
+"""Views: report rows → what people and scripts read, Documents (Chinese headers) and JSON records.
+
+Printouts (terminal, html, docx, markdown) read in minutes: the lists of a period
+report are consolidated per task and period, the units still lagging in one cell.
+Spreadsheets (xlsx, csv) get the *detail* documents — one row per unit and
+obligation — so nothing is lost; JSON gets the records.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +13,36 @@ from datetime import date
 
 from ..domain.holidays import HolidayCalendar
 from ..domain.model import Plan, Task
+from ..domain.units import UnitIndex
+from ..reports.labels import date_words, period_words, short_date
+from ..reports.order import task_order
+from ..reports.notice import Notices
+from ..reports.period import PERIOD_NAMES, PeriodReport, UnitSummary
 from ..reports.rows import Row
-from ..reports.weekly import WeeklyReport
-from .document import Column, Document, Table
+from .document import Chart, Column, Document, PageBreak, Paragraphs, Table, shown_change
 
 UNCATEGORISED = "（未分类）"
 
 TASK_COLUMNS = [
-    Column("id", "编号"), Column("seq", "序号"), Column("text", "工作任务"),
-    Column("units", "责任单位"), Column("deadline", "完成时限"),
+    Column("id", "编号"), Column("seq", "序号", priority=3), Column("text", "工作任务", "prose"),
+    Column("units", "责任单位", "units", hoist=True), Column("deadline", "完成时限", "prose", priority=2),
 ]
 ROW_COLUMNS = [
-    Column("status", "状态", "status"), Column("unit", "责任单位"), Column("task", "编号"),
-    Column("text", "工作任务"), Column("period", "期间"), Column("due", "应完成日", "date"),
-    Column("nominal_due", "原定日期", "date"), Column("days_text", "期限"),
-    Column("progress", "完成次数"),
+    Column("status", "状态", "status"), Column("unit", "责任单位", "units", hoist=True), Column("task", "编号"),
+    Column("text", "工作任务", "prose"), Column("period", "期间"), Column("due", "应完成日", "date"),
+    Column("nominal_due", "原定日期", "date", priority=3), Column("days_text", "期限", priority=2),
+    Column("progress", "完成次数", priority=3),
 ]
 CALENDAR_COLUMNS = [
-    Column("due", "应完成日", "date"), Column("nominal_due", "原定日期", "date"),
-    Column("task", "编号"), Column("text", "工作任务"), Column("unit", "责任单位"),
-    Column("period", "期间"), Column("required", "需完成次数", "int"),
+    Column("due", "应完成日", "date"), Column("nominal_due", "原定日期", "date", priority=3),
+    Column("task", "编号"), Column("text", "工作任务", "prose"), Column("unit", "责任单位", "units", hoist=True),
+    Column("period", "期间"), Column("required", "需完成次数", "int", priority=3),
 ]
 JOURNAL_COLUMNS = [
     Column("id", "记录号"), Column("op", "类型"), Column("date", "完成日期", "date"),
-    Column("task", "编号"), Column("unit", "责任单位"), Column("period", "期间"),
-    Column("by", "经办人"), Column("note", "备注"), Column("state", "状态"),
+    Column("task", "编号"), Column("unit", "责任单位", "units", hoist=True), Column("period", "期间"),
+    Column("by", "经办人", "units", priority=2), Column("note", "备注", "prose", priority=2),
+    Column("state", "状态", "units"),
 ]
 
 
@@ -42,8 +53,9 @@ def task_record(task: Task) -> dict:
 
 
 def tasks_document(plan: Plan, tasks: list[Task], subtitle: str = "") -> Document:
+    order = _category_order(plan)
     rows = [task_record(t) | {"category": t.category or UNCATEGORISED}
-            for t in sorted(tasks, key=lambda t: _category_order(plan)[t.category or UNCATEGORISED])]
+            for t in sorted(tasks, key=lambda t: order[t.category or UNCATEGORISED])]
     lines = [f"{plan.doc_no}  共 {len(tasks)} 项任务" + (f"（{subtitle}）" if subtitle else "")]
     return Document(title=plan.title, lines=lines,
                     tables=[Table("", TASK_COLUMNS, rows, group_by="category")])
@@ -62,8 +74,8 @@ def unit_records(plan: Plan, counts: dict[str, int]) -> list[dict]:
 
 
 def units_document(plan: Plan, records: list[dict]) -> Document:
-    columns = [Column("name", "单位"), Column("kind", "类别"), Column("aliases", "别名"),
-               Column("members", "成员"), Column("tasks", "任务数", "int")]
+    columns = [Column("name", "单位", "units"), Column("kind", "类别"), Column("aliases", "别名", "units"),
+               Column("members", "成员", "units"), Column("tasks", "任务数", "int")]
     return Document(title=f"{plan.title}：责任单位", lines=[f"共 {len(records)} 个单位"],
                     tables=[Table("", columns, records)])
 
@@ -99,6 +111,7 @@ def _days_text(days: int | None) -> str:
 
 def rows_document(title: str, lines: list[str], rows: list[Row], *, group_by_unit: bool,
                   empty: str) -> Document:
+    """A due or overdue list; grouped by unit, each unit once, in the order of ``rows``."""
     columns = [c for c in ROW_COLUMNS if not (group_by_unit and c.key == "unit")]
     return Document(title=title, lines=lines,
                     tables=[Table("", columns, [_display(r) for r in rows],
@@ -136,63 +149,379 @@ def journal_document(path: str, records: list[dict]) -> Document:
                     tables=[Table("", JOURNAL_COLUMNS, rows, empty="台账中没有记录")])
 
 
-SUMMARY_COLUMNS = [
-    Column("unit", "责任单位"), Column("overdue", "逾期未完成", "int"),
-    Column("due_this_week", "本周到期", "int"), Column("due_next_week", "下周到期", "int"),
-    Column("done_this_week", "本周已完成", "int"), Column("done_on_time", "按时完成", "int"),
-    Column("done_late", "逾期完成", "int"), Column("was_due", "应完成", "int"),
-    Column("rate", "完成率", "rate"),
-]
-WEEK_COLUMNS = {
-    "overdue": [Column("status", "状态", "status"), Column("unit", "责任单位"), Column("task", "编号"),
-                Column("text", "工作任务"), Column("period", "期间"), Column("due", "应完成日", "date"),
+# ---------------------------------------------------------------- unit lists in words
+
+
+def unit_groups(units: UnitIndex) -> dict[str, tuple[str, ...]]:
+    """Groups of three or more leaf units, in units.yaml order: a list naming all of one says the group."""
+    return {name: units.leaves(name) for name, unit in units.items()
+            if unit.is_group and len(units.leaves(name)) >= 3}
+
+
+def units_words(names: list[str], groups: dict[str, tuple[str, ...]], *, count: bool = True) -> str:
+    """Units (in order) in one cell: a whole group by its name, a group but one or two as “除…外”,
+    the others by name, and how many: 各区（县）全部7个、各镇、贫困村（共9个单位）."""
+    ordered = list(dict.fromkeys(names))
+    if not ordered:
+        return ""
+    place = {name: i for i, name in enumerate(ordered)}
+    taken: set[str] = set()
+    parts: list[tuple[int, str]] = []
+    for group, members in groups.items():
+        if any(m in taken for m in members):  # overlapping groups: the first listed wins
+            continue
+        inside = [m for m in members if m in place]
+        missing = [m for m in members if m not in place]
+        if inside and not missing:
+            words = f"{group}全部{len(members)}个"
+        elif 1 <= len(missing) <= 2 and len(inside) >= 3:
+            words = f"{group}除{'、'.join(missing)}外{len(inside)}个"
+        else:
+            continue
+        taken.update(inside)
+        parts.append((min(place[m] for m in inside), words))
+    parts += [(place[name], name) for name in ordered if name not in taken]
+    text = "、".join(words for _, words in sorted(parts))
+    return f"{text}（共{len(ordered)}个单位）" if count and len(ordered) > 1 else text
+
+
+# ---------------------------------------------------------------- period reports
+
+
+def _summary_columns(kind: str) -> list[Column]:
+    name = PERIOD_NAMES[kind]
+    return [
+        Column("rank", "排名", "int", priority=2), Column("unit", "责任单位"),
+        Column("was_due", "应完成", "int", priority=2), Column("done", "已完成", "int", priority=2),
+        Column("done_late", "其中逾期完成", "int", priority=3), Column("overdue", "逾期未完成", "int"),
+        Column("due_now", f"本{name}到期", "int", priority=2), Column("due_next", f"下{name}到期", "int", priority=3),
+        Column("done_now", f"本{name}已完成", "int", priority=3),
+        Column("previous_rate", f"上{name}完成率", "rate", priority=3), Column("rate", f"本{name}完成率", "rate"),
+        Column("change", "变化", "change", priority=2),
+    ]
+
+
+def summary_row(summary: UnitSummary) -> dict:
+    return {"rank": summary.rank, "unit": summary.unit, "was_due": summary.was_due, "done": summary.done,
+            "done_on_time": summary.done_on_time, "done_late": summary.done_late, "overdue": summary.overdue,
+            "due_now": summary.due_now, "due_next": summary.due_next, "done_now": summary.done_now,
+            "previous_rate": summary.previous_rate, "rate": summary.rate,
+            "change": shown_change(summary.rate, summary.previous_rate)}
+
+
+def report_title(report: PeriodReport) -> str:
+    who = f"（{report.unit}）" if report.unit else ""
+    return f"{report.title} {report.name}{who}（{report.label}）"
+
+
+def _report_lines(report: PeriodReport) -> list[str]:
+    lines = []
+    if report.doc_no:
+        lines.append(f"依据：{report.doc_no}")
+    lines.append(f"统计期间：{date_words(report.start)}至{date_words(report.end)}，"
+                 f"截至{date_words(report.as_of)}")
+    total = report.total
+    if total.was_due:
+        change = "" if total.change is None else f"（上{PERIOD_NAMES[report.kind]} {total.previous_rate:.0%}）"
+        lines.append(f"{report.unit or '全市'}应完成 {total.was_due} 项，已完成 {total.done} 项，"
+                     f"逾期未完成 {total.overdue} 项，完成率 {total.rate:.0%}{change}")
+    return lines
+
+
+def _summary_table(report: PeriodReport) -> Table:
+    rows = [summary_row(s) for s in report.summaries]
+    total = summary_row(report.total) if len(report.summaries) > 1 else None
+    name = PERIOD_NAMES[report.kind]
+    note = (f"完成率 = 已完成 ÷ 应完成（截至统计日已到期的事项）；上{name}完成率为上{name}最后一天的完成率；"
+            f"变化以百分点计，▲ 上升 ▼ 下降；排名按本{name}完成率。")
+    return Table("各单位完成情况", _summary_columns(report.kind), rows, empty=f"本{name}没有需要督办的事项",
+                 total=total, note=note if rows else "")
+
+
+def _trend_chart(report: PeriodReport) -> Chart:
+    points = [(f"{p.day.month}/{p.day.day}", p.rate) for p in report.trend]
+    who = report.unit or "全市"
+    return Chart(f"完成率走势（{who}，按周）", points,
+                 note="每点为该周最后一天（最后一点为统计日）的累计完成率。")
+
+
+def _trend_table(report: PeriodReport) -> Table:
+    columns = [Column("day", "日期", "date"), Column("was_due", "应完成", "int"), Column("done", "已完成", "int"),
+               Column("rate", "完成率", "rate")]
+    rows = [{"day": p.day, "was_due": p.was_due, "done": p.done, "rate": p.rate} for p in report.trend]
+    return Table("完成率走势", columns, rows, count=f"（{report.unit or '全市'}，按周）")
+
+
+# Where progress (进展) and extensions (延期) will go once the journal records them: one more Column in
+# the item columns below and one more key in ``_item_row`` — nothing else changes.
+def _item_columns(key: str, *, by_unit: bool) -> list[Column]:
+    columns = [Column("task", "编号"), Column("text", "工作任务", "prose"), Column("period_words", "期间", "period"),
+               Column("due", "应完成日", "date", priority=2)]
+    if key == "overdue":
+        columns.append(Column("days_overdue", "逾期天数", "int"))
+    if key == "done_now":
+        columns.append(Column("done_words" if not by_unit else "done_words_unit", "完成情况", "units"))
+    elif not by_unit:
+        columns.append(Column("units_words", "未完成单位", "units"))
+    elif key != "overdue":
+        columns.append(Column("progress", "完成次数", priority=2))
+    return columns
+
+
+def _period_text(row: Row) -> str:
+    words = period_words(row.period)
+    return f"{words}（{row.rule_hint}）" if row.rule_hint else words
+
+
+def _done_words(row: Row, *, with_unit: bool) -> str:
+    when = short_date(row.done_date)
+    late = "，逾期完成" if row.status == "done_late" else ""
+    return f"{row.unit}（{when}{late}）" if with_unit else f"{when}完成{late}"
+
+
+def _items(rows: list[Row], key: str, groups: dict[str, tuple[str, ...]]) -> list[dict]:
+    """Rows consolidated per task and period, in the order of their first row; units in one cell."""
+    items: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        items.setdefault((row.task, row.period), []).append(row)
+    out = []
+    for (task, _period), found in items.items():
+        first = found[0]
+        names = [r.unit for r in found]
+        units = units_words(names, groups)
+        if key in ("due_now", "due_next"):  # several completions required: say how far each unit got
+            partial = [f"{r.unit}{r.done_count}/{r.required}" for r in found if r.done_count]
+            if partial:
+                units += "；已部分完成：" + "、".join(partial)
+        out.append({"task": task, "text": first.text, "period": first.period, "period_words": _period_text(first),
+                    "due": first.due, "days_overdue": -first.days if first.days is not None and first.days < 0 else None,
+                    "units_words": units, "units": names, "count": len(found),
+                    "done_words": "、".join(_done_words(r, with_unit=True) for r in found)})
+    return out
+
+
+def _by_task(rows: list[Row], plan: Plan, sort: str) -> list[Row]:
+    """Rows in the order their consolidated items are listed: tasks in plan order (periods by due date),
+    or, sorted by date, the earliest first; units inside an item stay in the official order."""
+    if sort in ("due", "overdue"):
+        return rows
+    tasks = task_order(plan)
+    return sorted(rows, key=lambda r: (tasks.get(r.task, len(tasks)), r.due or date.max, r.period))
+
+
+def _unit_rows(rows: list[Row]) -> list[dict]:
+    return [{"unit": r.unit, "task": r.task, "text": r.text, "period": r.period, "period_words": _period_text(r),
+             "due": r.due, "days_overdue": -r.days if r.days is not None and r.days < 0 else None,
+             "progress": f"{r.done_count}/{r.required}", "done_words_unit": _done_words(r, with_unit=False)}
+            for r in rows]
+
+
+def _group_rows_by_unit(rows: list[Row], order: list[str]) -> list[Row]:
+    place = {name: i for i, name in enumerate(order)}
+    return sorted(rows, key=lambda r: place.get(r.unit, len(place)))  # stable: keeps each unit's own order
+
+
+def period_document(report: PeriodReport, plan: Plan, *, by_unit: bool | None = None,
+                    sort: str = "official") -> Document:
+    """The printout of a period report: summary, trend (monthly/quarterly), then the four lists consolidated
+    per task and period — or, ``by_unit`` (the default with --unit), under each unit's heading."""
+    by_unit = report.unit is not None if by_unit is None else by_unit
+    groups = unit_groups(plan.units)
+    blocks: list = [_summary_table(report)]
+    if report.trend and report.kind != "week":
+        blocks.append(_trend_chart(report))
+    unit_order = [s.unit for s in report.summaries]
+    for key, heading in report.sections:
+        rows = getattr(report, key)
+        if by_unit:
+            table_rows = _unit_rows(_group_rows_by_unit(rows, unit_order))
+            count = f"（{len(rows)} 项）"
+            one_unit = len({r.unit for r in rows}) <= 1 and report.unit is not None  # named in the title already
+            blocks.append(Table(heading, _item_columns(key, by_unit=True), table_rows,
+                                group_by=None if one_unit else "unit", count=count, merge=("task", "text")))
+        else:
+            items = _items(_by_task(rows, plan, sort), key, groups)
+            count = f"（{len(items)} 项，涉及 {len(rows)} 个单位次）" if rows else "（0 项）"
+            blocks.append(Table(heading, _item_columns(key, by_unit=False), items, count=count,
+                                merge=("task", "text")))
+    return Document(title=report_title(report), lines=_report_lines(report), blocks=blocks,
+                    subject=report.unit or "", running=f"{report.name}（{report.label}）")
+
+
+DETAIL_COLUMNS = {
+    "overdue": [Column("status", "状态", "status"), Column("unit", "责任单位", "units"), Column("task", "编号"),
+                Column("text", "工作任务", "prose"), Column("period_words", "期间", "period"),
+                Column("period", "期间代码"), Column("due", "应完成日", "date"),
                 Column("days_overdue", "逾期天数", "int")],
-    "due_this_week": [Column("status", "状态", "status"), Column("unit", "责任单位"), Column("task", "编号"),
-                      Column("text", "工作任务"), Column("period", "期间"), Column("due", "应完成日", "date"),
-                      Column("progress", "完成次数")],
-    "done_this_week": [Column("status", "状态", "status"), Column("unit", "责任单位"), Column("task", "编号"),
-                       Column("text", "工作任务"), Column("period", "期间"), Column("due", "应完成日", "date"),
-                       Column("done_date", "完成日期", "date")],
+    "due_now": [Column("status", "状态", "status"), Column("unit", "责任单位", "units"), Column("task", "编号"),
+                Column("text", "工作任务", "prose"), Column("period_words", "期间", "period"),
+                Column("period", "期间代码"), Column("due", "应完成日", "date"), Column("progress", "完成次数")],
+    "done_now": [Column("status", "状态", "status"), Column("unit", "责任单位", "units"), Column("task", "编号"),
+                 Column("text", "工作任务", "prose"), Column("period_words", "期间", "period"),
+                 Column("period", "期间代码"), Column("due", "应完成日", "date"),
+                 Column("done_date", "完成日期", "date")],
 }
-WEEK_COLUMNS["due_next_week"] = WEEK_COLUMNS["due_this_week"]
+DETAIL_COLUMNS["due_next"] = DETAIL_COLUMNS["due_now"]
 
 
-def weekly_title(report: WeeklyReport) -> str:
-    return f"{report.title} 督办周报（{report.year}年第{report.week}周）"
-
-
-def weekly_document(report: WeeklyReport) -> Document:
-    lines = [f"{report.doc_no}  {report.week_start} 至 {report.week_end}，截至 {report.as_of}"]
-    summary_rows = [summary_record(s) for s in report.summaries]
-    tables = [Table("各单位汇总", SUMMARY_COLUMNS, summary_rows, empty="本周没有需要督办的事项")]
-    for key, heading in report.SECTIONS:
-        rows = [_display(r) | {"days_overdue": -r.days if r.days is not None else None}
+def period_detail_document(report: PeriodReport) -> Document:
+    """The period report for spreadsheets: the summary, the trend and one row per unit and obligation."""
+    blocks: list = [_summary_table(report)]
+    if report.trend and report.kind != "week":
+        blocks.append(_trend_table(report))
+    for key, heading in report.sections:
+        rows = [_display(r) | {"period_words": _period_text(r),
+                               "days_overdue": -r.days if r.days is not None and r.days < 0 else None}
                 for r in getattr(report, key)]
-        tables.append(Table(f"{heading}（{len(rows)} 项）", WEEK_COLUMNS[key], rows))
-    return Document(title=weekly_title(report), lines=lines, tables=tables)
+        blocks.append(Table(heading, DETAIL_COLUMNS[key], rows, count=f"（{len(rows)} 项）"))
+    return Document(title=report_title(report), lines=_report_lines(report), blocks=blocks,
+                    subject=report.unit or "", running=f"{report.name}（{report.label}）")
 
 
-def summary_record(summary) -> dict:
-    return {"unit": summary.unit, "overdue": summary.overdue, "due_this_week": summary.due_this_week,
-            "due_next_week": summary.due_next_week, "done_this_week": summary.done_this_week,
-            "done_on_time": summary.done_on_time, "done_late": summary.done_late,
-            "was_due": summary.was_due, "rate": summary.rate}
+def summary_record(summary: UnitSummary, kind: str = "week") -> dict:
+    """A unit's figures in JSON; the weekly report keeps the names of its documented contract."""
+    names = {"week": ("due_this_week", "due_next_week", "done_this_week")}.get(
+        kind, ("due_this_period", "due_next_period", "done_this_period"))
+    return {"unit": summary.unit, "overdue": summary.overdue, names[0]: summary.due_now, names[1]: summary.due_next,
+            names[2]: summary.done_now, "done_on_time": summary.done_on_time, "done_late": summary.done_late,
+            "was_due": summary.was_due, "rate": summary.rate, "previous_rate": summary.previous_rate,
+            "change": summary.change, "rank": summary.rank}
 
 
-def weekly_record(report: WeeklyReport) -> dict:
-    return {
-        "title": report.title, "doc_no": report.doc_no, "as_of": report.as_of.isoformat(),
-        "week": f"{report.year}-W{report.week:02d}", "week_start": report.week_start.isoformat(),
-        "week_end": report.week_end.isoformat(),
-        "summary": [summary_record(s) for s in report.summaries],
-        **{key: [row_record(r) for r in getattr(report, key)] for key, _ in report.SECTIONS},
-    }
+_RECORD_SECTIONS = {"week": ("overdue", "due_this_week", "due_next_week", "done_this_week")}
+
+
+def period_record(report: PeriodReport) -> dict:
+    """The JSON of a period report (documented in the README)."""
+    names = _RECORD_SECTIONS.get(report.kind, ("overdue", "due_this_period", "due_next_period", "done_this_period"))
+    head = {"title": report.title, "doc_no": report.doc_no, "as_of": report.as_of.isoformat()}
+    if report.kind == "week":
+        head |= {"week": f"{report.year}-W{report.week:02d}", "week_start": report.start.isoformat(),
+                 "week_end": report.end.isoformat()}
+    else:
+        head |= {"kind": report.kind, "period": report.label, "start": report.start.isoformat(),
+                 "end": report.end.isoformat()}
+    body = {"unit": report.unit,
+            "summary": [summary_record(s, report.kind) for s in report.summaries],
+            "total": summary_record(report.total, report.kind),
+            **{name: [row_record(r) for r in getattr(report, key)]
+               for name, (key, _) in zip(names, report.sections)}}
+    if report.kind != "week":
+        body["trend"] = [{"date": p.day.isoformat(), "done": p.done, "was_due": p.was_due, "rate": p.rate}
+                         for p in report.trend]
+    return head | body
+
+
+weekly_record = period_record
+
+
+# ---------------------------------------------------------------- notices (督办通知单)
+
+NOTICE_COLUMNS = [Column("task", "编号"), Column("text", "工作任务", "prose"),
+                  Column("deadline", "完成时限（原文）", "prose", priority=2),
+                  Column("overdue_periods", "逾期未完成的期间", "period"),
+                  Column("days_overdue", "最长逾期天数", "int"),
+                  Column("soon_periods", "近期到期（应完成日）", "period")]
+# The latest progress (最新进展) of an item, once the journal records progress: shown only when some item has it.
+PROGRESS_COLUMN = Column("progress_words", "最新进展", "prose", priority=2)
+
+
+def periods_in_words(rows: list[Row]) -> str:
+    """The periods of one task's rows in few words: 2018年4月、5月、6月（每月25日前录入）；2018年6月30日."""
+    by_duty: dict[str, list[str]] = {}
+    for row in rows:
+        by_duty.setdefault(row.rule_hint, []).append(period_words(row.period))
+    parts = []
+    for hint, words in by_duty.items():
+        shown, year = [], ""
+        for word in words:
+            head = word[:5] if len(word) > 5 and word[4] == "年" else ""
+            shown.append(word[5:] if head and head == year else word)
+            year = head or year
+        parts.append("、".join(shown) + (f"（{hint}）" if hint else ""))
+    return "；".join(parts)
+
+
+def _notice_rows(overdue: list[Row], soon: list[Row], deadlines: dict[str, str], progress: dict,
+                 order: dict[str, int]) -> list[dict]:
+    """One row per task, in plan order: its overdue periods in words and the longest delay, and what of it falls
+    due soon with the dates — a task and its deadline words are printed once."""
+    by_task: dict[str, tuple[list[Row], list[Row]]] = {}
+    for index, rows in enumerate((overdue, soon)):
+        for row in rows:
+            by_task.setdefault(row.task, ([], []))[index].append(row)
+    out = []
+    for task in sorted(by_task, key=lambda t: order.get(t, len(order))):
+        late, coming = (sorted(rows, key=lambda r: (r.due or date.max, r.period)) for rows in by_task[task])
+        first = (late or coming)[0]
+        days = [-r.days for r in late if r.days is not None]
+        out.append({"task": task, "text": first.text, "deadline": deadlines.get(task, ""),
+                    "overdue_periods": periods_in_words(late), "days_overdue": max(days) if days else None,
+                    "soon_periods": "；".join(f"{_period_text(r)}：{short_date(r.due)}" for r in coming),
+                    "progress_words": progress.get((task, first.unit), "")})
+    return out
+
+
+def notice_number(as_of: date, index: int) -> str:
+    return f"{as_of:%Y%m%d}-{index:02d}"
+
+
+def notices_document(found: Notices, progress: dict | None = None, first_number: int = 1) -> Document:
+    """One page per unit: to whom, what is overdue and what falls due soon (with the deadline's own words),
+    what to do, and room to sign, date and receipt the notice."""
+    progress = progress or {}
+    blocks: list = []
+    for index, notice in enumerate(found.notices, start=first_number):
+        if blocks:
+            blocks.append(PageBreak())
+        blocks.append(Paragraphs([f"督办通知单（{notice.unit}）"], style="heading"))
+        blocks.append(Paragraphs([f"编号：{notice_number(found.as_of, index)}"], style="small"))
+        blocks.append(Paragraphs([f"{notice.unit}："], style="salutation"))
+        basis = f"《{found.title}》" + (f"（{found.doc_no}）" if found.doc_no else "")
+        if notice:
+            what = "、".join(part for part in (
+                f"{len(notice.overdue)} 项逾期未完成" if notice.overdue else "",
+                f"{len(notice.due_soon)} 项将在 {found.within} 天内到期" if notice.due_soon else "") if part)
+            body = [f"根据{basis}，截至{date_words(found.as_of)}，你单位承担的任务中有 {what}，明细如下。",
+                    "请对照清单抓紧办理：逾期事项请说明原因并明确完成时间，办结后及时报送完成情况和佐证材料，以便销号。"]
+        else:
+            body = [f"根据{basis}，截至{date_words(found.as_of)}，你单位没有逾期未完成或 {found.within} 天内到期的任务。"]
+        blocks.append(Paragraphs(body))
+        if notice:
+            table_rows = _notice_rows(notice.overdue, notice.due_soon, found.deadlines, progress, found.order)
+            shown = [c for c in NOTICE_COLUMNS if any(r[c.key] not in (None, "") for r in table_rows)
+                     or c.key in ("task", "text", "deadline")]
+            shown += [PROGRESS_COLUMN] if any(r["progress_words"] for r in table_rows) else []
+            counts = "，".join(part for part in (
+                f"逾期 {len(notice.overdue)} 期" if notice.overdue else "",
+                f"{found.within} 天内到期 {len(notice.due_soon)} 期" if notice.due_soon else "") if part)
+            blocks.append(Table("督办事项", shown, table_rows, count=f"（{len(table_rows)} 项任务：{counts}）"))
+        blocks.append(Paragraphs([f"督办单位：{found.issuer or '（督办单位）'}（盖章）",
+                                  "签发人：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日"], style="signature"))
+        blocks.append(Paragraphs([f"签收人（{notice.unit}）：＿＿＿＿＿＿　　签收日期：＿＿＿＿年＿＿月＿＿日"],
+                                 style="receipt"))
+    single = found.notices[0].unit if len(found.notices) == 1 else ""
+    title = "督办通知单" + (f"（{single}）" if single else "")
+    lines = [f"依据：{found.doc_no}" if found.doc_no else "", f"截至{date_words(found.as_of)}"
+             + (f"，共 {len(found.notices)} 个单位" if len(found.notices) > 1 else "")]
+    return Document(title=title, lines=[line for line in lines if line], blocks=blocks, subject=single,
+                    running="督办通知单", compact=True)
+
+
+def notices_record(found: Notices, first_number: int = 1) -> dict:
+    return {"title": found.title, "doc_no": found.doc_no, "as_of": found.as_of.isoformat(), "within": found.within,
+            "notices": [{"unit": n.unit, "number": notice_number(found.as_of, i),
+                         "overdue": [row_record(r) | {"deadline": found.deadlines.get(r.task, "")} for r in n.overdue],
+                         "due_soon": [row_record(r) | {"deadline": found.deadlines.get(r.task, "")}
+                                      for r in n.due_soon]}
+                        for i, n in enumerate(found.notices, start=first_number)]}
 
 
 # ---------------------------------------------------------------- deadlines
 
 def explain_document(result: dict) -> Document:
-    rules = Table("理解为", [Column("n", "#", "int"), Column("description", "规则"), Column("source", "原文")],
+    rules = Table("理解为", [Column("n", "#", "int"), Column("description", "规则", "prose"),
+                          Column("words", "出自原文", "prose")],
                   [{"n": i + 1, **r} for i, r in enumerate(result["rules"])])
     upcoming = Table("之后的到期日", [Column("period", "期间"), Column("nominal_due", "原定日期"),
                                    Column("due", "应完成日（节假日顺延后）")],

@@ -23,7 +23,7 @@ from pathlib import Path, PurePath
 from ..domain.errors import PhraseError, PlanError
 from ..domain.model import Plan, Rule, Settings, Task
 from ..domain.units import Unit, UnitIndex
-from .validate import LoadedPlan
+from .loaded import LoadedPlan
 
 CLASSES = {cls.__name__: cls for cls in (LoadedPlan, Plan, Task, Rule, Settings, Unit, UnitIndex)}
 ERRORS = {cls.__name__: cls for cls in (PlanError, PhraseError)}

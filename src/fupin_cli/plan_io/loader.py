@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from ..domain.errors import PlanError
-from .validate import LoadedPlan
+from .loaded import LoadedPlan
 
 TASKS_FILE = "tasks.yaml"
 UNITS_FILE = "units.yaml"
@@ -40,8 +40,11 @@ def load_plan(data_dir: Path | None) -> LoadedPlan:
         cached = cache.load()
         if cached is not None:
             return cached
-    from .validate import build_plan, build_units
-    from .yaml_source import read_yaml  # yaml is imported only when the plan is not cached
+    from .validate import (  # the validator and yaml only when the plan is not cached
+        build_plan,
+        build_units,
+    )
+    from .yaml_source import read_yaml
 
     units = build_units(units_path, read_yaml(units_path))
     loaded = build_plan(tasks_path, read_yaml(tasks_path), units, units_path)

@@ -8,7 +8,7 @@ an unreadable one is a problem ``fupin check`` reports, not a fatal error.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from ..domain.model import Plan, Rule, Settings, Task, Unit
 from ..domain.periods import PERIOD_KINDS
 from ..domain.text import normalize_name
 from ..domain.units import UnitIndex
+from .loaded import LoadedPlan
 from .yaml_source import Mapping, parse_iso_date, show_value
 
 
@@ -32,15 +33,6 @@ class _Where:
         if mapping is not None and isinstance(mapping, Mapping):
             line, column = mapping.key_lines.get(key, (mapping.line, mapping.column)) if key else (mapping.line, mapping.column)
         return PlanError(message, file=self.file, line=line, column=column)
-
-
-@dataclass
-class LoadedPlan:
-    """A plan plus the non-fatal findings ``fupin check`` reports."""
-
-    plan: Plan
-    problems: list[PlanError] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
 
 
 def build_units(path: Path, doc) -> UnitIndex:
@@ -95,7 +87,9 @@ def _check_no_cycle(unit: Unit, units: dict[str, Unit], where: _Where) -> None:
 
 
 def build_plan(path: Path, doc, units: UnitIndex, units_path: Path) -> LoadedPlan:
-    from .. import phrases  # the deadline parser is only needed when the plan is not cached
+    from .. import (
+        phrases,  # the deadline parser is only needed when the plan is not cached
+    )
 
     where = _Where(str(path))
     if not isinstance(doc, Mapping):
@@ -145,6 +139,8 @@ def build_plan(path: Path, doc, units: UnitIndex, units_path: Path) -> LoadedPla
             category=_optional_text(item, "category", where), text=text,
             units=tuple(unit_names), deadline=deadline, rules=rules,
             explicit_schedule=explicit, note=_optional_text(item, "note", where), line=item.line,
+            lead=_task_lead(item, where, units, unit_names), remark=_optional_text(item, "remark", where),
+            source=_task_source(item, where),
         ))
     loaded.plan = Plan(
         title=_required_text(header, "title", where), doc_no=_optional_text(header, "doc_no", where),
@@ -175,7 +171,11 @@ def _settings(header: Mapping, where: _Where) -> Settings:
         parsed.append((month, day))
     if parsed[0] >= parsed[1]:
         raise where.error("semester_starts 的春季学期应早于秋季学期", header, "semester_starts")
-    return Settings(holiday_shift=shift, warn_days=warn, semester_starts=tuple(parsed))
+    yellow = header.get("yellow_workdays")
+    if yellow is not None and (not isinstance(yellow, int) or isinstance(yellow, bool) or not 0 <= yellow <= 366):
+        raise where.error(f"yellow_workdays 应是 0 到 366 之间的整数（黄灯：几个工作日内到期），而不是{show_value(yellow)}",
+                          header, "yellow_workdays")
+    return Settings(holiday_shift=shift, warn_days=warn, semester_starts=tuple(parsed), yellow_workdays=yellow)
 
 
 def _task_id(item: Mapping, where: _Where) -> str:
@@ -210,6 +210,64 @@ def _task_units(item: Mapping, where: _Where, units: UnitIndex, units_file: str)
     return result
 
 
+def _task_lead(item: Mapping, where: _Where, units: UnitIndex, unit_names: list[str]) -> tuple[str, ...]:
+    """``lead:``: the units marked 牵头, each one of the task's own units."""
+    if item.get("lead") in (None, "", []):
+        return ()
+    raw = item["lead"]
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise where.error("lead 应是单位名称的列表，如 [市民政局]", item, "lead")
+    leads: list[str] = []
+    for name in names:
+        canonical = units.lookup(name)
+        if canonical is None or canonical not in unit_names:
+            raise where.error(f"牵头单位 “{name}” 不是这项任务的责任单位（units 中没有）", item, "lead")
+        if canonical not in leads:
+            leads.append(canonical)
+    return tuple(leads)
+
+
+_SOURCE_KEYS = {"file", "sheet", "table", "row"}
+
+
+def _task_source(item: Mapping, where: _Where) -> str:
+    """``source:`` — where an imported task was read — as people look it up: ``清单.xlsx:Sheet1 第7行``.
+
+    A mapping ``{file, sheet | table, row}`` as ``fupin import`` writes it, or words written by hand.
+    """
+    source = item.get("source")
+    if source is None or source == "":
+        return ""
+    if isinstance(source, str):
+        return source.strip()
+    if not isinstance(source, Mapping):
+        raise where.error("source 应是 {file: 文件名, sheet: 工作表, row: 行号} 这样的映射", item, "source")
+    unknown = set(source) - _SOURCE_KEYS
+    if unknown:
+        raise where.error(f"source 中有未知的键 {'、'.join(sorted(unknown))}，可用：file、sheet、table、row", source)
+    file = source.get("file")
+    if not isinstance(file, str) or not file.strip():
+        raise where.error("source 缺少文件名 file", source)
+    row = source.get("row")
+    if row is None:
+        raise where.error("source 缺少行号 row", source)
+    if not isinstance(row, int) or isinstance(row, bool) or row < 1:
+        raise where.error(f"source 的 row 应是正整数（行号），而不是{show_value(row)}", source, "row")
+    sheet, table = source.get("sheet"), source.get("table")
+    if sheet is not None and table is not None:
+        raise where.error("source 只能写 sheet（工作表）或 table（Word 表格序号）之一", source)
+    if table is not None:
+        if not isinstance(table, int) or isinstance(table, bool) or table < 1:
+            raise where.error(f"source 的 table 应是正整数（第几个表格），而不是{show_value(table)}", source, "table")
+        return f"{file.strip()}:表{table} 第{row}行"
+    if sheet is not None:
+        if not isinstance(sheet, (str, int)) or isinstance(sheet, bool):
+            raise where.error("source 的 sheet 应是工作表名称", source, "sheet")
+        return f"{file.strip()}:{str(sheet).strip()} 第{row}行"
+    return f"{file.strip()}:第{row}行"
+
+
 def _task_rules(item: Mapping, deadline: str, plan_year: int, where: _Where,
                 loaded: LoadedPlan, phrases) -> tuple[tuple[Rule, ...], bool]:
     if item.get("schedule"):
@@ -227,7 +285,12 @@ def _task_rules(item: Mapping, deadline: str, plan_year: int, where: _Where,
         return (), False
 
 
-_RULE_KEYS = {"every", "date", "month", "day", "weekday", "after_months", "after_days", "count"}
+# Keys of a schedule mapping (README, "Deadlines"): every (a period kind of domain.periods), date (once),
+# month/day inside the period, weekday (week), after_months/after_days/workdays after that point
+# (workdays: official working days, 调休 included; -1 = the last working day on or before it),
+# since/until (only periods overlapping those days), count.
+_RULE_KEYS = {"every", "date", "month", "day", "weekday", "after_months", "after_days", "workdays",
+              "since", "until", "count"}
 
 
 def _explicit_schedule(item: Mapping, plan_year: int, where: _Where, phrases) -> tuple[Rule, ...]:
@@ -258,7 +321,8 @@ def _rule_mapping(entry: Mapping, where: _Where) -> Rule:
         raise where.error(f"every 应是 {'、'.join(PERIOD_KINDS)} 之一，而不是 “{kind}”", entry, "every")
     ints = {}
     for key, low, high in (("month", 1, 12), ("day", 1, 31), ("weekday", 0, 6),
-                           ("after_months", -12, 24), ("after_days", -366, 366), ("count", 1, 1000)):
+                           ("after_months", -12, 24), ("after_days", -366, 366), ("workdays", -23, 60),
+                           ("count", 1, 1000)):
         value = entry.get(key)
         if value is None:
             continue
@@ -272,7 +336,15 @@ def _rule_mapping(entry: Mapping, where: _Where) -> Rule:
         line, column = entry.key_lines["date"]
         due_date = _bounded(parse_iso_date(entry["date"], what="date", file=where.file, line=line, column=column),
                             "date", where, entry)
-    return Rule(kind=kind, date=due_date, count=ints.pop("count", 1), source="schedule", **ints)
+    bounds = {}
+    for key in ("since", "until"):
+        if entry.get(key) is not None:
+            line, column = entry.key_lines[key]
+            bounds[key] = _bounded(parse_iso_date(entry[key], what=key, file=where.file, line=line, column=column),
+                                   key, where, entry)
+    if bounds.get("since") and bounds.get("until") and bounds["until"] < bounds["since"]:
+        raise where.error(f"until {bounds['until']} 早于 since {bounds['since']}", entry, "until")
+    return Rule(kind=kind, date=due_date, count=ints.pop("count", 1), source="schedule", **ints, **bounds)
 
 
 # ---------------------------------------------------------------- small field readers

@@ -1,4 +1,4 @@
-"""``due`` and ``overdue``: open obligations that are late or due soon."""
+"""``due`` and ``overdue``: open obligations that are late or due soon, in the official order."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from ..domain.model import Obligation
 from ..domain.obligations import Scope, task_windows
 from ..domain.schedule import Timetable
-from ..domain.status import URGENCY
 from ..journal.ledger import Standing
-from .rows import Row, status_row
+from .order import sort_rows
+from .rows import Row, soon_days, status_row
 
 
-def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until: date, warn_days: int) -> list[Row]:
-    """Rows of the obligations due by ``due_until`` that are not done.
+def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until: date, soon: int) -> list[Row]:
+    """Rows of the obligations due by ``due_until`` that are not done; yellow within ``soon`` days.
 
     The hot loop of every report on a big plan: no object is made for an
     obligation until it turns out to be open.
@@ -27,22 +27,22 @@ def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until:
             for unit in units:
                 if count_of(done.get(unit)) < required:
                     rows.append(status_row(Obligation(task, unit, occ), standing.dates(task.id, occ.period, unit),
-                                           standing.today, warn_days))
+                                           standing.today, soon))
     return rows
 
 
-def _urgency(row: Row):
-    return (URGENCY[row.status], row.due or date.max, row.unit, row.task, row.period)
+def due_rows(timetable: Timetable, standing: Standing, scope: Scope = Scope(), within: int | None = None,
+             sort: str = "official") -> list[Row]:
+    """Open obligations that are overdue or due within ``within`` days (default the plan's warn_days)."""
+    plan = timetable.plan
+    days = plan.settings.warn_days if within is None else within
+    soon = soon_days(standing.today, plan.settings, timetable.calendar, days)
+    rows = open_rows(timetable, standing, scope, standing.today + timedelta(days=days), soon)
+    return sort_rows(rows, plan, sort)
 
 
-def due_rows(timetable: Timetable, standing: Standing, scope: Scope = Scope(), within: int | None = None) -> list[Row]:
-    """Open obligations that are overdue or due within ``within`` days, most urgent first."""
-    days = timetable.plan.settings.warn_days if within is None else within
-    rows = open_rows(timetable, standing, scope, standing.today + timedelta(days=days), days)
-    return sorted(rows, key=_urgency)
-
-
-def overdue_rows(timetable: Timetable, standing: Standing, scope: Scope = Scope()) -> list[Row]:
-    rows = open_rows(timetable, standing, scope, standing.today - timedelta(days=1),
-                     timetable.plan.settings.warn_days)
-    return sorted(rows, key=lambda r: (r.unit, r.due, r.task, r.period))
+def overdue_rows(timetable: Timetable, standing: Standing, scope: Scope = Scope(), sort: str = "official") -> list[Row]:
+    plan = timetable.plan
+    soon = soon_days(standing.today, plan.settings, timetable.calendar)
+    rows = open_rows(timetable, standing, scope, standing.today - timedelta(days=1), soon)
+    return sort_rows(rows, plan, sort)

@@ -1,6 +1,7 @@
 """Commands about deadlines: explain, calendar."""
 
 import calendar as months
+import os
 from datetime import date, timedelta
 from typing import Annotated, Optional
 
@@ -29,20 +30,39 @@ CALENDAR_FORMATS = choices({"document", "records", "calendar"})
 def explain(
     phrase: Annotated[str, typer.Argument(help="完成时限的文字，如 每季度之后10日内完成。", show_default=False)],
     as_of: AsOfOpt = None,
+    year: Annotated[Optional[int], typer.Option(
+        "--year", help="没写年份的日期（6月底前、年底前）属于哪一年；默认为清单有效期开始的年份。",
+        show_default=False)] = None,
+    count: Annotated[int, typer.Option("--next", help="列出之后几个到期日。", min=1, max=100)] = 6,
     fmt: Annotated[str, format_option(EXPLAIN_FORMATS)] = "table",
     holiday_shift: ShiftOpt = None,
     data: DataOpt = None,
 ) -> None:
-    """说明 fupin 如何理解一段完成时限，并列出之后六个到期日。Explain a deadline phrase.
+    """说明 fupin 如何理解一段完成时限（每条规则出自哪几个字），并列出之后的到期日。Explain a deadline phrase.
 
+    它解释文字，不看清单：--as-of 可以是任何一天。
     例：fupin explain 每季度之后10日内完成 --as-of 2018-07-01
+    例：fupin explain 年报于次年二月底前报送 --year 2023 --as-of 2023-01-01
     """
     from ...app.explain import explain_phrase
+    from ...app.inputs import parse_user_date
     from ...output.views import explain_document
 
     check_format(fmt, EXPLAIN_FORMATS)
-    ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift)
-    result = explain_phrase(ctx.plan, phrase, ctx.today, ctx.calendar)
+    ctx = context(data=data, holiday_shift=holiday_shift)
+    plan = ctx.plan
+    if year is not None and not 1900 <= year <= 2100:
+        raise UsageError(f"--year {year} 超出范围（1900–2100）", subject="year")
+    if as_of is not None:
+        today = parse_user_date(as_of, "--as-of")
+    elif os.environ.get("FUPIN_TODAY"):
+        today = parse_user_date(os.environ["FUPIN_TODAY"], "FUPIN_TODAY")
+    else:
+        today = ctx.now().astimezone(ctx.tz).date()
+    if not 1900 <= today.year <= 2100:
+        raise UsageError(f"--as-of {today} 超出范围（1900–2100年）", subject="as_of")
+    result = explain_phrase(phrase, year if year is not None else plan.valid_from.year, today,
+                            plan.settings, ctx.calendar, count)
     show(View(document=lambda: explain_document(result), records=lambda: result), fmt)
     ctx.finish()
 

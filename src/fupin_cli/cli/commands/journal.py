@@ -5,9 +5,20 @@ from typing import Annotated, Optional
 import typer
 
 from ...domain.errors import UsageError
+from ...domain.text import terminal_safe
 from ...output.document import Document
 from ...output.formats import View
-from ..options import AsOfOpt, DataOpt, JournalOpt, TaskOpt, UnitOpt, complete_tasks, context, format_option, one_unit
+from ..options import (
+    AsOfOpt,
+    DataOpt,
+    JournalOpt,
+    TaskOpt,
+    UnitOpt,
+    complete_tasks,
+    context,
+    format_option,
+    one_unit,
+)
 from ..output import check_format, choices, show
 
 RECORD_FORMATS = choices({"document", "records"}, exclude=("csv", "markdown", "html", "xlsx"))
@@ -32,7 +43,13 @@ def done(
     例：fupin done 8.2 --unit 市残联 --period 2018-06 --date 2018-07-03 --by 张三
     """
     from ...app.inputs import parse_user_date
-    from ...app.recording import CompletedInFuture, PeriodComplete, PeriodNeeded, PeriodUnknown, record_done
+    from ...app.recording import (
+        CompletedInFuture,
+        PeriodComplete,
+        PeriodNeeded,
+        PeriodUnknown,
+        record_done,
+    )
 
     check_format(fmt, RECORD_FORMATS)
     ctx = context(data=data, journal=journal, as_of=as_of)
@@ -84,8 +101,8 @@ def undo(
             raise
         raise UsageError(f"{exc.message}（fupin journal 可查记录号）") from None
     target = voided.target
-    print(f"已作废记录 {target.id}（任务 {target.task}，{target.unit}，期间 {target.period}）。\n"
-          f"作废记录号：{voided.record['id']}")
+    print(terminal_safe(f"已作废记录 {target.id}（任务 {target.task}，{target.unit}，期间 {target.period}）。\n"
+                        f"作废记录号：{voided.record['id']}", keep_newlines=True))
 
 
 def journal_cmd(

@@ -7,8 +7,18 @@ import typer
 
 from ... import __version__
 from ...domain.errors import OutputError
+from ...domain.text import terminal_safe
 from ...output.formats import View
-from ..options import CategoryOpt, DataOpt, JournalOpt, UnitOpt, check_category, context, format_option, one_unit
+from ..options import (
+    CategoryOpt,
+    DataOpt,
+    JournalOpt,
+    UnitOpt,
+    check_category,
+    context,
+    format_option,
+    one_unit,
+)
 from ..output import check_format, choices, show, write_output
 
 LIST_FORMATS = choices({"document", "records"})
@@ -93,7 +103,7 @@ def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
     ]
     width = max(len(key) for key, _ in rows)
     for key, value in rows:
-        print(f"{key}{'　' * (width - len(key))}：{value}")  # full-width spaces align Chinese keys
+        print(terminal_safe(f"{key}{'　' * (width - len(key))}：{value}"))  # full-width spaces align Chinese keys
 
 
 def init(
@@ -126,9 +136,9 @@ def init(
     if not ignore.exists():
         write_output(ignore, git_ignore_text(), force=False)
     created = create_empty_journal(folder / JOURNAL_FILENAME)
-    print(f"已在 {folder} 写入 {TASKS_FILE}、{UNITS_FILE}、.gitattributes（台账按 union 方式合并）和 .gitignore"
-          + (f"，并新建空台账 {JOURNAL_FILENAME}" if created else "") + "。")
-    print(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}；与其他办公室共享：fupin sync")
+    print(terminal_safe(f"已在 {folder} 写入 {TASKS_FILE}、{UNITS_FILE}、.gitattributes（台账按 union 方式合并）和 .gitignore"
+                        + (f"，并新建空台账 {JOURNAL_FILENAME}" if created else "") + "。"))
+    print(terminal_safe(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}；与其他办公室共享：fupin sync"))
 
 
 def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
@@ -141,14 +151,14 @@ def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
     ctx = context(data=data, journal=journal)
     problems, notices = check_all(ctx)
     for notice in notices:
-        print(f"提示：{notice}")
-    for problem in problems:
-        print(problem)
+        print(terminal_safe(f"提示：{notice}"))
+    for problem in problems:  # problems quote the plan and the journal: shown safely
+        print(terminal_safe(str(problem), keep_newlines=True))
     if problems:
         print(f"发现 {len(problems)} 个问题。")
         raise typer.Exit(1)
     plan = ctx.plan
-    print(f"检查通过：{len(plan.tasks)} 项任务，{len(plan.units)} 个单位，台账 {ctx.journal_path}。")
+    print(terminal_safe(f"检查通过：{len(plan.tasks)} 项任务，{len(plan.units)} 个单位，台账 {ctx.journal_path}。"))
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:

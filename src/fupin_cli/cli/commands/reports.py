@@ -1,11 +1,14 @@
-"""The report commands: due, overdue, report weekly."""
+"""The report commands: due, overdue, report weekly / monthly / quarterly / notice."""
 
+import re
+from datetime import date
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ...domain.errors import UsageError
-from ...output.formats import View
+from ...output.formats import View, choose_format
 from ..options import (
     AsOfOpt,
     CategoryOpt,
@@ -21,10 +24,18 @@ from ..options import (
     format_option,
     one_unit,
 )
-from ..output import check_format, choices, show
+from ..output import choices, emit, show
 
 REPORT_FORMATS = choices({"document", "records"})
-MAX_WITHIN_DAYS = 3660  # ten years: more is a typo, and would run past the calendar
+NOTICE_FILE_FORMATS = tuple(f for f in REPORT_FORMATS if f != "table")
+
+_SORT_HELP = "排序：official（官方顺序：单位按 units.yaml，任务按清单；默认）、due（应完成日）、overdue（逾期最久的在前）、name（单位名称拼音）。"
+SortOpt = Annotated[str, typer.Option("--sort", help=_SORT_HELP, show_default=False)]
+WideOpt = Annotated[bool, typer.Option("--wide", help="终端中显示全部列和全文，不省略（默认窄于 100 列时截断较长文字）。")]
+FormatOpt = Annotated[Optional[str], format_option(REPORT_FORMATS)]
+ByOpt = Annotated[Optional[str], typer.Option(
+    "--by", help="清单的编排：task（按任务和期间汇总，未完成单位列在一格；全市报表默认）或 unit（按单位分节；--unit 时默认）。",
+    show_default=False)]
 
 
 def _report_scope(ctx, unit: Optional[list[str]], category: Optional[str] = None):
@@ -37,9 +48,24 @@ def _report_scope(ctx, unit: Optional[list[str]], category: Optional[str] = None
     return name, scope
 
 
+def _sort(value: str) -> str:
+    from ...reports.order import SORTS
+
+    if value not in SORTS:
+        raise UsageError(f"--sort 的值 “{value}” 无效，可选：{'、'.join(SORTS)}", subject="sort")
+    return value
+
+
+def _by(value: Optional[str]) -> Optional[bool]:
+    if value is None:
+        return None
+    if value not in ("task", "unit"):
+        raise UsageError(f"--by 的值 “{value}” 无效，可选：task、unit", subject="by")
+    return value == "unit"
+
+
 def _finish_report(ctx, exit_code: bool, overdue: int) -> None:
     ctx.finish()
-    ctx.warn_unmatched()
     if exit_code and overdue:
         raise typer.Exit(1)  # cron alerts on it, like git diff --exit-code
 
@@ -47,47 +73,54 @@ def _finish_report(ctx, exit_code: bool, overdue: int) -> None:
 def due(
     unit: UnitOpt = None,
     within: Annotated[Optional[int], typer.Option("--within", help="列出几天内到期的事项；默认为计划的预警天数。",
-                                                  show_default=False, min=0)] = None,
+                                                  show_default=False, min=0, max=3660)] = None,
     category: CategoryOpt = None,
-    fmt: Annotated[str, format_option(REPORT_FORMATS)] = "table",
+    sort: SortOpt = "official",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    wide: WideOpt = False,
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
-    """本单位欠什么、什么已逾期：列出逾期和即将到期的未完成事项，最急的在前。What is due and late.
+    """本单位欠什么、什么已逾期：列出逾期和即将到期的未完成事项，按单位和清单顺序。What is due and late.
 
     例：fupin due --unit 市民政局 --as-of 2018-07-15
     """
     from ...output import views
     from ...reports.due import due_rows
+    from ...reports.order import group_contiguous
 
-    check_format(fmt, REPORT_FORMATS)
+    fmt = choose_format(fmt, output, REPORT_FORMATS)
+    sort = _sort(sort)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     plan = ctx.plan
     name, scope = _report_scope(ctx, unit, category)
     days = plan.settings.warn_days if within is None else within
-    if days > MAX_WITHIN_DAYS:
-        raise UsageError(f"--within 的值 {days} 太大：最多 {MAX_WITHIN_DAYS} 天", subject="within")
-    rows = due_rows(ctx.timetable, ctx.standing(), scope, days)
+    rows = due_rows(ctx.timetable, ctx.standing(), scope, days, sort=sort)
+    grouped = name is None or plan.units[name].is_group
+    if grouped:
+        rows = group_contiguous(rows, lambda r: r.unit)  # each unit once, however sorted
     overdue = sum(r.status == "overdue" for r in rows)
     title = f"{plan.title}：到期与逾期事项" + (f"（{name}）" if name else "")
     lines = [f"截至 {ctx.today}：逾期 {overdue} 项，{days} 天内到期 {len(rows) - overdue} 项"]
-    show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=name is None,
+    show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=grouped,
                                                    empty="没有逾期或即将到期的事项"),
-              records=lambda: [views.row_record(r) for r in rows]), fmt, output, force)
+              records=lambda: [views.row_record(r) for r in rows]), fmt, output, force, wide=wide)
     _finish_report(ctx, exit_code, overdue)
 
 
 def overdue(
     unit: UnitOpt = None,
     category: CategoryOpt = None,
-    fmt: Annotated[str, format_option(REPORT_FORMATS)] = "table",
+    sort: SortOpt = "official",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    wide: WideOpt = False,
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
@@ -100,48 +133,241 @@ def overdue(
     """
     from ...output import views
     from ...reports.due import overdue_rows
+    from ...reports.order import group_contiguous
 
-    check_format(fmt, REPORT_FORMATS)
+    fmt = choose_format(fmt, output, REPORT_FORMATS)
+    sort = _sort(sort)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     plan = ctx.plan
     name, scope = _report_scope(ctx, unit, category)
-    rows = overdue_rows(ctx.timetable, ctx.standing(), scope)
+    rows = group_contiguous(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort), lambda r: r.unit)
     units = len({r.unit for r in rows})
     title = f"{plan.title}：逾期未完成事项" + (f"（{name}）" if name else "")
     lines = [f"截至 {ctx.today}：{units} 个单位共逾期 {len(rows)} 项"]
     show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项"),
-              records=lambda: [views.row_record(r) for r in rows]), fmt, output, force)
+              records=lambda: [views.row_record(r) for r in rows]), fmt, output, force, wide=wide)
     _finish_report(ctx, exit_code, len(rows))
+
+
+def _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code) -> None:
+    from ...output import views
+
+    plan = ctx.plan
+    show(View(document=lambda: views.period_document(report, plan, by_unit=_by(by), sort=sort),
+              detail=lambda: views.period_detail_document(report),
+              records=lambda: views.period_record(report)), fmt, output, force, wide=wide)
+    _finish_report(ctx, exit_code, len(report.overdue))
 
 
 def report_weekly(
     unit: UnitOpt = None,
-    fmt: Annotated[str, format_option(REPORT_FORMATS)] = "table",
+    by: ByOpt = None,
+    sort: SortOpt = "official",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    wide: WideOpt = False,
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
-    """督办周报：各单位汇总与完成率，逾期未完成、本周到期、下周到期、本周已完成。Weekly report.
+    """督办周报：各单位完成情况（排名、合计、与上周比较），逾期未完成、本周到期、下周到期、本周已完成。Weekly report.
 
-    例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html
+    例：fupin report weekly --as-of 2018-07-16 --output 周报.html
     """
-    from ...output import views
     from ...reports.weekly import weekly_report
 
-    check_format(fmt, REPORT_FORMATS)
+    fmt = choose_format(fmt, output, REPORT_FORMATS)
+    sort = _sort(sort)
+    _by(by)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    _name, scope = _report_scope(ctx, unit)
-    report = weekly_report(ctx.timetable, ctx.standing(), scope)
-    show(View(document=lambda: views.weekly_document(report), records=lambda: views.weekly_record(report)),
-         fmt, output, force)
-    _finish_report(ctx, exit_code, len(report.overdue))
+    name, scope = _report_scope(ctx, unit)
+    report = weekly_report(ctx.timetable, ctx.standing(), scope, unit=name, sort=sort)
+    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
+
+
+_MONTH = re.compile(r"(\d{4})\s*(?:-|/|年|\.)?\s*(\d{1,2})\s*月?")
+_QUARTER = re.compile(r"(\d{4})\s*(?:-|年)?\s*(?:Q|第)?\s*([1-4一二三四])\s*(?:季度|季)?", re.I)
+
+
+def _month_option(text: Optional[str]) -> Optional[date]:
+    if text is None:
+        return None
+    m = _MONTH.fullmatch(text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 <= int(m.group(1)) <= 2100:
+        raise UsageError(f"--month “{text}” 无法识别，请写成 2018-07 或 2018年7月", subject="month")
+    return date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def _quarter_option(text: Optional[str]) -> Optional[date]:
+    if text is None:
+        return None
+    m = _QUARTER.fullmatch(text.strip())
+    if not m or not 1900 <= int(m.group(1)) <= 2100:
+        raise UsageError(f"--quarter “{text}” 无法识别，请写成 2018-Q3 或 2018年第三季度", subject="quarter")
+    number = "1234一二三四".index(m.group(2)) % 4 + 1
+    return date(int(m.group(1)), 3 * number - 2, 1)
+
+
+def report_monthly(
+    month: Annotated[Optional[str], typer.Option("--month", "-m", help="哪个月，如 2018-07 或 2018年7月；默认为本月。",
+                                                 show_default=False)] = None,
+    unit: UnitOpt = None,
+    by: ByOpt = None,
+    sort: SortOpt = "official",
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    wide: WideOpt = False,
+    exit_code: ExitCodeOpt = False,
+    as_of: AsOfOpt = None,
+    holiday_shift: ShiftOpt = None,
+    data: DataOpt = None,
+    journal: JournalOpt = None,
+) -> None:
+    """督办月报：本月各单位完成情况（与上月比较）、完成率按周走势、逾期未完成、本月到期、下月到期、本月已完成。Monthly report.
+
+    例：fupin report monthly --month 2018-06 --output 月报.docx
+    """
+    from ...reports.monthly import monthly_report
+
+    fmt = choose_format(fmt, output, REPORT_FORMATS)
+    sort = _sort(sort)
+    _by(by)
+    first = _month_option(month)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
+    name, scope = _report_scope(ctx, unit)
+    report = monthly_report(ctx.timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
+    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
+
+
+def report_quarterly(
+    quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", help="哪个季度，如 2018-Q3 或 2018年第三季度；默认为本季度。",
+                                                   show_default=False)] = None,
+    unit: UnitOpt = None,
+    by: ByOpt = None,
+    sort: SortOpt = "official",
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    wide: WideOpt = False,
+    exit_code: ExitCodeOpt = False,
+    as_of: AsOfOpt = None,
+    holiday_shift: ShiftOpt = None,
+    data: DataOpt = None,
+    journal: JournalOpt = None,
+) -> None:
+    """督办季报：本季度各单位完成情况（与上季度比较）、完成率按周走势、逾期未完成、本季度到期、下季度到期、本季度已完成。Quarterly report.
+
+    例：fupin report quarterly --quarter 2018-Q2 --output 季报.xlsx
+    """
+    from ...reports.quarterly import quarterly_report
+
+    fmt = choose_format(fmt, output, REPORT_FORMATS)
+    sort = _sort(sort)
+    _by(by)
+    first = _quarter_option(quarter)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
+    name, scope = _report_scope(ctx, unit)
+    report = quarterly_report(ctx.timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
+    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
+
+
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def notice_file_name(unit: str, as_of: date, fmt: str) -> str:
+    """督办通知单-市民政局-20180716.html: what a clerk would name it, nothing a file system refuses."""
+    from ...domain.text import terminal_safe
+    from ...output.formats import FORMATS
+
+    safe = _UNSAFE_IN_FILE_NAMES.sub("_", terminal_safe(unit)).strip(" .") or "单位"
+    suffix = FORMATS[fmt].suffixes[0] if FORMATS[fmt].suffixes else f".{fmt}"
+    return f"督办通知单-{safe}-{as_of:%Y%m%d}{suffix}"
+
+
+def report_notice(
+    unit: UnitOpt = None,
+    each_unit: Annotated[bool, typer.Option("--each-unit", help="为每个有逾期或即将到期事项的单位各出一份。")] = False,
+    output_dir: Annotated[Optional[Path], typer.Option(
+        "--output-dir", help="与 --each-unit 同用：每个单位写一个文件到这个文件夹（默认 HTML，可 --format docx）。",
+        show_default=False)] = None,
+    within: Annotated[Optional[int], typer.Option("--within", help="列出几天内到期的事项；默认为计划的预警天数。",
+                                                  show_default=False, min=0, max=3660)] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    wide: WideOpt = False,
+    as_of: AsOfOpt = None,
+    holiday_shift: ShiftOpt = None,
+    data: DataOpt = None,
+    journal: JournalOpt = None,
+) -> None:
+    """督办通知单：每个单位一页，列出逾期和即将到期的事项及其完成时限原文，留签发、签收位置。Notices to units.
+
+    例：fupin report notice --unit 市民政局 --output 通知单.docx
+        fupin report notice --each-unit --output-dir 通知单 --format docx
+    """
+    from ...output import views
+    from ...output.formats import FORMATS, Target
+    from ...reports.notice import Notices, unit_notices
+
+    if not unit and not each_unit:
+        raise UsageError("请用 --unit 指定单位，或用 --each-unit 为每个单位各出一份", subject="unit")
+    if unit and each_unit:
+        raise UsageError("--unit 与 --each-unit 只能选一个", subject="unit")
+    if output_dir is not None and not each_unit:
+        raise UsageError("--output-dir 需与 --each-unit 同用（一个单位用 --output）", subject="output_dir")
+    if output_dir is not None and output is not None:
+        raise UsageError("--output 与 --output-dir 只能选一个", subject="output_dir")
+    if output_dir is not None:
+        fmt = fmt or "html"
+        if fmt not in NOTICE_FILE_FORMATS:
+            raise UsageError(f"--format 的值 “{fmt}” 无效，可选：{'、'.join(NOTICE_FILE_FORMATS)}", subject="format")
+    else:
+        fmt = choose_format(fmt, output, REPORT_FORMATS)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
+    plan = ctx.plan
+    name = one_unit(ctx, unit)
+    ctx.check_today_in_plan()
+    leaves = list(plan.units.leaves(name)) if name else None
+    found = unit_notices(ctx.timetable, ctx.standing(), leaves if name and not plan.units[name].is_group else None,
+                         within)
+    if name and plan.units[name].is_group:
+        members = set(leaves)
+        found.notices = [n for n in found.notices if n.unit in members]
+    if not found.notices:
+        ctx.warn(f"截至 {ctx.today} 没有单位有逾期或即将到期的事项，未生成通知单")
+        ctx.finish()
+        return
+    if output_dir is None:
+        show(View(document=lambda: views.notices_document(found), records=lambda: views.notices_record(found)),
+             fmt, output, force, wide=wide)
+        ctx.finish()
+        return
+    if output_dir.exists() and not output_dir.is_dir():
+        raise UsageError(f"--output-dir {output_dir} 不是文件夹", subject="output_dir")
+    targets = [(notice, output_dir / notice_file_name(notice.unit, found.as_of, fmt)) for notice in found.notices]
+    taken = [str(path) for _, path in targets if path.exists() or path.is_symlink()]
+    if taken and not force:
+        raise UsageError(f"这些文件已存在：{'、'.join(taken[:3])}{' 等' if len(taken) > 3 else ''}（如要覆盖，加 --force）",
+                         subject="output_dir")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for index, (notice, path) in enumerate(targets, start=1):
+        one = Notices(found.title, found.doc_no, found.issuer, found.as_of, found.within, [notice], found.deadlines,
+                      found.order)
+        view = View(document=lambda one=one, index=index: views.notices_document(one, first_number=index),
+                    records=lambda one=one, index=index: views.notices_record(one, first_number=index))
+        emit(FORMATS[fmt].render(view, Target(terminal=False)), path, force)
+    ctx.finish()
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:
     app.command("due")(due)
     app.command("overdue")(overdue)
     report_app.command("weekly")(report_weekly)
+    report_app.command("monthly")(report_monthly)
+    report_app.command("quarterly")(report_quarterly)
+    report_app.command("notice")(report_notice)

@@ -13,6 +13,7 @@ import re
 from datetime import datetime, time, timedelta, timezone
 
 from ...domain.model import Plan
+from ...domain.text import terminal_safe
 from ...reports.rows import Row
 
 PRODID = "-//fupin//扶贫任务清单//ZH"
@@ -34,7 +35,8 @@ def shorten(text: str, length: int = SUMMARY_TEXT_LENGTH) -> str:
 
 
 def summary(row: Row) -> str:
-    return f"【{row.task}】{row.unit}：{shorten(row.text)}（{row.period}）"
+    """The event's title; calendars show it to people, so nothing in it may act on a terminal or hide."""
+    return terminal_safe(f"【{row.task}】{row.unit}：{shorten(row.text)}（{row.period}）")
 
 
 def description(plan: Plan, row: Row) -> str:
@@ -47,7 +49,7 @@ def description(plan: Plan, row: Row) -> str:
     lines.append(f"需完成次数：{row.required}")
     lines.append(f"任务编号：{row.task}")
     lines.append(f"依据：{plan.title}" + (f"（{plan.doc_no}）" if plan.doc_no else ""))
-    return "\n".join(lines)
+    return "\n".join(terminal_safe(line) for line in lines)
 
 
 def render_calendar(plan: Plan, rows: list[Row]) -> str:
@@ -59,7 +61,7 @@ def render_calendar(plan: Plan, rows: list[Row]) -> str:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{plan.title} 到期日历")
+    calendar.add("x-wr-calname", terminal_safe(f"{plan.title} 到期日历"))
     if plan.timezone:
         calendar.add("x-wr-timezone", plan.timezone)
     for row in rows:
@@ -73,7 +75,7 @@ def render_calendar(plan: Plan, rows: list[Row]) -> str:
         event.add("summary", summary(row))
         event.add("description", description(plan, row))
         if row.category:
-            event.add("categories", [row.category])
+            event.add("categories", [terminal_safe(row.category)])
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")

@@ -1,73 +1,109 @@
 """The table format: rich tables in a terminal; off a terminal, the plain text of :mod:`.text`.
 
-Rich is imported only when a terminal is drawn on.
+Column widths and every cell's lines come from :mod:`fupin_cli.output.layout`
+(the same as the plain text), so rich only draws: it never decides where a date
+or an id breaks.  Rich is imported only when a terminal is drawn on.
 """
 
 from __future__ import annotations
 
 import io
-from itertools import groupby
 
-from ...domain.text import terminal_safe as safe
-from ..document import STATUS_COLOURS, Document, Table, cell_text
+from ...domain.text import fold
+from ..document import STATUS_COLOURS, Chart, Document, PageBreak, Paragraphs, Table
+from ..layout import Prepared, pad, prepare, record_lines
+from .text import chart_lines, paragraph_lines, starts_with_heading, terminal_cell
 
 
-def rich_table(table: Table, rows: list[dict], *, plain: bool):
+def rich_table(prepared: Prepared, indexes: list[int], *, colour: bool, total: bool):
+    """One group of a prepared table as a rich Table with the prepared widths."""
     from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    out = RichTable(box=box.ASCII2 if plain else box.ROUNDED,
-                    show_lines=False, expand=False, header_style="" if plain else "bold")
-    for column in table.columns:
-        numeric = column.kind in ("int",)
-        out.add_column(column.header, justify="right" if numeric else "left",
-                       overflow="fold", no_wrap=plain)
-    for row in rows:
-        style = "" if plain else STATUS_COLOURS.get(row.get("status"), "")
-        cells = []
-        for column in table.columns:
-            text = Text(safe(cell_text(row.get(column.key), column.kind)))
-            if column.kind == "status" and style:
-                text.stylize(f"bold {style}")
-            cells.append(text)
-        out.add_row(*cells)
+    layout = prepared.layout
+    out = RichTable(box=box.ROUNDED, show_lines=layout.multiline, expand=False,
+                    header_style="bold" if colour else "", show_edge=True, pad_edge=True)
+    height = max(len(header) for header in layout.header)
+    for column, width, header in zip(layout.columns, layout.widths, layout.header):
+        # Cells arrive padded and aligned: rich only draws them.
+        out.add_column("\n".join(header + [""] * (height - len(header))), width=width, min_width=width,
+                       max_width=width, no_wrap=True, overflow="ignore")
+
+    def cell(column, width, lines, style=""):
+        return Text("\n".join(pad(line, width, column.numeric) for line in lines), style=style)
+
+    for index in indexes:
+        light = STATUS_COLOURS.get(prepared.statuses[index], "") if colour else ""
+        out.add_row(*(cell(column, width, lines, f"bold {light}" if column.kind == "status" and light else "")
+                      for column, width, lines in zip(layout.columns, layout.widths, layout.rows[index])))
+    if total and prepared.total:
+        out.add_section()
+        out.add_row(*(cell(column, width, lines, "bold" if colour else "")
+                      for column, width, lines in zip(layout.columns, layout.widths, prepared.total)))
     return out
 
 
-def draw(document: Document, console) -> None:
-    """Print ``document`` on a rich console."""
+def draw(document: Document, console, wide: bool = False) -> None:
+    """Print ``document`` on a rich console, fitted to its width."""
     from rich.text import Text
 
-    plain = console.no_color or console.color_system is None
-    console.print(Text(safe(document.title), style="" if plain else "bold"))
-    for line in document.lines:
-        console.print(Text(safe(line)))
-    for table in document.tables:
-        console.print()
-        if not table.rows:
-            console.print(Text(f"{table.title}：{table.empty}" if table.title else table.empty))
-            continue
-        if table.group_by:
-            if table.title:
-                console.print(Text(safe(table.title), style="" if plain else "bold"))
-            for key, group in groupby(table.rows, key=lambda r: r.get(table.group_by)):
-                group = list(group)
-                console.print(Text(f"{safe(str(key))}（{len(group)} 项）", style="" if plain else "bold"))
-                console.print(rich_table(table, group, plain=plain))
-        else:
-            if table.title:
-                console.print(Text(safe(table.title), style="" if plain else "bold"))
-            console.print(rich_table(table, table.rows, plain=plain))
+    colour = not (console.no_color or console.color_system is None)
+    bold = "bold" if colour else ""
+    width = console.width
+    body = document.body()
+    if not starts_with_heading(body):
+        console.print(Text("\n".join(fold(document.title, width)), style=bold))
+        for line in document.lines:
+            console.print(Text("\n".join(fold(line, width))))
+    for number, block in enumerate(body):
+        if number or not starts_with_heading(body):
+            console.print()
+        if isinstance(block, Table):
+            if not block.rows:
+                if block.heading:
+                    console.print(Text(block.heading, style=bold))
+                console.print(Text(block.empty))
+                continue
+            prepared = prepare(block, width, wide=wide, cell=terminal_cell)
+            if prepared.heading:
+                console.print(Text(prepared.heading, style=bold))
+            if prepared.layout.records:
+                rule = "─" * min(width, 40)
+                for heading, indexes in prepared.groups:
+                    if heading:
+                        console.print(Text(heading, style=bold))
+                    for index in indexes:
+                        console.print(Text(rule))
+                        console.print(Text("\n".join(record_lines(prepared.columns, [prepared.cells[index]], width)[0])))
+                if prepared.total_cells:
+                    console.print(Text(rule))
+                    console.print(Text("\n".join(record_lines(prepared.columns, [prepared.total_cells], width)[0]),
+                                       style=bold))
+                console.print(Text(rule))
+            else:
+                for number, (heading, indexes) in enumerate(prepared.groups, start=1):
+                    if heading:
+                        console.print(Text(heading, style=bold))
+                    console.print(rich_table(prepared, indexes, colour=colour, total=number == len(prepared.groups)))
+            for line in prepared.note.split("\n") if prepared.note else ():
+                console.print(Text("\n".join(fold(line, width))))
+        elif isinstance(block, Chart):
+            console.print(Text("\n".join(chart_lines(block))))
+        elif isinstance(block, Paragraphs):
+            console.print(Text("\n".join(paragraph_lines(block, width))))
+        elif isinstance(block, PageBreak):
+            console.print(Text("═" * min(width, 60)))
 
 
 def render(view, target) -> str:
     if not target.terminal:
         from .text import render_document
 
-        return render_document(view.document())
+        return render_document(view.document(), target.width, wide=target.wide)
     from rich.console import Console
 
     buffer = io.StringIO()
-    draw(view.document(), Console(file=buffer, force_terminal=True, width=target.width, highlight=False))
+    draw(view.document(), Console(file=buffer, force_terminal=True, width=target.width, highlight=False,
+                                  soft_wrap=False), wide=target.wide)
     return buffer.getvalue()

@@ -1,0 +1,322 @@
+"""The supervision report over a period — a week, a month or a quarter (督办周报 / 月报 / 季报).
+
+Per unit: what was due, done on time, done late and still overdue, what falls due
+in this period and the next, what was done in it, the completion rate now and at
+the end of the previous period, and the unit's rank; the four lists of rows; and
+the completion rate week by week (the trend).
+
+A *completion rate* at day ``t`` is done / (done + overdue) over the obligations
+due by ``t``: done counts those due on or before ``t`` whose required completions
+were reached by ``t``; overdue those due before ``t`` and not reached by then.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterator
+
+from ..domain.model import Obligation, Occurrence, Task
+from ..domain.obligations import Scope, task_windows, units_in_scope
+from ..domain.periods import add_months, month_end
+from ..domain.schedule import Timetable
+from ..journal.ledger import Standing
+from .order import sort_rows, sort_units
+from .rows import Row, soon_days, status_row
+
+KINDS = ("week", "month", "quarter")
+SECTION_KEYS = ("overdue", "due_now", "due_next", "done_now")
+_SECTION_WORDS = {
+    "week": ("逾期未完成", "本周到期", "下周到期", "本周已完成"),
+    "month": ("逾期未完成", "本月到期", "下月到期", "本月已完成"),
+    "quarter": ("逾期未完成", "本季度到期", "下季度到期", "本季度已完成"),
+}
+PERIOD_NAMES = {"week": "周", "month": "月", "quarter": "季度"}
+REPORT_NAMES = {"week": "督办周报", "month": "督办月报", "quarter": "督办季报"}
+
+
+def bounds(kind: str, day: date) -> tuple[date, date]:
+    """First and last day of the week (ISO, Monday first), month or quarter holding ``day``."""
+    if kind == "week":
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=6)
+    if kind == "month":
+        start = day.replace(day=1)
+        return start, month_end(start)
+    start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return start, month_end(add_months(start, 2))
+
+
+def period_label(kind: str, start: date) -> str:
+    """The period in words: 2018年第29周, 2018年7月, 2018年第三季度."""
+    if kind == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}年第{week}周"
+    if kind == "month":
+        return f"{start.year}年{start.month}月"
+    return f"{start.year}年第{'一二三四'[(start.month - 1) // 3]}季度"
+
+
+@dataclass
+class UnitSummary:
+    """One unit's figures.  ``due_now``/``due_next``/``done_now`` are about the report's period and the next
+    (this week / next week for the weekly); ``done_on_time``/``done_late``/``overdue`` about everything
+    due so far."""
+
+    unit: str
+    overdue: int = 0
+    due_now: int = 0
+    due_next: int = 0
+    done_now: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    previous_rate: float | None = None  # the rate at the end of the previous period
+    rank: int | None = None  # 1 = best rate; units with nothing due yet have none
+
+    @property
+    def done(self) -> int:
+        return self.done_on_time + self.done_late
+
+    @property
+    def was_due(self) -> int:
+        return self.done_on_time + self.done_late + self.overdue
+
+    @property
+    def rate(self) -> float | None:
+        """Share of what was due that is done (on time or late); None when nothing was due."""
+        return self.done / self.was_due if self.was_due else None
+
+    @property
+    def change(self) -> float | None:
+        """Rate now minus rate at the end of the previous period; None when either is unknown."""
+        if self.rate is None or self.previous_rate is None:
+            return None
+        return self.rate - self.previous_rate
+
+    def __bool__(self) -> bool:
+        return bool(self.was_due or self.due_now or self.due_next or self.done_now)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    day: date  # the last day of a week (or the report's day)
+    done: int
+    was_due: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.done / self.was_due if self.was_due else None
+
+
+@dataclass
+class PeriodReport:
+    kind: str
+    title: str
+    doc_no: str
+    issuer: str
+    as_of: date
+    start: date
+    end: date
+    next_start: date
+    next_end: date
+    unit: str | None = None  # the --unit the report is about, if any
+    summaries: list[UnitSummary] = field(default_factory=list)
+    total: UnitSummary = field(default_factory=lambda: UnitSummary("合计"))
+    overdue: list[Row] = field(default_factory=list)
+    due_now: list[Row] = field(default_factory=list)
+    due_next: list[Row] = field(default_factory=list)
+    done_now: list[Row] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+    deadlines: dict[str, str] = field(default_factory=dict)  # task id → its deadline words
+
+    @property
+    def previous_end(self) -> date:
+        return self.start - timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        return period_label(self.kind, self.start)
+
+    @property
+    def name(self) -> str:
+        return REPORT_NAMES[self.kind]
+
+    @property
+    def sections(self) -> tuple[tuple[str, str], ...]:
+        return tuple(zip(SECTION_KEYS, _SECTION_WORDS[self.kind]))
+
+    # The weekly report's words, as its JSON contract names them.
+    @property
+    def year(self) -> int:
+        return self.start.isocalendar()[0]
+
+    @property
+    def week(self) -> int:
+        return self.start.isocalendar()[1]
+
+
+class _Counter:
+    """Due and reached dates (ordinals) of obligations, to count done and overdue at any day."""
+
+    def __init__(self) -> None:
+        self.due_after: list[int] = []  # due + 1: due before t ⇔ due + 1 ≤ t
+        self.settled: list[int] = []  # max(due, reached): due and done by t
+        self.settled_after: list[int] = []  # max(due + 1, reached): due before t and done by t
+
+    def add(self, due: int, reached: int | None) -> None:
+        self.due_after.append(due + 1)
+        if reached is not None:
+            self.settled.append(max(due, reached))
+            self.settled_after.append(max(due + 1, reached))
+
+    def freeze(self) -> None:
+        for values in (self.due_after, self.settled, self.settled_after):
+            values.sort()
+
+    def at(self, day: date) -> tuple[int, int]:
+        """(done, was_due) at the end of ``day``."""
+        t = day.toordinal()
+        done = bisect_right(self.settled, t)
+        overdue = bisect_right(self.due_after, t) - bisect_right(self.settled_after, t)
+        return done, done + overdue
+
+
+def _rate(done: int, was_due: int) -> float | None:
+    return done / was_due if was_due else None
+
+
+def rank_units(summaries: list[UnitSummary]) -> None:
+    """Rank by rate, best first; equal rates share a rank (1, 2, 2, 4); no rate, no rank."""
+    rated = sorted((s for s in summaries if s.rate is not None), key=lambda s: -s.rate)
+    previous, rank = None, 0
+    for index, summary in enumerate(rated, start=1):
+        if summary.rate != previous:
+            rank, previous = index, summary.rate
+        summary.rank = rank
+
+
+def trend_days(start: date, as_of: date, limit: int = 53) -> list[date]:
+    """Sundays from the week of ``start`` up to ``as_of``, and ``as_of`` itself; at most ``limit``, the latest."""
+    sunday = start + timedelta(days=6 - start.weekday())
+    days = []
+    while sunday < as_of:
+        days.append(sunday)
+        sunday += timedelta(days=7)
+    days.append(as_of)
+    return days[-limit:]
+
+
+def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: str, start: date, end: date,
+                  *, unit: str | None = None, sort: str = "official", trend: bool = False) -> PeriodReport:
+    """The report of the period [start, end] as it stands on ``standing.today`` (the caller passes the
+    standing as of the period's last day for a past period)."""
+    plan = timetable.plan
+    today = standing.today
+    next_start = end + timedelta(days=1)
+    next_end = bounds(kind, next_start)[1]
+    report = PeriodReport(kind=kind, title=plan.title, doc_no=plan.doc_no, issuer=plan.issuer, as_of=today,
+                          start=start, end=end, next_start=next_start, next_end=next_end, unit=unit)
+    soon = soon_days(today, plan.settings, timetable.calendar)
+    summaries: dict[str, UnitSummary] = {}
+    counters: dict[str, _Counter] = {}
+    total_counter = _Counter()
+
+    def summary(name: str) -> UnitSummary:
+        found = summaries.get(name)
+        if found is None:
+            found = summaries[name] = UnitSummary(name)
+        return found
+
+    def row(task: Task, name: str, occ: Occurrence) -> Row:
+        return status_row(Obligation(task, name, occ), standing.dates(task.id, occ.period, name), today, soon)
+
+    # Done obligations only count, unless done in the period: no Row for the many others.
+    start_ordinal = start.toordinal()
+    for task, units, found in task_windows(timetable, scope, None, next_end):
+        for occ in found:
+            done = standing.done_in(task.id, occ.period)
+            due_ordinal = occ.due.toordinal()
+            for name in units:
+                reached = standing.reached(done.get(name), occ.required)
+                if occ.due <= today:
+                    counter = counters.get(name)
+                    if counter is None:
+                        counter = counters[name] = _Counter()
+                    counter.add(due_ordinal, reached)
+                    total_counter.add(due_ordinal, reached)
+                if reached is not None:
+                    if occ.due <= today:
+                        if reached <= due_ordinal:
+                            summary(name).done_on_time += 1
+                        else:
+                            summary(name).done_late += 1
+                    if reached >= start_ordinal:
+                        report.done_now.append(row(task, name, occ))
+                        summary(name).done_now += 1
+                elif occ.due < today:
+                    report.overdue.append(row(task, name, occ))
+                    summary(name).overdue += 1
+                elif start <= occ.due <= end:
+                    report.due_now.append(row(task, name, occ))
+                    summary(name).due_now += 1
+                elif next_start <= occ.due:
+                    report.due_next.append(row(task, name, occ))
+                    summary(name).due_next += 1
+    for early in _done_early(timetable, standing, scope, after=next_end, since=start, soon=soon):
+        report.done_now.append(early)
+        summary(early.unit).done_now += 1
+
+    previous_end = start - timedelta(days=1)
+    for name, counter in counters.items():
+        counter.freeze()
+        summary(name).previous_rate = _rate(*counter.at(previous_end))
+    total_counter.freeze()
+
+    kept = [s for s in summaries.values() if s]
+    rank_units(kept)
+    report.summaries = sort_units(kept, plan, sort, name_of=lambda s: s.unit)
+    if sort == "overdue":
+        report.summaries.sort(key=lambda s: -s.overdue)  # stable: equal counts stay in the official order
+    report.total = _total(report.summaries, _rate(*total_counter.at(previous_end)))
+    for key in SECTION_KEYS:
+        setattr(report, key, sort_rows(getattr(report, key), plan, sort))
+    if trend:
+        report.trend = [TrendPoint(day, *total_counter.at(day)) for day in trend_days(plan.valid_from, today)]
+    report.deadlines = {task.id: task.deadline for task in plan.tasks}
+    return report
+
+
+def _total(summaries: list[UnitSummary], previous_rate: float | None) -> UnitSummary:
+    total = UnitSummary("合计", previous_rate=previous_rate)
+    for s in summaries:
+        total.overdue += s.overdue
+        total.due_now += s.due_now
+        total.due_next += s.due_next
+        total.done_now += s.done_now
+        total.done_on_time += s.done_on_time
+        total.done_late += s.done_late
+    return total
+
+
+def _done_early(timetable: Timetable, standing: Standing, scope: Scope, after: date, since: date,
+                soon: int) -> Iterator[Row]:
+    """Obligations due after ``after`` whose required completions were reached on or after ``since``."""
+    plan = timetable.plan
+    later: dict[tuple[str, str], tuple[Task, Occurrence]] = {}
+    for task in plan.tasks:
+        if not scope.category or task.category == scope.category:
+            for occ in timetable.occurrences(task):
+                if occ.due is not None and occ.due > after:
+                    later[(task.id, occ.period)] = (task, occ)
+    responsible: dict[str, set[str]] = {}
+    for task_id, period, unit in standing.done_since(since):
+        found = later.get((task_id, period))
+        if found is None:
+            continue
+        task, occ = found
+        if task_id not in responsible:
+            responsible[task_id] = set(units_in_scope(plan.units, task, scope))
+        dates = standing.dates(task_id, period, unit)
+        if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[task_id]:
+            yield status_row(Obligation(task, unit, occ), dates, standing.today, soon)
