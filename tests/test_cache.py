@@ -69,7 +69,7 @@ def test_a_void_is_read_from_the_tail(fupin, cached, monkeypatch):
     entry = fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-06", "--format", "json", *AS_OF).json()
     fresh = fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-07", "--format", "json", *AS_OF).json()
     reports(fupin)
-    assert fupin("undo", entry["id"]).code == 0  # voids a completion the cache already holds
+    assert fupin("undo", entry["id"], "-r", "录错").code == 0  # voids a completion the cache already holds
     assert fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-05", *AS_OF).code == 0
     fold_again = tally.JournalIndex._rebuild
 
@@ -89,7 +89,7 @@ def test_voids_the_tail_cannot_place_are_read_in_full(fupin, cached, monkeypatch
     record_some(fupin)
     entry = fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-06", "--format", "json", *AS_OF).json()
     reports(fupin)
-    assert fupin("undo", entry["id"]).code == 0
+    assert fupin("undo", entry["id"], "-r", "录错").code == 0
     void_id = journal_path.read_text(encoding="utf-8").splitlines()[-1].split('"')[3]
     reports(fupin)
     # A void of a void and a second void of the same completion (written by hand): no effect,

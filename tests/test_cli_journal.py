@@ -41,7 +41,7 @@ def test_done_without_period_takes_the_earliest_open_one(fupin):
 
 @pytest.mark.parametrize("args, message", [
     (("done", "99.9", "--unit", "市残联"), "未知的任务编号 “99.9”"),
-    (("done", "8.3", "--unit", "市残联"), "是否是指：8.2"),
+    (("done", "8.3", "--unit", "市残联"), "是否是指 8.2、8.1、R.3？"),
     (("done", "8.2", "--unit", "市民政局"), "市民政局 不是任务 8.2 的责任单位；责任单位是：市残联、各区（县）"),
     (("done", "5.1", "--unit", "各区（县）"), "是单位组，请写明是哪个成员完成的：金平区、龙湖区"),
     (("done", "8.2", "--unit", "市残联", "--period", "2018-Q3"), "不是任务 8.2 的期间"),
@@ -78,11 +78,11 @@ def test_done_undo_done(fupin, journal_path):
     again = fupin("done", "8.2", "--unit", "市残联", "--period", "2018-06", *AS_OF)
     assert again.code == 0, again.err
     assert len(lines(journal_path)) == 3
-    twice = fupin("undo", entry["id"])
+    twice = fupin("undo", entry["id"], "-r", "录错")
     assert twice.code == 2 and "已于" in twice.err
-    void_of_void = fupin("undo", void["id"])
+    void_of_void = fupin("undo", void["id"], "-r", "录错")
     assert void_of_void.code == 2 and "本身是作废记录" in void_of_void.err
-    missing = fupin("undo", "no-such-id")
+    missing = fupin("undo", "no-such-id", "-r", "录错")
     assert missing.code == 2 and "没有记录号" in missing.err
     assert len(lines(journal_path)) == 3
 
@@ -107,7 +107,7 @@ def test_group_members_are_independent(fupin):
 def test_journal_lists_entries_with_voids_marked(fupin):
     kept = fupin("done", "8.2", "--unit", "市残联", "--period", "2018-05", "--format", "json", *AS_OF).json()
     voided = fupin("done", "8.2", "--unit", "市残联", "--period", "2018-06", "--format", "json", *AS_OF).json()
-    fupin("undo", voided["id"])
+    fupin("undo", voided["id"], "-r", "录错")
     fupin("done", "5.1", "--unit", "金平区", "--period", "2018-06", *AS_OF)
     records = fupin("journal", "--unit", "市残联", "--format", "json").json()
     assert [(r["op"], r["period"], r["voided_by"] is not None) for r in records] == [

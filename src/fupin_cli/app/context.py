@@ -16,7 +16,7 @@ from typing import Callable
 from ..domain.errors import UsageError
 from ..domain.holidays import HOLIDAY_SHIFTS
 from ..domain.model import Plan
-from .inputs import parse_user_date
+from .inputs import read_date
 
 JOURNAL_FILENAME = "journal.jsonl"
 
@@ -131,7 +131,9 @@ class RunContext:
     def today(self) -> date:
         plan = self.plan
         if self._as_of_option:
-            day = parse_user_date(self._as_of_option, self._as_of_source)
+            # 今天, 昨天, 上周五 … are read against the real today in the plan's time zone (asked only then).
+            day = read_date(self._as_of_option, self._as_of_source,
+                            today=lambda: self.now().astimezone(self.tz).date())
             latest = plan.valid_to + timedelta(days=366)
             if not plan.valid_from <= day <= latest:
                 raise UsageError(f"{self._as_of_source} {day} 不在任务清单的有效期内"

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ..domain.errors import UsageError
-from ..domain.model import Occurrence, Plan, Task
+from ..domain.model import Occurrence, Plan, Settings, Task
 from ..journal.entries import DoneEntry, VoidEntry, make_done_record, make_void_record
 from .context import RunContext, match_plan
 from .lookup import find_task
+
+FORCED_KEY = "forced"  # on a completion recorded with --force: why it would have been refused
 
 
 class PeriodComplete(UsageError):
@@ -52,29 +54,74 @@ def check_unit(plan: Plan, task: Task, unit: str) -> None:
 
 
 def choose_occurrence(task: Task, occurrences: list[Occurrence], period: str | None,
-                      done_count: Callable[[str], int], unit: str, today: date) -> Occurrence:
-    """The occurrence a completion is for: the one named, or the earliest open one already begun.
+                      done_count: Callable[[str], int], unit: str, day: date,
+                      settings: Settings = Settings(),
+                      opens: Callable[[Occurrence], date] = lambda o: o.start) -> Occurrence:
+    """The occurrence a completion is for: the one named, or the earliest open one that ``day`` may complete.
 
-    ``done_count(period)`` is how many live completions the unit has for that period.
+    ``period`` is a label as :func:`fupin_cli.app.inputs.read_period` gives it;
+    ``done_count(period)`` is how many live completions the unit has for that period;
+    ``opens(occurrence)`` is the first day a completion may count for it.
     """
     if period is not None:
         for occurrence in occurrences:
-            if occurrence.period == period.strip():
+            if occurrence.period == period:
                 if done_count(occurrence.period) >= occurrence.required:
                     raise PeriodComplete(f"任务 {task.id} {unit} 的期间 {occurrence.period} 已完成"
                                          f"（需 {occurrence.required} 次，已记 {occurrence.required} 次）",
                                          subject="period")
                 return occurrence
-        labels = [o.period for o in occurrences]
-        shown = "、".join(labels[:12]) + ("……" if len(labels) > 12 else "")
-        raise PeriodUnknown(f"“{period}” 不是任务 {task.id} 的期间；可选：{shown}", subject="period")
+        raise PeriodUnknown(_unknown_period(task, occurrences, period, settings), subject="period")
     if task.rules and all(rule.kind == "ongoing" for rule in task.rules):
-        raise PeriodNeeded(task.id, unit, f"{today:%Y-%m}")
+        raise PeriodNeeded(task.id, unit, f"{day:%Y-%m}")
     for occurrence in sorted(occurrences, key=lambda o: (o.due or date.max, o.start)):
-        if occurrence.start <= today and occurrence.due is not None \
+        if opens(occurrence) <= day and occurrence.due is not None \
                 and done_count(occurrence.period) < occurrence.required:
             return occurrence
     raise PeriodNeeded(task.id, unit, None)
+
+
+def _unknown_period(task: Task, occurrences: list[Occurrence], period: str, settings: Settings) -> str:
+    """Why ``period`` is not one of the task's, with the period that holds it when there is one."""
+    from ..domain.periods import read_label
+
+    labels = [o.period for o in occurrences]
+    shown = "、".join(labels[:12]) + ("……" if len(labels) > 12 else "")
+    read = read_label(period.partition("#")[0], settings)
+    holding = [o.period for o in occurrences if read is not None and o.start <= read[1] <= o.end]
+    hint = f"；是否是指 {holding[0]}？" if holding else ""
+    return f"“{period}” 不是任务 {task.id} 的期间，可选：{shown}{hint}"
+
+
+def completion_window(plan: Plan, occurrence: Occurrence) -> tuple[date, date]:
+    """The days a completion for ``occurrence`` may be dated without --force.
+
+    Not before its period began (a one-off: not before the plan took effect, or
+    1 January of its due year if that is earlier), and not more than a year
+    after the plan's end or the due date, whichever is later.
+    """
+    if occurrence.start == occurrence.end == occurrence.nominal_due:  # a one-off: its period is its date
+        first = min(plan.valid_from, occurrence.start.replace(month=1, day=1))
+    else:
+        first = occurrence.start
+    last = max(plan.valid_to, occurrence.due or plan.valid_to) + timedelta(days=366)
+    return first, last
+
+
+class CompletedOutsideWindow(UsageError):
+    """A completion dated before its period could have begun, or outside the plan's window."""
+
+    def __init__(self, completed: date, occurrence: Occurrence, window: tuple[date, date]) -> None:
+        self.completed, self.occurrence, self.window = completed, occurrence, window
+        first, last = window
+        if completed < first:
+            why = f"早于期间 {occurrence.period} 可开始完成的日期 {first}"
+            self.reason = "date_before_period"
+        else:
+            why = f"晚于清单有效期之后一年（{last}）"
+            self.reason = "date_outside_plan"
+        super().__init__(f"完成日期 {completed} {why}；期间 {occurrence.period} 的完成日期应在 {first} 至 {last} 之间",
+                         subject="date")
 
 
 @dataclass(frozen=True)
@@ -94,7 +141,8 @@ class Recorded:
 
 
 def record_done(context: RunContext, task_id: str, unit: str, period: str | None, completed: date | None,
-                by: str, note: str) -> Recorded:
+                by: str, note: str, *, force: bool = False) -> Recorded:
+    """Append a completion; ``force`` records one dated outside its window, marked ``forced`` in the entry."""
     plan = context.plan
     task = find_task(plan, task_id)
     check_unit(plan, task, unit)
@@ -110,9 +158,24 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
     def done_count(label: str) -> int:
         return standing.count_of(standing.done_in(task.id, label).get(unit))
 
-    occurrence = choose_occurrence(task, context.timetable.occurrences(task), period, done_count, unit, today)
+    occurrences = context.timetable.occurrences(task)
+    if period is not None and period not in {o.period for o in occurrences}:
+        from ..domain.schedule import journal_labels
+
+        period = journal_labels(task.rules, occurrences).get(period, period)  # 2018-07#4, as older versions wrote
+    occurrence = choose_occurrence(task, occurrences, period, done_count, unit, completed,
+                                   plan.settings, lambda o: completion_window(plan, o)[0])
+    window = completion_window(plan, occurrence)
+    forced = None
+    if not window[0] <= completed <= window[1]:
+        refusal = CompletedOutsideWindow(completed, occurrence, window)
+        if not force:
+            raise refusal
+        forced = refusal.reason
     record = make_done_record(task=task.id, unit=unit, period=occurrence.period, date=completed,
                               by=by, note=note, now_utc=context.now(), tz=context.tz)
+    if forced:
+        record[FORCED_KEY] = forced  # an unknown key to older readers: kept and ignored
     counted: list[int] = []
 
     def still_open(store) -> None:
@@ -152,23 +215,41 @@ class Voided:
     target: DoneEntry
 
 
-def record_void(context: RunContext, entry_id: str, reason: str, by: str) -> Voided:
-    contents = context.journal_contents()
-    by_id = {e.id: e for e in contents.entries}
-    target = by_id.get(entry_id.strip())
-    if target is None:
-        import difflib
+def last_entry(entries, *, by: str | None, units: set[str] | None) -> DoneEntry:
+    """The newest live completion recorded by ``by`` and/or for one of ``units`` (``undo --last``)."""
+    from ..journal.ledger import live_completions
 
-        close = difflib.get_close_matches(entry_id, list(by_id), n=3, cutoff=0.6)
-        hint = f"；是否是指：{'、'.join(close)}？" if close else ""
-        raise NotInJournal(f"台账中没有记录号 “{entry_id}”{hint}", subject="entry")
+    live = [e for e in live_completions(entries)
+            if (by is None or e.by == by) and (units is None or e.unit in units)]
+    if not live:
+        who = "、".join(part for part in (by is not None and f"经办人 {by}", units and f"单位 {'、'.join(sorted(units))}")
+                       if part)
+        raise NotInJournal(f"台账中没有{who}的有效销号记录", subject="entry")
+    return max(live, key=lambda e: e.id)  # ids sort by the time they were recorded
+
+
+def record_void(context: RunContext, entry_id: str | None, reason: str, by: str, *,
+                last_by: str | None = None, last_units: set[str] | None = None) -> Voided:
+    """Void one completion: named by (a unique part of) its id, or the newest of ``last_by`` / ``last_units``."""
+    from .lookup import find_entry
+
+    if not reason.strip():
+        raise UsageError("请用 --reason（-r）写明作废原因，如 -r 录错单位", subject="reason")
+    contents = context.journal_contents()
+    if entry_id is not None:
+        try:
+            target = find_entry(contents.entries, entry_id)
+        except UsageError as exc:
+            raise NotInJournal(exc.message, subject="entry") from None
+    else:
+        target = last_entry(contents.entries, by=last_by, units=last_units)
     if type(target) is not DoneEntry:
         raise UsageError(f"记录 {target.id} 本身是作废记录，不能再作废", subject="entry")
     voided = [e for e in contents.entries if type(e) is VoidEntry and e.target == target.id]
     if voided:
         raise AlreadyVoided(f"记录 {target.id} 已于 {voided[0].recorded_at} 作废（作废记录 {voided[0].id}）",
                             subject="entry")
-    record = make_void_record(target=target.id, reason=reason, by=by, now_utc=context.now(), tz=context.tz)
+    record = make_void_record(target=target.id, reason=reason.strip(), by=by, now_utc=context.now(), tz=context.tz)
 
     def not_voided_meanwhile(store) -> None:
         if target.id in store.ledger().voided:
@@ -178,12 +259,15 @@ def record_void(context: RunContext, entry_id: str, reason: str, by: str) -> Voi
     return Voided(record, target)
 
 
-def journal_records(context: RunContext, unit: str | None, task_id: str | None, since: date | None) -> list[dict]:
-    """The journal's entries as records for people and scripts, filtered, voids beside what they cancel."""
+def journal_records(context: RunContext, units: list[str], task_id: str | None, since: date | None) -> list[dict]:
+    """The journal's entries as records for people and scripts, filtered, voids beside what they cancel.
+
+    ``units`` are canonical names (groups stand for their members); [] means every unit.
+    """
     entries = context.journal_contents().entries
     voided_by = {e.target: e.id for e in entries if type(e) is VoidEntry}
     task = find_task(context.plan, task_id).id if task_id else None
-    units = set(context.plan.units.leaves(unit)) if unit else None
+    units = {leaf for name in units for leaf in context.plan.units.leaves(name)} if units else None
     by_id = {e.id: e for e in entries}
     records = []
     for entry in entries:

@@ -104,7 +104,7 @@ def repository_of(folder: Path) -> Path:
 def sync(context: RunContext, message: str | None = None) -> SyncResult:
     """Commit the data folder's changes, pull and push, holding the journal's lock throughout."""
     if context.data_dir is None:
-        raise UsageError("fupin sync 需要数据文件夹：用 --data 文件夹 或设置 FUPIN_DATA（文件夹应在 git 仓库中）",
+        raise UsageError("fupin sync 需要数据文件夹：请用 --data 文件夹 或设置 FUPIN_DATA（文件夹应在 git 仓库中）",
                          subject="data")
     folder = Path(context.data_dir).resolve()
     root = repository_of(folder)

@@ -1,10 +1,12 @@
 """The ``fupin`` app: commands registered from their modules, and the one place errors become exits.
 
 Library errors (``FupinError``) become a Chinese message and their exit code
-here; click's own usage errors are put into Chinese here too.  Modules that only
-some commands need are imported inside those commands, to keep start-up fast.
+here; click's own usage errors are said in Chinese by :mod:`.messages`.
+Modules that only some commands need are imported inside those commands, to
+keep start-up fast.
 """
 
+import os
 import sys
 from typing import Annotated
 
@@ -13,19 +15,44 @@ import typer
 from .. import __version__
 from ..domain.errors import FupinError
 from .commands import deadlines, importing, journal, plan, reports, sync
+from .help import FupinGroup, FupinTyper
+from .messages import (
+    ERROR,
+    INSTALL_COMPLETION_HELP,
+    SHOW_COMPLETION_HELP,
+    VERSION_HELP,
+    ClickException,
+    NoArgsIsHelpError,
+    chinese_usage_message,
+)
 
-app = typer.Typer(
+
+class FupinApp(FupinGroup):
+    """The root group: answers Tab completion with fupin's own bash and zsh classes."""
+
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None) -> None:
+        if os.environ.get(complete_var or "_FUPIN_COMPLETE"):
+            from typer._completion_classes import completion_init
+
+            from .completion import register
+
+            completion_init()  # typer's classes for the other shells, then fupin's for bash and zsh
+            register()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+
+app = FupinTyper(
     name="fupin",
+    cls=FupinApp,
     help="扶贫任务清单督办工具 (fupin): tasks, deadlines, completions (销号) and overdue reports.\n\n"
          "例 / Example:  fupin due --unit 市民政局 --as-of 2018-07-15",
     no_args_is_help=True,
-    add_completion=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,  # fupin's own --install-completion: Chinese, and hooks that keep pinyin
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # click's plain help: rich's help formatter costs more start-up than the help itself
 )
-report_app = typer.Typer(help="督办报表 / Supervision reports.\n\n例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html",
-                         no_args_is_help=True, rich_markup_mode=None)
+report_app = FupinTyper(help="督办报表 / Supervision reports.\n\n"
+                             "例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html",
+                        no_args_is_help=True)
 app.add_typer(report_app, name="report")
 for commands in (plan, deadlines, journal, reports, importing, sync):
     commands.register(app, report_app)
@@ -37,10 +64,34 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _install_completion(value: bool) -> None:
+    if value:
+        from pathlib import Path
+
+        from .completion import detect_shell, install
+
+        shell = detect_shell()
+        path = install(shell, Path.home())
+        print(f"已为 {shell} 安装 Tab 补全：{path}\n重新打开终端后生效。")
+        raise typer.Exit()
+
+
+def _show_completion(value: bool) -> None:
+    if value:
+        from .completion import detect_shell, script
+
+        print(script(detect_shell()), end="")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
-    version: Annotated[bool, typer.Option("--version", "-V", help="显示版本并退出。", callback=_version,
+    version: Annotated[bool, typer.Option("--version", "-V", help=VERSION_HELP, callback=_version,
                                           is_eager=True)] = False,
+    install_completion: Annotated[bool, typer.Option("--install-completion", help=INSTALL_COMPLETION_HELP,
+                                                     callback=_install_completion, is_eager=True)] = False,
+    show_completion: Annotated[bool, typer.Option("--show-completion", help=SHOW_COMPLETION_HELP,
+                                                  callback=_show_completion, is_eager=True)] = False,
 ) -> None:
     """扶贫任务清单督办工具。"""
 
@@ -67,13 +118,12 @@ def _say_cache_notices() -> None:
 
 def _run() -> None:
     from ..domain.text import terminal_safe
-    from .messages import ClickException, NoArgsIsHelpError, chinese_usage_message
 
     try:
         code = app(standalone_mode=False, prog_name="fupin")
     except FupinError as exc:
         # Messages quote what was typed or read (units, task text, file names): shown safely.
-        print(terminal_safe(f"错误：{exc}", keep_newlines=True), file=sys.stderr)
+        print(terminal_safe(ERROR.format(message=exc), keep_newlines=True), file=sys.stderr)
         if getattr(exc, "phrase", None):
             print(terminal_safe(exc.pointer(), keep_newlines=True), file=sys.stderr)
         sys.exit(exc.exit_code)
@@ -83,7 +133,7 @@ def _run() -> None:
         print("已取消", file=sys.stderr)
         sys.exit(130)
     except ClickException as exc:
-        if NoArgsIsHelpError is not None and isinstance(exc, NoArgsIsHelpError):
+        if isinstance(exc, NoArgsIsHelpError):
             print(exc.format_message())  # a bare ``fupin`` or ``fupin report`` asks for help
             sys.exit(0)
         print(terminal_safe(chinese_usage_message(exc), keep_newlines=True), file=sys.stderr)
@@ -94,8 +144,6 @@ def _run() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # a bug of ours: say so plainly; FUPIN_DEBUG=1 shows the traceback
-        import os
-
         if os.environ.get("FUPIN_DEBUG"):
             raise
         print(terminal_safe(f"错误：fupin 内部错误（{type(exc).__name__}: {exc}）。", keep_newlines=True) + "请把命令和这条消息报告给维护人员；"

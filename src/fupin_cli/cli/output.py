@@ -96,7 +96,9 @@ def write_output(path: Path, content, force: bool) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise OutputError(f"无法写入 {path}：{exc.strerror}") from None
+        from ..journal.jsonl.files import describe_oserror
+
+        raise OutputError(f"无法写入 {path}：{describe_oserror(exc)}") from None
 
 
 def warn(message: str) -> None:

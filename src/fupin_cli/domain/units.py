@@ -78,9 +78,9 @@ class UnitIndex(Mapping[str, Unit]):
             yield from unit.aliases
 
     def suggest(self, text: str) -> list[str]:
-        """Up to three names or aliases close to ``text``, each unit once."""
+        """The units of the three names or aliases closest to ``text``, each unit once, by canonical name."""
         close = difflib.get_close_matches(text, list(self.labels()), n=3, cutoff=0.4)
-        return list(dict.fromkeys(close))
+        return list(dict.fromkeys(self._labels[normalize_name(label)] for label in close))
 
     def pinyin_matches(self, text: str) -> list[str]:
         """Units whose name or an alias spells ``text`` in pinyin (全拼 or 首字母); [] for non-Latin text."""
@@ -120,8 +120,8 @@ class UnitIndex(Mapping[str, Unit]):
         if len(matches) > 1:
             raise UsageError(f"{what} “{text}” 可指多个单位：{'、'.join(matches)}，请写出中文名称", subject=subject)
         close = self.suggest(text)
-        hint = f"；是否是指：{'、'.join(close)}？" if close else ""
-        raise UsageError(f"{what}：未知的单位 “{text}”{hint}（fupin units 列出全部单位）", subject=subject)
+        hint = f"；是否是指 {'、'.join(close)}？" if close else ""
+        raise UsageError(f"{what}：未知的单位 “{text}”（fupin units 列出全部单位）{hint}", subject=subject)
 
     # -- groups
     def leaves(self, name: str) -> tuple[str, ...]:

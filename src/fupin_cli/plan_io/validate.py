@@ -203,8 +203,8 @@ def _task_units(item: Mapping, where: _Where, units: UnitIndex, units_file: str)
     for name in names:
         canonical = units.lookup(name)
         if canonical is None:
-            raise where.error(f"未知的责任单位 “{name}”{_suggest(name, units)}；"
-                              f"请先在 {units_file} 中登记", item, "units")
+            raise where.error(f"未知的责任单位 “{name}”，请先在 {units_file} 中登记{_suggest(name, units)}",
+                              item, "units")
         if canonical not in result:
             result.append(canonical)
     return result
@@ -394,4 +394,4 @@ def _bounded(day: date, key: str, where: _Where, mapping: Mapping) -> date:
 
 def _suggest(name: str, units: UnitIndex) -> str:
     close = units.suggest(name)
-    return f"；是否是指：{'、'.join(close)}？" if close else ""
+    return f"；是否是指 {'、'.join(close)}？" if close else ""

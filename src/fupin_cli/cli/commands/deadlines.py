@@ -10,30 +10,42 @@ import typer
 from ...domain.errors import UsageError
 from ...output.formats import View
 from ..options import (
+    YEAR,
     AsOfOpt,
+    CategoryOpt,
+    Count,
     DataOpt,
+    DateValue,
     ForceOpt,
+    MonthValue,
     OutputOpt,
     ShiftOpt,
     TaskOpt,
-    UnitOpt,
+    Text,
+    UnitsOpt,
+    check_category,
     context,
     format_option,
-    one_unit,
+    read_date,
+    scope_of,
+    units_of,
 )
-from ..output import check_format, choices, show
+from ..output import choices, show
 
+MARGIN_DAYS = 366  # how far before and after the plan a calendar may look
 EXPLAIN_FORMATS = choices({"document", "records"})
 CALENDAR_FORMATS = choices({"document", "records", "calendar"})
 
 
 def explain(
-    phrase: Annotated[str, typer.Argument(help="完成时限的文字，如 每季度之后10日内完成。", show_default=False)],
+    phrase: Annotated[str, typer.Argument(click_type=Text("完成时限"), metavar="完成时限", show_default=False,
+                                          help="完成时限的文字，如 每季度之后10日内完成。")],
     as_of: AsOfOpt = None,
     year: Annotated[Optional[int], typer.Option(
-        "--year", help="没写年份的日期（6月底前、年底前）属于哪一年；默认为清单有效期开始的年份。",
-        show_default=False)] = None,
-    count: Annotated[int, typer.Option("--next", help="列出之后几个到期日。", min=1, max=100)] = 6,
+        "--year", click_type=YEAR, show_default=False,
+        help="没写年份的日期（6月底前、年底前）属于哪一年；默认为清单有效期开始的年份。")] = None,
+    count: Annotated[int, typer.Option("--next", click_type=Count(1, 100, metavar="个数"),
+                                       help="列出之后几个到期日（1 到 100）。")] = 6,
     fmt: Annotated[str, format_option(EXPLAIN_FORMATS)] = "table",
     holiday_shift: ShiftOpt = None,
     data: DataOpt = None,
@@ -45,57 +57,63 @@ def explain(
     例：fupin explain 年报于次年二月底前报送 --year 2023 --as-of 2023-01-01
     """
     from ...app.explain import explain_phrase
-    from ...app.inputs import parse_user_date
+    from ...app.inputs import read_date as read_day
     from ...output.views import explain_document
 
-    check_format(fmt, EXPLAIN_FORMATS)
     ctx = context(data=data, holiday_shift=holiday_shift)
     plan = ctx.plan
-    if year is not None and not 1900 <= year <= 2100:
-        raise UsageError(f"--year {year} 超出范围（1900–2100）", subject="year")
-    if as_of is not None:
-        today = parse_user_date(as_of, "--as-of")
-    elif os.environ.get("FUPIN_TODAY"):
-        today = parse_user_date(os.environ["FUPIN_TODAY"], "FUPIN_TODAY")
-    else:
-        today = ctx.now().astimezone(ctx.tz).date()
-    if not 1900 <= today.year <= 2100:
-        raise UsageError(f"--as-of {today} 超出范围（1900–2100年）", subject="as_of")
+    # Words are explained on any day, not only within the plan: --as-of is read but not bounded to it.
+    typed, source = (as_of, "--as-of") if as_of is not None else (os.environ.get("FUPIN_TODAY"), "FUPIN_TODAY")
+
+    def real_today():
+        return ctx.now().astimezone(ctx.tz).date()
+
+    today = read_day(typed, source, today=real_today) if typed else real_today()
     result = explain_phrase(phrase, year if year is not None else plan.valid_from.year, today,
                             plan.settings, ctx.calendar, count)
     show(View(document=lambda: explain_document(result), records=lambda: result), fmt)
     ctx.finish()
 
 
-def calendar_window(month: Optional[str], start: Optional[date], end: Optional[date],
-                    today: date) -> tuple[date, date]:
-    """The window a calendar shows: --month, or --from/--to, or the month of today."""
+def calendar_window(ctx, month: Optional[str], start: Optional[str], end: Optional[str]) -> tuple[date, date]:
+    """The window a calendar shows: --month, or --from/--to, or the month of today.
+
+    Bounded to the plan's window and a year either side, so no typed date can
+    ask for centuries of deadlines.
+    """
+    from ...app.inputs import read_month
+
+    today, plan = ctx.today, ctx.plan
     if month is not None:
         if start or end:
             raise UsageError("--month 不能与 --from/--to 同时使用", subject="month")
-        try:
-            year, number = (int(part) for part in month.strip().split("-"))
-            first = date(year, number, 1)
-        except ValueError:
-            raise UsageError(f"--month 的值 “{month}” 应写成 YYYY-MM，如 2018-07", subject="month") from None
-        if not 1900 <= year <= 2100:
-            raise UsageError(f"--month 的值 “{month}” 超出可用范围（1900 年至 2100 年）", subject="month")
-        return first, date(year, number, months.monthrange(year, number)[1])
-    first = start or today.replace(day=1)
-    last = end or (date(first.year, first.month, months.monthrange(first.year, first.month)[1]) if not start
-                   else first + timedelta(days=30))
-    if last < first:
-        raise UsageError(f"--to {last} 早于 --from {first}", subject="to")
+        year, number = read_month(month, "--month", today=today)
+        first, last = date(year, number, 1), date(year, number, months.monthrange(year, number)[1])
+    else:
+        first = read_date(ctx, start, "--from") or today.replace(day=1)
+        last = read_date(ctx, end, "--to") or (
+            date(first.year, first.month, months.monthrange(first.year, first.month)[1]) if not start
+            else first + timedelta(days=30))
+        if last < first:
+            raise UsageError(f"--to {last} 早于 --from {first}", subject="to")
+    low, high = plan.valid_from - timedelta(days=MARGIN_DAYS), plan.valid_to + timedelta(days=MARGIN_DAYS)
+    if first < low or last > high:
+        what = "--month" if month is not None else ("--from" if first < low else "--to")
+        raise UsageError(f"{what}：{first} 至 {last} 超出可查询的范围 {low} 至 {high}"
+                         f"（任务清单有效期 {plan.valid_from} 至 {plan.valid_to}，前后各一年）", subject="month")
     return first, last
 
 
 def calendar(
-    unit: UnitOpt = None,
+    unit: UnitsOpt = None,
     task: TaskOpt = None,
-    start: Annotated[Optional[str], typer.Option("--from", help="起始日期（含）。", show_default=False)] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="结束日期（含）。", show_default=False)] = None,
-    month: Annotated[Optional[str], typer.Option("--month", "-m", help="某个月（YYYY-MM），并显示月历。",
-                                                 show_default=False)] = None,
+    category: CategoryOpt = None,
+    start: Annotated[Optional[str], typer.Option("--from", click_type=DateValue(), show_default=False,
+                                                 help="起始日期（含）；写法同 --as-of。")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", click_type=DateValue(), show_default=False,
+                                               help="结束日期（含）；写法同 --as-of。")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", "-m", click_type=MonthValue(), show_default=False,
+                                                 help="某个月，并显示月历：2018-07、2018年7月、7月、本月、上月。")] = None,
     fmt: Annotated[str, format_option(CALENDAR_FORMATS)] = "table",
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -107,21 +125,18 @@ def calendar(
 
     例：fupin calendar --month 2018-07 --unit 市民政局
     """
-    from ...app.inputs import parse_user_date
     from ...app.lookup import find_task
-    from ...domain.obligations import Scope
     from ...output import views
     from ...reports.calendar import calendar_rows
 
-    check_format(fmt, CALENDAR_FORMATS)
     ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift)
     plan = ctx.plan
-    name = one_unit(ctx, unit)
+    names = units_of(ctx, unit)
     task_id = find_task(plan, task).id if task else None
-    window_start, window_end = calendar_window(
-        month, parse_user_date(start, "--from") if start else None,
-        parse_user_date(end, "--to") if end else None, ctx.today)
-    rows = calendar_rows(ctx.timetable, window_start, window_end, Scope.for_unit(plan.units, name), task_id)
+    window_start, window_end = calendar_window(ctx, month, start, end)
+    rows = calendar_rows(ctx.timetable, window_start, window_end,
+                         scope_of(ctx, names, check_category(ctx, category)), task_id)
+    name = "、".join(names)
     title = f"{plan.title}：到期日历"
     lines = [f"{window_start} 至 {window_end}，共 {len(rows)} 项" + (f"；责任单位：{name}" if name else "")]
 

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from ...domain.errors import UsageError
-from ..options import DataOpt, JournalOpt, OutputOpt, context
+from ..options import YEAR, Choice, DataOpt, JournalOpt, OutputOpt, PathValue, Text, context
 
 PROGRESS_DELAY = 1.0        # seconds before an import says what it is doing
 
@@ -64,18 +64,19 @@ class Progress:
 
 
 def import_table(
-    file: Annotated[Path, typer.Argument(help="任务清单表格：.docx、.xlsx、.csv、.tsv 或 .txt。", show_default=False)],
+    file: Annotated[Path, typer.Argument(click_type=PathValue(folder=False, metavar="表格文件"), metavar="表格文件",
+                                         help="任务清单表格：.docx、.xlsx、.csv、.tsv 或 .txt。", show_default=False)],
     into: Annotated[Optional[Path], typer.Option(
-        "--into", help="导入到哪个数据文件夹；默认为 FUPIN_DATA，未设置时为当前目录下与文件同名的文件夹。",
+        "--into", click_type=PathValue(folder=True, metavar="文件夹", creates=True), help="导入到哪个数据文件夹；默认为 FUPIN_DATA，未设置时为当前目录下与文件同名的文件夹。",
         show_default=False)] = None,
     plan_key: Annotated[Optional[str], typer.Option(
-        "--plan", help="清单名：写成文件夹中的 plans/清单名.yaml（与其他清单并存）；不写则为 tasks.yaml。",
+        "--plan", click_type=Text("清单名"), help="清单名：写成文件夹中的 plans/清单名.yaml（与其他清单并存）；不写则为 tasks.yaml。",
         show_default=False)] = None,
     sheet: Annotated[Optional[str], typer.Option(
-        "--sheet", help="读哪个工作表（.xlsx）或第几个表格（.docx，如 表2）；默认为第一个有表头的。",
+        "--sheet", click_type=Text("工作表"), help="读哪个工作表（.xlsx）或第几个表格（.docx，如 表2）；默认为第一个有表头的。",
         show_default=False)] = None,
     year: Annotated[Optional[int], typer.Option(
-        "--year", help="清单所属年份；默认从标题、文号、印发日期或文件名读出。", show_default=False)] = None,
+        "--year", click_type=YEAR, help="清单所属年份；默认从标题、文号、印发日期或文件名读出。", show_default=False)] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="文件夹中已有另一份清单，或新表去掉了台账中有完成记录的任务时，仍然导入。")] = False,
     journal: JournalOpt = None,
@@ -169,7 +170,9 @@ EXPORT_FORMATS = ("xlsx", "docx")
 
 
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx（Excel）或 docx（Word）。")] = "xlsx",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx（Excel）或 docx（Word）。",
+                                     click_type=Choice(EXPORT_FORMATS, "格式", {"xlsx": "Excel 工作簿",
+                                                                               "docx": "Word 文档"}))] = "xlsx",
     output: OutputOpt = None,
     force: Annotated[bool, typer.Option("--force", help="--output 的文件已存在时覆盖它。")] = False,
     data: DataOpt = None,

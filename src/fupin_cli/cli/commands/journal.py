@@ -9,30 +9,49 @@ from ...domain.text import terminal_safe
 from ...output.document import Document
 from ...output.formats import View
 from ..options import (
+    PERIOD_HELP,
     AsOfOpt,
+    ByOpt,
     DataOpt,
+    DateValue,
+    EntryId,
+    ForceOpt,
     JournalOpt,
+    OutputOpt,
+    PeriodValue,
+    TaskId,
     TaskOpt,
-    UnitOpt,
-    complete_tasks,
+    Text,
+    UnitName,
+    UnitsOpt,
     context,
     format_option,
     one_unit,
+    read_date,
+    units_of,
 )
-from ..output import check_format, choices, show
+from ..output import choices, show
 
-RECORD_FORMATS = choices({"document", "records"}, exclude=("csv", "markdown", "html", "xlsx"))
+RECORD_FORMATS = choices({"document", "records"}, exclude=("csv", "markdown", "html", "xlsx", "docx"))
 JOURNAL_FORMATS = choices({"document", "records"})
 
 
 def done(
-    task: Annotated[str, typer.Argument(help="任务编号，如 5.1。", autocompletion=complete_tasks, show_default=False)],
-    unit: UnitOpt = None,
-    period: Annotated[Optional[str], typer.Option("--period", "-p", help="期间，如 2018-07、2018-Q3、2018；默认为最早未完成的期间。",
-                                                  show_default=False)] = None,
-    on: Annotated[Optional[str], typer.Option("--date", "-d", help="完成日期；默认今天。", show_default=False)] = None,
-    by: Annotated[str, typer.Option("--by", help="经办人。")] = "",
-    note: Annotated[str, typer.Option("--note", help="备注。")] = "",
+    task: Annotated[str, typer.Argument(click_type=TaskId(), metavar="任务编号", show_default=False,
+                                        help="任务编号，如 5.1。")],
+    unit: Annotated[list[str], typer.Option(
+        "--unit", "-u", click_type=UnitName(leaves_only=True), show_default=False,
+        help="完成的责任单位：全称、简称或拼音；单位组（如 各区（县））要写明是哪个成员。")],
+    period: Annotated[Optional[str], typer.Option(
+        "--period", "-p", click_type=PeriodValue(), show_default=False,
+        help=f"期间；默认为完成日期时已开始、尚未完成的最早期间。{PERIOD_HELP}。")] = None,
+    on: Annotated[Optional[str], typer.Option(
+        "--date", "-d", click_type=DateValue(), show_default=False,
+        help="完成日期；默认今天（--as-of）。写法同 --as-of，如 7月3日、昨天、上周五。")] = None,
+    by: ByOpt = "",
+    note: Annotated[str, typer.Option("--note", click_type=Text("备注"), show_default=False, help="备注。")] = "",
+    force: Annotated[bool, typer.Option(
+        "--force", help="完成日期早于期间开始或超出清单有效期时仍然记录（记录中注明 forced）。")] = False,
     fmt: Annotated[str, format_option(RECORD_FORMATS)] = "table",
     as_of: AsOfOpt = None,
     data: DataOpt = None,
@@ -42,23 +61,15 @@ def done(
 
     例：fupin done 8.2 --unit 市残联 --period 2018-06 --date 2018-07-03 --by 张三
     """
-    from ...app.inputs import parse_user_date
-    from ...app.recording import (
-        CompletedInFuture,
-        PeriodComplete,
-        PeriodNeeded,
-        PeriodUnknown,
-        record_done,
-    )
+    from ...app.inputs import read_period
+    from ...app.recording import CompletedInFuture, PeriodComplete, PeriodNeeded, PeriodUnknown, record_done
 
-    check_format(fmt, RECORD_FORMATS)
     ctx = context(data=data, journal=journal, as_of=as_of)
-    if not unit:
-        raise UsageError("请用 --unit 指明是哪个责任单位完成的", subject="unit")
     name = one_unit(ctx, unit)
-    completed = parse_user_date(on, "--date") if on else None
+    completed = read_date(ctx, on, "--date")
+    label = read_period(period, "--period", today=ctx.today) if period is not None else None
     try:
-        recorded = record_done(ctx, task, name, period, completed, by, note)
+        recorded = record_done(ctx, task, name, label, completed, by, note, force=force)
     except PeriodComplete as exc:
         raise UsageError(f"{exc.message}；如记录有误，先用 fupin undo 作废") from None
     except PeriodUnknown as exc:
@@ -70,46 +81,72 @@ def done(
         raise UsageError(f"任务 {exc.task_id} {exc.unit} 没有已开始且未完成的期间；请用 --period 指明") from None
     except CompletedInFuture as exc:
         raise UsageError(f"--date {exc.completed} 晚于今天（{exc.today}），不能预先销号") from None
+    except UsageError as exc:
+        if exc.subject == "date" and not force:
+            raise UsageError(f"--date {exc.message}；如确实如此，加 --force 照记（记录中会注明）") from None
+        raise
     occurrence = recorded.occurrence
     late = "（逾期完成）" if recorded.late else ""
+    forced = "（--force：日期超出可完成范围，已注明）" if "forced" in recorded.record else ""
     message = Document(
         title=f"已销号：任务 {recorded.task.id}，{recorded.unit}，期间 {occurrence.period}，"
-              f"完成日期 {recorded.completed}{late}；该期间已记 {recorded.count}/{occurrence.required} 次。",
+              f"完成日期 {recorded.completed}{late}{forced}；该期间已记 {recorded.count}/{occurrence.required} 次。",
         lines=[f"记录号：{recorded.record['id']}"])
     show(View(document=lambda: message, records=lambda: recorded.record), fmt)
     ctx.finish()
 
 
 def undo(
-    entry_id: Annotated[str, typer.Argument(help="要作废的记录号（fupin journal 可查）。", show_default=False)],
-    reason: Annotated[str, typer.Option("--reason", help="作废原因。")] = "",
-    by: Annotated[str, typer.Option("--by", help="经办人。")] = "",
+    entry_id: Annotated[Optional[str], typer.Argument(
+        click_type=EntryId(), metavar="记录号", show_default=False,
+        help="要作废的记录号，或其唯一的开头或结尾几位（如 c9fa35）；fupin journal 可查。")] = None,
+    reason: Annotated[str, typer.Option("--reason", "-r", click_type=Text("原因"), show_default=False,
+                                        help="作废原因，如 录错单位。")] = ...,
+    last: Annotated[bool, typer.Option(
+        "--last", help="作废最新的一条有效记录：--by 所记的，或 --unit 单位的。")] = False,
+    unit: Annotated[Optional[list[str]], typer.Option(
+        "--unit", "-u", click_type=UnitName(), show_default=False,
+        help="与 --last 同用：作废这个单位最新的一条记录。")] = None,
+    by: ByOpt = "",
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
     """作废一条销号记录：追加一条作废记录，原记录保留，台账可追溯。Void an entry.
 
-    例：fupin undo 20180703T101502.123456Z-3f9a1c --reason 录错单位
+    例：fupin undo c9fa35 -r 录错单位；fupin undo --last --by 张三 -r 重复登记
     """
-    from ...app.recording import NotInJournal, record_void
+    from ...app.recording import record_void
 
     ctx = context(data=data, journal=journal)
-    try:
+    names = units_of(ctx, unit)
+    if last:
+        if entry_id is not None:
+            raise UsageError("--last 与记录号只能给一个", subject="entry")
+        if not by and not unit:
+            raise UsageError("--last 要与 --by 或 --unit 同用，指明作废谁的最新记录", subject="entry")
+        leaves = {leaf for name in names for leaf in ctx.plan.units.leaves(name)} if names else None
+        voided = record_void(ctx, None, reason, by, last_by=by or None, last_units=leaves)
+    else:
+        if entry_id is None:
+            raise UsageError("请给出要作废的记录号（或其开头、结尾几位），或用 --last", subject="entry")
+        if unit:
+            raise UsageError("--unit 只与 --last 同用", subject="unit")
         voided = record_void(ctx, entry_id, reason, by)
-    except NotInJournal as exc:
-        if "是否是指" in exc.message:
-            raise
-        raise UsageError(f"{exc.message}（fupin journal 可查记录号）") from None
     target = voided.target
-    print(terminal_safe(f"已作废记录 {target.id}（任务 {target.task}，{target.unit}，期间 {target.period}）。\n"
-                        f"作废记录号：{voided.record['id']}", keep_newlines=True))
+    print(terminal_safe(f"已作废记录 {target.id}（任务 {target.task}，{target.unit}，期间 {target.period}，"
+                        f"完成日期 {target.date}）。\n作废记录号：{voided.record['id']}", keep_newlines=True))
 
 
 def journal_cmd(
-    unit: UnitOpt = None,
+    unit: UnitsOpt = None,
     task: TaskOpt = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="只看这一天及以后完成的记录。", show_default=False)] = None,
+    since: Annotated[Optional[str], typer.Option(
+        "--since", click_type=DateValue(), show_default=False,
+        help="只看这一天及以后完成的记录；写法同 --as-of。")] = None,
     fmt: Annotated[str, format_option(JOURNAL_FORMATS)] = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    as_of: AsOfOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -117,15 +154,14 @@ def journal_cmd(
 
     例：fupin journal --unit 市残联 --since 2018-07-01
     """
-    from ...app.inputs import parse_user_date
     from ...app.recording import journal_records
     from ...output import views
 
-    check_format(fmt, JOURNAL_FORMATS)
-    ctx = context(data=data, journal=journal)
-    name = one_unit(ctx, unit)
-    records = journal_records(ctx, name, task, parse_user_date(since, "--since") if since else None)
-    show(View(document=lambda: views.journal_document(str(ctx.journal_path), records), records=lambda: records), fmt)
+    ctx = context(data=data, journal=journal, as_of=as_of)
+    names = units_of(ctx, unit)
+    records = journal_records(ctx, names, task, read_date(ctx, since, "--since"))
+    show(View(document=lambda: views.journal_document(str(ctx.journal_path), records), records=lambda: records),
+         fmt, output, force)
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:

@@ -12,52 +12,106 @@ from ...output.formats import View
 from ..options import (
     CategoryOpt,
     DataOpt,
+    ForceOpt,
     JournalOpt,
-    UnitOpt,
+    OutputOpt,
+    PathValue,
+    TaskId,
+    Text,
+    UnitsOpt,
     check_category,
     context,
     format_option,
-    one_unit,
+    units_of,
 )
-from ..output import check_format, choices, show, write_output
+from ..output import choices, show, write_output
 
 LIST_FORMATS = choices({"document", "records"})
 
 
 def list_tasks(
-    unit: UnitOpt = None,
+    unit: UnitsOpt = None,
     category: CategoryOpt = None,
-    grep: Annotated[Optional[str], typer.Option("--grep", "-g", help="只看工作任务、完成时限或备注中含这段文字的任务。",
-                                                show_default=False)] = None,
+    grep: Annotated[Optional[str], typer.Option(
+        "--grep", "-g", click_type=Text("文字"), show_default=False,
+        help="只看工作任务、完成时限或备注中含这段文字的任务。")] = None,
+    notes: Annotated[bool, typer.Option("--notes", "-n", help="加一列“备注”：任务的说明、存疑之处和判断依据。")] = False,
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     data: DataOpt = None,
 ) -> None:
     """列出任务，按工作板块分组。List the tasks.
 
-    例：fupin list --unit 市民政局
+    例：fupin list --unit 市民政局 --notes
     """
     from ...domain.text import normalize_name
     from ...output import views
+    from ...output.document import Column
 
-    check_format(fmt, LIST_FORMATS)
     ctx = context(data=data)
     plan = ctx.plan
-    name = one_unit(ctx, unit)
+    names = units_of(ctx, unit)
     category = check_category(ctx, category)
-    tasks = plan.tasks_for_unit(name) if name else list(plan.tasks)
+    if names:
+        carried = {task.id for name in names for task in plan.tasks_for_unit(name)}
+        tasks = [t for t in plan.tasks if t.id in carried]
+    else:
+        tasks = list(plan.tasks)
     if category:
         tasks = [t for t in tasks if t.category == category]
     if grep:
         needle = normalize_name(grep)
         tasks = [t for t in tasks if any(needle in normalize_name(s) for s in (t.text, t.deadline, t.note, t.id))]
-    subtitle = "；".join(s for s in (name and f"责任单位：{name}", category and f"板块：{category}",
+    subtitle = "；".join(s for s in (names and f"责任单位：{'、'.join(names)}", category and f"板块：{category}",
                                       grep and f"含“{grep}”") if s)
-    show(View(document=lambda: views.tasks_document(plan, tasks, subtitle),
-              records=lambda: [views.task_record(t) for t in tasks]), fmt)
+
+    def document():
+        found = views.tasks_document(plan, tasks, subtitle)
+        if notes:
+            for table in found.tables:
+                table.columns = [*table.columns, Column("note", "备注")]
+        return found
+
+    show(View(document=document, records=lambda: [views.task_record(t) for t in tasks]), fmt, output, force)
+
+
+def show_task(
+    task: Annotated[str, typer.Argument(click_type=TaskId(), metavar="任务编号", show_default=False,
+                                        help="任务编号，如 2.1。")],
+    fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    data: DataOpt = None,
+) -> None:
+    """显示一项任务的全部内容：工作任务、责任单位（及其成员）、完成时限及 fupin 的理解、备注。Show one task.
+
+    例：fupin show 2.1
+    """
+    from ...app.lookup import find_task
+    from ...output import views
+    from ...output.document import Column, Document, Table
+    from ...phrases.describe import describe
+
+    plan = context(data=data).plan
+    found = find_task(plan, task)
+    leaves = list(plan.units.responsible(found.units))
+    rules = [describe(rule) for rule in found.rules]
+    rows = [("编号", found.id), ("序号", found.seq), ("工作板块", found.category), ("工作任务", found.text),
+            ("责任单位", "、".join(found.units)),
+            ("其中各单位", "、".join(leaves) if leaves != list(found.units) else ""),
+            ("完成时限", found.deadline), ("fupin 的理解", "；".join(rules) or "（无法识别，运行 fupin check 查看）"),
+            ("来源", "schedule（明确写出的规则）" if found.explicit_schedule else "完成时限的文字"),
+            ("备注", found.note)]
+    table = Table("", [Column("field", "项目"), Column("value", "内容")],
+                  [{"field": field, "value": value} for field, value in rows if value])
+    record = views.task_record(found) | {"responsible": leaves, "rules": rules}
+    show(View(document=lambda: Document(title=f"{plan.title}：任务 {found.id}", tables=[table]),
+              records=lambda: record), fmt)
 
 
 def list_units(
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     data: DataOpt = None,
 ) -> None:
     """列出全部责任单位，含类别、别名、成员和任务数。List the responsible units.
@@ -66,11 +120,10 @@ def list_units(
     """
     from ...output import views
 
-    check_format(fmt, LIST_FORMATS)
     plan = context(data=data).plan
     counts = {name: len(plan.tasks_for_unit(name)) for name in plan.units}
     records = views.unit_records(plan, counts)
-    show(View(document=lambda: views.units_document(plan, records), records=lambda: records), fmt)
+    show(View(document=lambda: views.units_document(plan, records), records=lambda: records), fmt, output, force)
 
 
 def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
@@ -106,16 +159,50 @@ def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
         print(terminal_safe(f"{key}{'　' * (width - len(key))}：{value}"))  # full-width spaces align Chinese keys
 
 
+GITIGNORE = (
+    "# fupin：锁文件和缓存不进仓库\n"
+    "*.lock\n"
+    ".fupin-cache/\n"
+    "__pycache__/\n"
+)
+
+
+def _git_add(folder: Path, names: list[str]) -> bool:
+    """``git add`` the files fupin wrote when the folder is in a git work tree; False when it is not."""
+    import subprocess
+
+    try:
+        inside = subprocess.run(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
+                                capture_output=True, text=True, timeout=30)
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return False
+        added = subprocess.run(["git", "-C", str(folder), "add", "--", *names],
+                               capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False  # no git here: the files are written all the same
+    if added.returncode != 0:
+        raise OutputError(f"文件已写入 {folder}，但 git add 失败：{added.stderr.strip()}；"
+                          f"请在该文件夹中运行：git add {' '.join(names)}")
+    return True
+
+
 def init(
-    folder: Annotated[Path, typer.Argument(help="要创建的数据文件夹。", show_default=False)],
-    force: Annotated[bool, typer.Option("--force", help="文件夹中已有清单时覆盖。")] = False,
+    folder: Annotated[Path, typer.Argument(click_type=PathValue(folder=True, metavar="文件夹", creates=True),
+                                           metavar="文件夹",
+                                           show_default=False, help="要创建的数据文件夹。")],
+    force: Annotated[bool, typer.Option("--force", help="文件夹中已有清单时覆盖它（台账从不覆盖）。")] = False,
 ) -> None:
     """把随软件安装的清单复制到文件夹，供本单位编辑；之后用 --data 文件夹 或 FUPIN_DATA 使用它。
     Write an editable copy of the shipped plan.
 
+    写入 tasks.yaml、units.yaml、空台账 journal.jsonl、.gitattributes（台账按行合并）和 .gitignore（锁文件、缓存）；
+    文件夹在 git 仓库中时把它们 git add。
+
     例：fupin init ./扶贫清单 && fupin list --data ./扶贫清单
     """
-    from ...journal.jsonl.writer import JOURNAL_FILENAME, create_empty_journal, git_attributes_text, git_ignore_text
+    from ...app.context import JOURNAL_FILENAME
+    from ...journal.jsonl.files import describe_oserror
+    from ...journal.jsonl.writer import create_empty_journal, git_attributes_text
     from ...plan_io.loader import TASKS_FILE, UNITS_FILE, shipped_data_dir
 
     source = shipped_data_dir()
@@ -126,19 +213,21 @@ def init(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建文件夹 {folder}：{exc.strerror}") from None
+        raise OutputError(f"无法创建文件夹 {folder}：{describe_oserror(exc)}") from None
     for target in targets:
         write_output(target, (source / target.name).read_bytes(), force=True)
-    attributes = folder / ".gitattributes"
-    if not attributes.exists():
-        write_output(attributes, git_attributes_text(), force=False)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        write_output(ignore, git_ignore_text(), force=False)
-    created = create_empty_journal(folder / JOURNAL_FILENAME)
-    print(terminal_safe(f"已在 {folder} 写入 {TASKS_FILE}、{UNITS_FILE}、.gitattributes（台账按 union 方式合并）和 .gitignore"
-                        + (f"，并新建空台账 {JOURNAL_FILENAME}" if created else "") + "。"))
-    print(terminal_safe(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}；与其他办公室共享：fupin sync"))
+    written = [TASKS_FILE, UNITS_FILE]
+    for name, text in ((".gitattributes", git_attributes_text()), (".gitignore", GITIGNORE)):
+        if not (folder / name).exists():
+            write_output(folder / name, text, force=False)
+            written.append(name)
+    # Empty, tracked by git from the first commit; what the umask allows, and the group's write bit when
+    # the folder is group-writable (a shared office folder).
+    if create_empty_journal(folder / JOURNAL_FILENAME):
+        written.append(JOURNAL_FILENAME)
+    added = _git_add(folder, written)
+    print(terminal_safe(f"已在 {folder} 写入 {'、'.join(written)}" + ("，并已 git add。" if added else "。")))
+    print(terminal_safe(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}"))
 
 
 def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
@@ -163,6 +252,7 @@ def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:
     app.command("list")(list_tasks)
+    app.command("show")(show_task)
     app.command("units")(list_units)
     app.command("info")(info)
     app.command("init")(init)

@@ -10,19 +10,26 @@ import typer
 from ...domain.errors import UsageError
 from ...output.formats import View, choose_format
 from ..options import (
+    WITHIN_LIMIT,
     AsOfOpt,
     CategoryOpt,
+    Choice,
+    Count,
     DataOpt,
     ExitCodeOpt,
     ForceOpt,
     JournalOpt,
+    MonthValue,
     OutputOpt,
+    PathValue,
+    PeriodValue,
     ShiftOpt,
-    UnitOpt,
+    UnitsOpt,
     check_category,
     context,
     format_option,
-    one_unit,
+    scope_of,
+    units_of,
 )
 from ..output import choices, emit, show
 
@@ -30,22 +37,33 @@ REPORT_FORMATS = choices({"document", "records"})
 NOTICE_FILE_FORMATS = tuple(f for f in REPORT_FORMATS if f != "table")
 
 _SORT_HELP = "排序：official（官方顺序：单位按 units.yaml，任务按清单；默认）、due（应完成日）、overdue（逾期最久的在前）、name（单位名称拼音）。"
-SortOpt = Annotated[str, typer.Option("--sort", help=_SORT_HELP, show_default=False)]
+SORTS = ("official", "due", "overdue", "name")  # reports.order.SORTS, named here to keep start-up light
+SortOpt = Annotated[str, typer.Option("--sort", click_type=Choice(SORTS, "顺序"), help=_SORT_HELP,
+                                      show_default=False)]
+WithinOpt = Annotated[Optional[int], typer.Option(
+    "--within", click_type=Count(0, WITHIN_LIMIT), show_default=False,
+    help=f"列出几天内到期的事项（0 到 {WITHIN_LIMIT}）；默认为计划的预警天数。")]
 WideOpt = Annotated[bool, typer.Option("--wide", help="终端中显示全部列和全文，不省略（默认窄于 100 列时截断较长文字）。")]
 FormatOpt = Annotated[Optional[str], format_option(REPORT_FORMATS)]
 ByOpt = Annotated[Optional[str], typer.Option(
-    "--by", help="清单的编排：task（按任务和期间汇总，未完成单位列在一格；全市报表默认）或 unit（按单位分节；--unit 时默认）。",
+    "--by", click_type=Choice(("task", "unit"), "编排", {"task": "按任务和期间汇总", "unit": "按单位分节"}), help="清单的编排：task（按任务和期间汇总，未完成单位列在一格；全市报表默认）或 unit（按单位分节；--unit 时默认）。",
     show_default=False)]
 
 
 def _report_scope(ctx, unit: Optional[list[str]], category: Optional[str] = None):
-    """(unit name or None, Scope) of a report; says once when the real today is outside the plan."""
-    from ...domain.obligations import Scope
+    """(the one unit a report is for or None, units named, Scope); says once when the real today is outside the plan.
 
-    name = one_unit(ctx, unit)
-    scope = Scope.for_unit(ctx.plan.units, name, check_category(ctx, category))
+    A report is laid out for one unit when exactly one is named; several (--unit given more than once)
+    are looked at together, like the whole city.
+    """
+    names = units_of(ctx, unit)
+    scope = scope_of(ctx, names, check_category(ctx, category))
     ctx.check_today_in_plan()
-    return name, scope
+    return (names[0] if len(names) == 1 else None), names, scope
+
+
+def _title_units(names: list[str]) -> str:
+    return f"（{'、'.join(names)}）" if names else ""
 
 
 def _sort(value: str) -> str:
@@ -71,9 +89,8 @@ def _finish_report(ctx, exit_code: bool, overdue: int) -> None:
 
 
 def due(
-    unit: UnitOpt = None,
-    within: Annotated[Optional[int], typer.Option("--within", help="列出几天内到期的事项；默认为计划的预警天数。",
-                                                  show_default=False, min=0, max=3660)] = None,
+    unit: UnitsOpt = None,
+    within: WithinOpt = None,
     category: CategoryOpt = None,
     sort: SortOpt = "official",
     fmt: FormatOpt = None,
@@ -98,14 +115,14 @@ def due(
     sort = _sort(sort)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     plan = ctx.plan
-    name, scope = _report_scope(ctx, unit, category)
+    name, names, scope = _report_scope(ctx, unit, category)
     days = plan.settings.warn_days if within is None else within
     rows = due_rows(ctx.timetable, ctx.standing(), scope, days, sort=sort)
     grouped = name is None or plan.units[name].is_group
     if grouped:
         rows = group_contiguous(rows, lambda r: r.unit)  # each unit once, however sorted
     overdue = sum(r.status == "overdue" for r in rows)
-    title = f"{plan.title}：到期与逾期事项" + (f"（{name}）" if name else "")
+    title = f"{plan.title}：到期与逾期事项" + _title_units(names)
     lines = [f"截至 {ctx.today}：逾期 {overdue} 项，{days} 天内到期 {len(rows) - overdue} 项"]
     show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=grouped,
                                                    empty="没有逾期或即将到期的事项"),
@@ -114,7 +131,7 @@ def due(
 
 
 def overdue(
-    unit: UnitOpt = None,
+    unit: UnitsOpt = None,
     category: CategoryOpt = None,
     sort: SortOpt = "official",
     fmt: FormatOpt = None,
@@ -139,10 +156,10 @@ def overdue(
     sort = _sort(sort)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     plan = ctx.plan
-    name, scope = _report_scope(ctx, unit, category)
+    name, names, scope = _report_scope(ctx, unit, category)
     rows = group_contiguous(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort), lambda r: r.unit)
     units = len({r.unit for r in rows})
-    title = f"{plan.title}：逾期未完成事项" + (f"（{name}）" if name else "")
+    title = f"{plan.title}：逾期未完成事项" + _title_units(names)
     lines = [f"截至 {ctx.today}：{units} 个单位共逾期 {len(rows)} 项"]
     show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项"),
               records=lambda: [views.row_record(r) for r in rows]), fmt, output, force, wide=wide)
@@ -160,7 +177,8 @@ def _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code) -> 
 
 
 def report_weekly(
-    unit: UnitOpt = None,
+    unit: UnitsOpt = None,
+    category: CategoryOpt = None,
     by: ByOpt = None,
     sort: SortOpt = "official",
     fmt: FormatOpt = None,
@@ -183,38 +201,16 @@ def report_weekly(
     sort = _sort(sort)
     _by(by)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    name, scope = _report_scope(ctx, unit)
+    name, _names, scope = _report_scope(ctx, unit, category)
     report = weekly_report(ctx.timetable, ctx.standing(), scope, unit=name, sort=sort)
     _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
 
 
-_MONTH = re.compile(r"(\d{4})\s*(?:-|/|年|\.)?\s*(\d{1,2})\s*月?")
-_QUARTER = re.compile(r"(\d{4})\s*(?:-|年)?\s*(?:Q|第)?\s*([1-4一二三四])\s*(?:季度|季)?", re.I)
-
-
-def _month_option(text: Optional[str]) -> Optional[date]:
-    if text is None:
-        return None
-    m = _MONTH.fullmatch(text.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 <= int(m.group(1)) <= 2100:
-        raise UsageError(f"--month “{text}” 无法识别，请写成 2018-07 或 2018年7月", subject="month")
-    return date(int(m.group(1)), int(m.group(2)), 1)
-
-
-def _quarter_option(text: Optional[str]) -> Optional[date]:
-    if text is None:
-        return None
-    m = _QUARTER.fullmatch(text.strip())
-    if not m or not 1900 <= int(m.group(1)) <= 2100:
-        raise UsageError(f"--quarter “{text}” 无法识别，请写成 2018-Q3 或 2018年第三季度", subject="quarter")
-    number = "1234一二三四".index(m.group(2)) % 4 + 1
-    return date(int(m.group(1)), 3 * number - 2, 1)
-
-
 def report_monthly(
-    month: Annotated[Optional[str], typer.Option("--month", "-m", help="哪个月，如 2018-07 或 2018年7月；默认为本月。",
-                                                 show_default=False)] = None,
-    unit: UnitOpt = None,
+    month: Annotated[Optional[str], typer.Option("--month", "-m", click_type=MonthValue(), show_default=False,
+                                                 help="哪个月，如 2018-07、2018年7月、7月、上月；默认为本月。")] = None,
+    unit: UnitsOpt = None,
+    category: CategoryOpt = None,
     by: ByOpt = None,
     sort: SortOpt = "official",
     fmt: FormatOpt = None,
@@ -231,22 +227,25 @@ def report_monthly(
 
     例：fupin report monthly --month 2018-06 --output 月报.docx
     """
+    from ...app.inputs import read_month
     from ...reports.monthly import monthly_report
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     _by(by)
-    first = _month_option(month)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    name, scope = _report_scope(ctx, unit)
+    first = date(*read_month(month, "--month", today=ctx.today), 1) if month is not None else None
+    name, _names, scope = _report_scope(ctx, unit, category)
     report = monthly_report(ctx.timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
     _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
 
 
 def report_quarterly(
-    quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", help="哪个季度，如 2018-Q3 或 2018年第三季度；默认为本季度。",
-                                                   show_default=False)] = None,
-    unit: UnitOpt = None,
+    quarter: Annotated[Optional[str], typer.Option(
+        "--quarter", "-q", click_type=PeriodValue(), show_default=False,
+        help="哪个季度，如 2018-Q3、2018年第三季度、三季度、上季度；默认为本季度。")] = None,
+    unit: UnitsOpt = None,
+    category: CategoryOpt = None,
     by: ByOpt = None,
     sort: SortOpt = "official",
     fmt: FormatOpt = None,
@@ -263,14 +262,15 @@ def report_quarterly(
 
     例：fupin report quarterly --quarter 2018-Q2 --output 季报.xlsx
     """
+    from ...app.inputs import read_quarter
     from ...reports.quarterly import quarterly_report
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     _by(by)
-    first = _quarter_option(quarter)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    name, scope = _report_scope(ctx, unit)
+    first = read_quarter(quarter, "--quarter", today=ctx.today) if quarter is not None else None
+    name, _names, scope = _report_scope(ctx, unit, category)
     report = quarterly_report(ctx.timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
     _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
 
@@ -289,13 +289,12 @@ def notice_file_name(unit: str, as_of: date, fmt: str) -> str:
 
 
 def report_notice(
-    unit: UnitOpt = None,
+    unit: UnitsOpt = None,
     each_unit: Annotated[bool, typer.Option("--each-unit", help="为每个有逾期或即将到期事项的单位各出一份。")] = False,
     output_dir: Annotated[Optional[Path], typer.Option(
-        "--output-dir", help="与 --each-unit 同用：每个单位写一个文件到这个文件夹（默认 HTML，可 --format docx）。",
+        "--output-dir", click_type=PathValue(folder=True, metavar="文件夹", creates=True), help="与 --each-unit 同用：每个单位写一个文件到这个文件夹（默认 HTML，可 --format docx）。",
         show_default=False)] = None,
-    within: Annotated[Optional[int], typer.Option("--within", help="列出几天内到期的事项；默认为计划的预警天数。",
-                                                  show_default=False, min=0, max=3660)] = None,
+    within: WithinOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -314,6 +313,7 @@ def report_notice(
     from ...output.formats import FORMATS, Target
     from ...reports.notice import Notices, unit_notices
 
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     if not unit and not each_unit:
         raise UsageError("请用 --unit 指定单位，或用 --each-unit 为每个单位各出一份", subject="unit")
     if unit and each_unit:
@@ -328,14 +328,13 @@ def report_notice(
             raise UsageError(f"--format 的值 “{fmt}” 无效，可选：{'、'.join(NOTICE_FILE_FORMATS)}", subject="format")
     else:
         fmt = choose_format(fmt, output, REPORT_FORMATS)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
     plan = ctx.plan
-    name = one_unit(ctx, unit)
+    names = units_of(ctx, unit)
     ctx.check_today_in_plan()
-    leaves = list(plan.units.leaves(name)) if name else None
-    found = unit_notices(ctx.timetable, ctx.standing(), leaves if name and not plan.units[name].is_group else None,
-                         within)
-    if name and plan.units[name].is_group:
+    leaves = list(dict.fromkeys(leaf for name in names for leaf in plan.units.leaves(name)))
+    single = len(names) == 1 and not plan.units[names[0]].is_group
+    found = unit_notices(ctx.timetable, ctx.standing(), leaves if single else None, within)
+    if names and not single:  # a group, or several units: a notice for each of their members with something due
         members = set(leaves)
         found.notices = [n for n in found.notices if n.unit in members]
     if not found.notices:

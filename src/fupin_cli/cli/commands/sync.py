@@ -4,12 +4,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..options import DataOpt, JournalOpt, context
+from ...domain.text import terminal_safe
+from ..options import DataOpt, JournalOpt, Text, context
 
 
 def sync_cmd(
-    message: Annotated[Optional[str], typer.Option("--message", "-m", help="提交说明；默认写明台账新增几行。",
-                                                   show_default=False)] = None,
+    message: Annotated[Optional[str], typer.Option("--message", "-m", click_type=Text("说明"),
+                                                   help="提交说明；默认写明台账新增几行。", show_default=False)] = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -21,12 +22,12 @@ def sync_cmd(
 
     ctx = context(data=data, journal=journal)
     result = sync(ctx, message)
-    print(f"已提交：{result.committed}" if result.committed else "没有需要提交的改动。")
+    print(terminal_safe(f"已提交：{result.committed}") if result.committed else "没有需要提交的改动。")
     for note in result.notes:
-        print(f"提示：{note}")
+        print(terminal_safe(f"提示：{note}"))
     if result.remote is not None:
-        print(f"已与 {result.remote} 同步：拉取到 {result.merged_lines} 行新台账记录，"
-              + ("已推送。" if result.pushed else "未推送。"))
+        print(terminal_safe(f"已与 {result.remote} 同步：拉取到 {result.merged_lines} 行新台账记录，"
+                            + ("已推送。" if result.pushed else "未推送。")))
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:

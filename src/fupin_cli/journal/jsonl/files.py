@@ -22,6 +22,8 @@ _ERRNO_TEXT = {
     errno.ELOOP: "符号链接层数过多或成环",
     errno.EIO: "磁盘读写错误",
     errno.ENXIO: "不是普通文件",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EEXIST: "已经存在",
 }
 
 

@@ -258,11 +258,6 @@ def create_empty_journal(path: Path) -> bool:
     return True
 
 
-def git_ignore_text() -> str:
-    """``.gitignore`` content: the journal's lock file stays on each machine."""
-    return "# fupin 台账的锁文件只属于本机\n*.jsonl.lock\n"
-
-
 def git_attributes_text() -> str:
     """``.gitattributes`` content so that git merges journals line by line."""
     return (
