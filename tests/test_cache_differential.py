@@ -121,7 +121,7 @@ class CacheAgreement(RuleBasedStateMachine):
     @rule(task=st.sampled_from(TASK_IDS), unit=st.sampled_from(UNITS), period=st.sampled_from(PERIODS),
           day=st.integers(0, 300))
     def append_done(self, task, unit, period, day):
-        record = make_done_record(task=task, unit=unit, period=period, date=date(2018, 1, 1) + timedelta(days=day),
+        record = make_done_record(plan="tasks", task=task, unit=unit, period=period, date=date(2018, 1, 1) + timedelta(days=day),
                                   by="", note="", now_utc=self.now(), tz=TZ)
         try:
             self.store().append(record)
@@ -133,7 +133,7 @@ class CacheAgreement(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 10_000), known=st.booleans())
     def append_void(self, pick, known):
         target = self.ids[pick % len(self.ids)] if known and self.ids else f"20180101T000000.{pick:06d}Z-abcdef"
-        record = make_void_record(target=target, reason="录错", by="", now_utc=self.now(), tz=TZ)
+        record = make_void_record(plan="tasks", target=target, reason="录错", by="", now_utc=self.now(), tz=TZ)
         try:
             self.store().append(record)
             self.ids.append(record["id"])
@@ -221,7 +221,7 @@ class CacheAgreement(RuleBasedStateMachine):
             if duplicate and lines:
                 new = lines[(pick + n) % len(lines)]
             else:
-                record = make_done_record(task=TASK_IDS[(pick + n) % 5], unit=UNITS[(pick // 5 + n) % 4],
+                record = make_done_record(plan="tasks", task=TASK_IDS[(pick + n) % 5], unit=UNITS[(pick // 5 + n) % 4],
                                           period=PERIODS[(pick + 3 * n) % len(PERIODS)], date=date(2018, 5, 1 + n),
                                           by="", note="", now_utc=datetime(2018, 6, 1, 0, 0, n, pick % 1000,
                                                                            tzinfo=timezone.utc), tz=TZ)
@@ -366,7 +366,7 @@ def test_paths_of_the_index_are_taken(tmp_path, monkeypatch):
     store = JsonlStore(journal, active_cache())
     clock = datetime(2018, 7, 1, tzinfo=timezone.utc)
     for n, unit in enumerate(UNITS):
-        store.append(make_done_record(task="2", unit=unit, period="2018-Q2", date=date(2018, 7, 2), by="", note="",
+        store.append(make_done_record(plan="tasks", task="2", unit=unit, period="2018-Q2", date=date(2018, 7, 2), by="", note="",
                                       now_utc=clock + timedelta(seconds=n), tz=TZ))
     taken = Counter()
     for name in ("_with_tail", "_rebuild"):
@@ -388,14 +388,14 @@ def test_paths_of_the_index_are_taken(tmp_path, monkeypatch):
     first = store.ledger()
     assert taken == {"_rebuild": 1, "read": 1}
     everyone = {"甲局": 736877, "乙局": 736877, "东区": 736877, "西区": 736877}  # 2018-07-02
-    assert store.ledger().completions == first.completions == {"2": {"2018-Q2": everyone}}
+    assert store.ledger().completions == first.completions == {"tasks": {"2": {"2018-Q2": everyone}}}
     assert taken == {"_rebuild": 1, "read": 1}  # the stamp was the stored one: the journal was not read
-    store.append(make_void_record(target=json.loads(journal.read_bytes().splitlines()[2])["id"], reason="",
+    store.append(make_void_record(plan="tasks", target=json.loads(journal.read_bytes().splitlines()[2])["id"], reason="",
                                   by="", now_utc=clock + timedelta(minutes=5), tz=TZ))
     del everyone["东区"]  # the third line
-    assert store.ledger().completions == {"2": {"2018-Q2": everyone}}
+    assert store.ledger().completions == {"tasks": {"2": {"2018-Q2": everyone}}}
     assert taken == {"_rebuild": 1, "read": 2, "_with_tail": 1}
     lines = journal.read_bytes().splitlines(keepends=True)
     journal.write_bytes(b"".join(reversed(lines)))
-    assert store.ledger().completions == {"2": {"2018-Q2": everyone}}
+    assert store.ledger().completions == {"tasks": {"2": {"2018-Q2": everyone}}}
     assert taken == {"_rebuild": 2, "read": 3, "_with_tail": 1}

@@ -87,7 +87,7 @@ def _forge_everything_done(cache: Path, journal: Path) -> Path:
     everything = {}
     plan = load_plan(None).plan
     for task in plan.tasks:
-        periods = everything.setdefault(task.id, {})
+        periods = everything.setdefault(task.plan, {}).setdefault(task.id, {})
         for year in range(2018, 2020):
             labels = [f"{year}-{m:02d}" for m in range(1, 13)] + [f"{year}-Q{q}" for q in range(1, 5)] \
                 + [f"{year}-H1", f"{year}-H2", str(year)]

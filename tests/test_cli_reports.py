@@ -60,7 +60,7 @@ def test_due_for_a_city_unit(fupin, small_journal):
 def test_due_json_keys_are_the_contract(fupin):
     [row, *_] = fupin("due", "--unit", "市民政局", "--format", "json", *AS_OF).json()
     assert list(row) == ["task", "text", "category", "unit", "period", "nominal_due", "due", "status", "days",
-                         "required", "done_count", "done_date"]
+                         "required", "done_count", "done_date", "plan"]
     assert row["nominal_due"] == "2018-04-30" and row["required"] == 1 and row["done_count"] == 0
 
 

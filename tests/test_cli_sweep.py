@@ -39,9 +39,10 @@ CLICK_ENGLISH = re.compile(
     r"No such file|Not a directory|Is a directory|Permission denied|File exists|Read-only file system")
 
 KINDS = ("date", "period", "month", "number", "unit", "task", "category", "format", "choice", "path", "text",
-         "entry")
+         "entry", "plan")
 WRONG = {"date": "明年某天", "period": "第五季度", "month": "十三月", "number": "abc", "unit": "不存在的局",
-         "task": "99.99", "category": "不存在的板块", "format": "pdf", "choice": "sometimes", "entry": "nosuchid"}
+         "task": "99.99", "category": "不存在的板块", "format": "pdf", "choice": "sometimes", "entry": "nosuchid",
+         "plan": "不存在的清单"}
 OUT_OF_RANGE = {"date": ("1800-01-01", "2200-12-31"), "period": ("1800-07", "2018-W60"),
                 "month": ("1800-07", "2200-01"), "number": ("-1", "99999999999")}
 
@@ -79,7 +80,7 @@ def line(tmp_path, fupin, monkeypatch):
         if kind == "path":
             return str(tmp_path / f"new-{next(counter)}") if param.type.folder else str(tmp_path / "out.txt")
         return {"date": "2018-07-03", "period": "2018-06", "month": "2018-07", "number": "3", "unit": "市残联",
-                "task": "8.2", "category": "残疾人脱贫工作", "text": "x", "entry": entry,
+                "task": "8.2", "category": "残疾人脱贫工作", "text": "x", "entry": entry, "plan": "tasks",
                 "format": param.type.choices[0] if kind in ("format", "choice") else None,
                 "choice": param.type.choices[0] if kind == "choice" else None}[kind]
 

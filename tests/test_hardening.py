@@ -600,8 +600,8 @@ CRASH_HELPER = textwrap.dedent("""
     sys.stdout.flush()
     i = 0
     while True:
-        record = make_done_record(task="5.1", unit="金平区", period=months[i % 4], date="2018-07-01",
-                                          by="崩溃测试", note=note, now_utc=datetime.now(timezone.utc), tz=tz)
+        record = make_done_record(plan="tasks", task="5.1", unit="金平区", period=months[i % 4],
+                                  date="2018-07-01", by="崩溃测试", note=note, now_utc=datetime.now(timezone.utc), tz=tz)
         append(path, record)
         i += 1
 """)
@@ -874,7 +874,8 @@ def test_machine_time_zone_does_not_matter(tmp_path):
     results = {key: (proc.communicate(timeout=120), proc.returncode) for key, proc in jobs.items()}
     after = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     for key, ((out, err), code) in results.items():
-        assert code == 0 and "Traceback" not in err, (key, err)
+        # Run today, the shipped 2018 list has long ended: the report says so last and exits 3.
+        assert code == (3 if key[1] == "plain" else 0) and "Traceback" not in err, (key, err)
     for tz in zones[::2]:
         # Without --as-of, "today" is today in Asia/Shanghai whatever TZ says.
         out = results[tz, "plain"][0][0]

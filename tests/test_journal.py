@@ -42,14 +42,14 @@ T0 = datetime(2018, 7, 3, 10, 15, 2, 123456, tzinfo=timezone.utc)
 
 
 def done(n: int = 0, **kw) -> dict:
-    args = dict(task="8.2", unit="市残联", period="2018-06", date=date(2018, 7, 3), by="张三",
+    args = dict(plan="tasks", task="8.2", unit="市残联", period="2018-06", date=date(2018, 7, 3), by="张三",
                 note="六月评残", now_utc=T0 + timedelta(seconds=n), tz=TZ)
     args.update(kw)
     return make_done_record(**args)
 
 
 def void(target: str, n: int = 100, reason: str = "录错期间") -> dict:
-    return make_void_record(target=target, reason=reason, by="李四",
+    return make_void_record(plan="tasks", target=target, reason=reason, by="李四",
                             now_utc=T0 + timedelta(seconds=n), tz=TZ)
 
 
@@ -88,10 +88,10 @@ def test_ids_are_unique_and_sort_in_time_order():
 
 def test_make_done_record_exact():
     record = done()
-    assert list(record) == ["id", "op", "task", "unit", "period", "date", "recorded_at", "by", "note"]
+    assert list(record) == ["id", "op", "plan", "task", "unit", "period", "date", "recorded_at", "by", "note"]
     assert record["id"].startswith("20180703T101502.123456Z-")
     assert {k: v for k, v in record.items() if k != "id"} == {
-        "op": "done", "task": "8.2", "unit": "市残联", "period": "2018-06", "date": "2018-07-03",
+        "op": "done", "plan": "tasks", "task": "8.2", "unit": "市残联", "period": "2018-06", "date": "2018-07-03",
         "recorded_at": "2018-07-03T18:15:02+08:00", "by": "张三", "note": "六月评残",
     }
     assert done(date="2018-07-03")["date"] == "2018-07-03"
@@ -100,11 +100,11 @@ def test_make_done_record_exact():
 
 
 def test_make_void_record_exact():
-    record = make_void_record(target="20180703T101502.123456Z-3f9a1c", reason="录错单位", by="李四",
-                              now_utc=T0, tz=TZ)
-    assert list(record) == ["id", "op", "target", "recorded_at", "by", "note"]
+    record = make_void_record(plan="tasks", target="20180703T101502.123456Z-3f9a1c", reason="录错单位",
+                              by="李四", now_utc=T0, tz=TZ)
+    assert list(record) == ["id", "op", "plan", "target", "recorded_at", "by", "note"]
     assert {k: v for k, v in record.items() if k != "id"} == {
-        "op": "void", "target": "20180703T101502.123456Z-3f9a1c",
+        "op": "void", "plan": "tasks", "target": "20180703T101502.123456Z-3f9a1c",
         "recorded_at": "2018-07-03T18:15:02+08:00", "by": "李四", "note": "录错单位",
     }
 
@@ -145,10 +145,10 @@ def test_append_then_read_round_trip(tmp_path):
     assert contents.entries == [
         DoneEntry(id=first["id"], task="8.2", unit="市残联", period="2018-06",
               date=date(2018, 7, 3), recorded_at="2018-07-03T18:15:02+08:00", by="张三",
-              note="说明：含“引号”、换行\n和 emoji 🎉", line=1),
+              note="说明：含“引号”、换行\n和 emoji 🎉", line=1, plan="tasks"),
         DoneEntry(id=second["id"], task="8.2", unit="金平区", period="2018-05",
               date=date(2018, 6, 30), recorded_at="2018-07-03T18:15:03+08:00", by="张三",
-              note="六月评残", line=2),
+              note="六月评残", line=2, plan="tasks"),
     ]
     e = contents.entries[0]
     assert isinstance(e.date, date) and not hasattr(e, "extra")
@@ -161,7 +161,7 @@ def test_void_entries_round_trip(tmp_path):
     v = append(path, void(d["id"]))
     entries = read_journal(path).entries
     assert entries[1] == VoidEntry(id=v["id"], target=d["id"], recorded_at="2018-07-03T18:16:42+08:00",
-                                   by="李四", note="录错期间", line=2)
+                                   by="李四", note="录错期间", line=2, plan="tasks")
 
 
 def test_missing_and_empty_files_are_empty(tmp_path):
@@ -384,7 +384,7 @@ WRITER = textwrap.dedent("""
     while not go.exists():
         time.sleep(0.001)
     for i in range(5):
-        append(path, make_done_record(task="8.2", unit=f"单位{n}", period=f"2018-{i + 1:02d}",
+        append(path, make_done_record(plan="tasks", task="8.2", unit=f"单位{n}", period=f"2018-{i + 1:02d}",
                                       date="2018-07-03", by=f"进程{n}", note="并发" * 50,
                                       now_utc=datetime.now(timezone.utc), tz=ZoneInfo("Asia/Shanghai")))
 """)

@@ -79,7 +79,7 @@ def test_init_creates_the_journal_empty(fupin, tmp_path):
     folder = tmp_path / "office"
     assert fupin("init", str(folder)).code == 0
     assert (folder / "journal.jsonl").read_bytes() == b""
-    assert (folder / ".gitignore").read_text(encoding="utf-8") == "# fupin 台账的锁文件只属于本机\n*.jsonl.lock\n"
+    assert "*.lock" in (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 @pytest.mark.parametrize("umask, group_writable_folder, expected", [

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from fupin_cli.domain.model import Task
 from fupin_cli.journal.entries import OPS, DoneEntry, UnknownEntry, VoidEntry
 from fupin_cli.journal.jsonl.reader import read_journal
 from fupin_cli.journal.ledger import fold, void_problems
 from support.plans import done, void, write_journal
 
 D = date.fromisoformat
+
+
+def task(task_id: str, plan: str = "") -> Task:
+    """A task of plan ``plan`` ("" is the key of journal lines written without one)."""
+    return Task(id=task_id, seq="", category="", text="", units=(), deadline="", rules=(), plan=plan)
 
 
 def test_the_registry_knows_done_and_void():
@@ -27,7 +33,7 @@ def test_an_unknown_op_is_kept_as_written_and_never_counted(tmp_path):
     unknown = contents.entries[1]
     assert type(unknown) is UnknownEntry and unknown.op == "progress" and unknown.raw == note
     ledger = fold(contents.entries, contents.problems)
-    assert ledger.as_of(D("2018-07-31")).dates("1", "2018-07", "甲局") == [D("2018-07-03")]
+    assert ledger.as_of(D("2018-07-31")).dates(task("1"), "2018-07", "甲局") == [D("2018-07-03")]
     assert path.read_text(encoding="utf-8").count("progress") == 1  # reading rewrote nothing
 
 
@@ -37,7 +43,7 @@ def test_a_void_of_an_unknown_op_has_no_effect_on_completions(tmp_path):
     path = write_journal(tmp_path / "journal.jsonl", [a, odd, void(odd["id"], id="20180705T000000.000000Z-00000c")])
     contents = read_journal(path)
     standing = fold(contents.entries, contents.problems).as_of(D("2018-07-31"))
-    assert standing.count_of(standing.done_in("1", "2018-07").get("甲局")) == 1
+    assert standing.count_of(standing.done_in(task("1"), "2018-07").get("甲局")) == 1
     assert void_problems(contents.entries) == []
 
 
@@ -50,9 +56,9 @@ def test_the_ledger_counts_live_completions_as_of_a_day(tmp_path):
     contents = read_journal(path)
     ledger = fold(contents.entries, contents.problems)
     summer, winter = ledger.as_of(D("2018-07-01")), ledger.as_of(D("2018-12-31"))
-    cell = ledger.done_in("1", "2018")
+    cell = ledger.done_in(task("1"), "2018")
     assert set(cell) == {"东区"}
     assert (summer.count_of(cell["东区"]), winter.count_of(cell["东区"])) == (1, 2)
     assert summer.reached(cell["东区"], 2) is None
     assert date.fromordinal(winter.reached(cell["东区"], 2)) == D("2018-09-01")
-    assert list(winter.done_since(D("2018-08-01"))) == [("1", "2018", "东区")]
+    assert list(winter.done_since(D("2018-08-01"))) == [("", "1", "2018", "东区")]

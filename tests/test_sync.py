@@ -167,7 +167,7 @@ class Writer(threading.Thread):
         n = 0
         while not self.stop.is_set():
             n += 1
-            record = make_done_record(task="5.1", unit="金平区", period="2018-06", date="2018-07-02", by="写入线程",
+            record = make_done_record(plan="tasks", task="5.1", unit="金平区", period="2018-06", date="2018-07-02", by="写入线程",
                                       note=str(n), now_utc=clock + timedelta(microseconds=n), tz=TZ)
             try:
                 store.append(record)
@@ -178,7 +178,7 @@ class Writer(threading.Thread):
 
 
 def _other_office_pushes(b: Path, n: int) -> str:
-    record = make_done_record(task="5.1", unit="龙湖区", period="2018-06", date="2018-07-03", by="乙",
+    record = make_done_record(plan="tasks", task="5.1", unit="龙湖区", period="2018-06", date="2018-07-03", by="乙",
                               note=str(n), now_utc=datetime(2018, 7, 2, tzinfo=timezone.utc)
                               + timedelta(seconds=n), tz=TZ)
     with open(b / "journal.jsonl", "ab") as handle:

@@ -55,6 +55,17 @@ def plan_folder(folder: Path, tasks: str, *, units: str = UNITS, **header) -> Pa
     return folder
 
 
+def add_plan(folder: Path, key: str, tasks: str, *, title: str | None = None, **header) -> Path:
+    """Another list in a data folder: ``plans/KEY.yaml`` (from the inline ``tasks`` list)."""
+    text = tasks_yaml(tasks, **header)
+    if title is not None:
+        text = text.replace("title: 测试清单", f"title: {title}", 1)
+    path = folder / "plans" / f"{key}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def make_plan(tasks: str, *, units: str = UNITS, folder: Path | None = None, **header):
     """The validated plan of an inline task list (through the real loader, without any cache)."""
     import tempfile
@@ -72,11 +83,18 @@ def make_plan(tasks: str, *, units: str = UNITS, folder: Path | None = None, **h
 
 
 def done(task: str, unit: str, period: str, date: str, *, id: str | None = None, by: str = "",
-         note: str = "") -> dict:
-    """A ``done`` line as fupin writes it (ids made from the arguments, so they sort by date)."""
-    return {"id": id or f"{date.replace('-', '')}T000000.000000Z-{abs(hash((task, unit, period))) % 16**6:06x}",
-            "op": "done", "task": task, "unit": unit, "period": period, "date": date,
-            "recorded_at": f"{date}T10:00:00+08:00", "by": by, "note": note}
+         note: str = "", plan: str | None = None) -> dict:
+    """A ``done`` line as fupin writes it (ids made from the arguments, so they sort by date).
+
+    Without ``plan`` the line is one written before entries carried their plan's key.
+    """
+    suffix = abs(hash((plan, task, unit, period))) % 16**6
+    record = {"id": id or f"{date.replace('-', '')}T000000.000000Z-{suffix:06x}", "op": "done",
+              "task": task, "unit": unit, "period": period, "date": date,
+              "recorded_at": f"{date}T10:00:00+08:00", "by": by, "note": note}
+    if plan is not None:
+        record = {"id": record.pop("id"), "op": record.pop("op"), "plan": plan, **record}
+    return record
 
 
 def void(target: str, *, id: str, reason: str = "") -> dict:

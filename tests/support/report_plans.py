@@ -49,11 +49,12 @@ def plan(**header):
 
 
 def ledger(tmp_path: Path, records: list[dict] = JOURNAL):
-    """The ledger of ``records`` read through the real journal store (no cache)."""
+    """The ledger of ``records`` read through the real journal store (no cache); lines without a plan key
+    count for the plan of ``tasks.yaml``, as the run context does."""
     from fupin_cli.journal.jsonl.store import JsonlStore
 
     path = write_journal(tmp_path / "journal.jsonl", records)
-    return JsonlStore(path, None).ledger()
+    return JsonlStore(path, None).ledger().with_unkeyed_as("tasks")
 
 
 def timetable(the_plan):

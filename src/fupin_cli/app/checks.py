@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..domain.errors import FupinError, PhraseError
+from ..domain.errors import FupinError, PhraseError, UsageError
 from .context import RunContext
 
 
@@ -64,42 +64,82 @@ def _lost_lines(context: RunContext) -> list[str]:
 
 
 def _unmatched(context: RunContext, contents) -> list[str]:
-    """Each live completion that no longer matches the plan, with the likely fix."""
+    """Each live completion that no longer matches its plan, with the likely fix."""
     from ..journal.ledger import live_completions
     from .unmatched import PlanMatcher
 
     path = context.journal_path
-    matcher = PlanMatcher(context.plan, context.timetable)
+    folder_keys = context.folder_plans.keys
+    several = len(folder_keys) > 1
+    matchers: dict[str, PlanMatcher] = {}
     found = []
     for entry in live_completions(contents.entries):
+        where = f"{path}:{entry.line}: 记录 {entry.id}"
+        plan_key = context.entry_plan(entry)
+        if plan_key not in folder_keys:
+            found.append(f"{where} 的清单 “{plan_key}” 不在数据文件夹中（现有：{'、'.join(sorted(folder_keys))}），"
+                         f"不计入报表（清单文件可能改了名：改回原名）")
+            continue
+        plan = context.plans.get(plan_key)
+        if plan is None:
+            continue  # a plan other than the one --plan names
+        matcher = matchers.get(plan_key)
+        if matcher is None:
+            matcher = matchers[plan_key] = PlanMatcher(plan, context.timetable_for(plan))
         mismatch = matcher.mismatch(entry.task, entry.unit, entry.period)
         if mismatch is None:
             continue
         fix = mismatch.fix
         if mismatch.corrected is not None:
             task, unit, period = mismatch.corrected
-            fix += (f"：fupin undo {entry.id} --reason 更正写法 && fupin done {task} --unit {unit} "
+            ref = f"{plan_key}:{task}" if several else task
+            fix += (f"：fupin undo {entry.id} --reason 更正写法 && fupin done {ref} --unit {unit} "
                     f"--period {period} --date {entry.date}")
-        found.append(f"{path}:{entry.line}: 记录 {entry.id}（任务 {entry.task}，{entry.unit}，期间 {entry.period}）"
+        in_plan = f"清单 {plan_key}，" if several else ""
+        found.append(f"{where}（{in_plan}任务 {entry.task}，{entry.unit}，期间 {entry.period}）"
                      f"不计入报表：{mismatch.why}；{fix}")
     return found
 
 
 def _odd_dates(context: RunContext, contents) -> list[str]:
-    """Completion dates no clerk could have meant: after today, or long before the plan began."""
+    """Completion dates no clerk could have meant: after today, or long before the entry's plan began."""
     from datetime import timedelta
 
     from ..journal.entries import DoneEntry
 
-    plan, today = context.plan, context.today
-    earliest = plan.valid_from - timedelta(days=366)
+    try:
+        today = context.today
+    except UsageError:  # a given today outside every list's window: check still checks, against the real one
+        today = context.now().astimezone(context.tz).date()
     found = []
     for entry in contents.entries:
-        if type(entry) is DoneEntry and not earliest <= entry.date <= today:
+        if type(entry) is not DoneEntry:
+            continue
+        plan = context.folder_plans.get(context.entry_plan(entry)) or context.folder_plans.first
+        earliest = plan.valid_from - timedelta(days=366)
+        if not earliest <= entry.date <= today:
             when = f"晚于今天（{today}）" if entry.date > today else f"早于任务清单有效期（{plan.valid_from} 起）一年以上"
             found.append(f"{context.journal_path}:{entry.line}: 记录 {entry.id} 的完成日期 {entry.date} {when}，"
                          f"可能录错了；作废后按正确日期重新销号")
     return found
+
+
+def window_notices(context: RunContext) -> list[str]:
+    """One-off dates in a year outside their plan's window: a 2018 date left in a list made 2019's.
+
+    A date earlier in the plan's own first year stays quiet: lists issued in
+    April name March deadlines (the shipped 4.1), and that is no slip.
+    """
+    notices = []
+    for plan in context.plans:
+        years = range(plan.valid_from.year, plan.valid_to.year + 1)
+        for task in plan.tasks:
+            for rule in task.rules:
+                if rule.kind == "once" and rule.date is not None and rule.date.year not in years:
+                    notices.append(f"{plan.tasks_file}:{task.line}: 任务 {task.id} 的完成时限 {rule.date} "
+                                   f"不在清单有效期（{plan.valid_from} 至 {plan.valid_to}）内；"
+                                   f"是上一份清单留下的日期吗？请核对")
+    return notices
 
 
 CHECKS: tuple[Callable[[RunContext], list[str]], ...] = (plan_problems, journal_problems)
@@ -112,4 +152,4 @@ def check_all(context: RunContext) -> tuple[list[str], list[str]]:
     except FupinError as exc:
         return [f"错误：{exc}"], []
     problems = [problem for check in CHECKS for problem in check(context)]
-    return problems, list(loaded.notices)
+    return problems, list(loaded.notices) + window_notices(context)

@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Callable
 
 from ..domain.errors import FupinError, OutputError, PlanError, UsageError
 from ..domain.text import normalize_name
+from ..plan_io.loader import PLANS_FOLDER  # the folder layout is the loader's
 
 if TYPE_CHECKING:
     from ..plan_io.importer import Imported
 
-PLANS_FOLDER = "plans"
 _BAD_KEY_CHARS = set('/\\:*?"<>|')
 
 
@@ -171,7 +171,8 @@ def import_file(file: Path, *, into: Path, plan_key: str | None = None, sheet: s
 
     progress("核对销号台账")
     journals = _journals(into, journal)
-    counts = _journal_counts(journals)
+    owner = _journal_owner(into, plan_path)
+    counts = _journal_counts(journals, owner)
     new_ids = {normalize_name(task.id) for task in imported.tasks}
     # Of the same list, the tasks it drops; of another list being replaced, every task with completions.
     orphans = [Orphan(task.id, task.text, counts[task.id], reused=normalize_name(task.id) in new_ids)
@@ -181,7 +182,7 @@ def import_file(file: Path, *, into: Path, plan_key: str | None = None, sheet: s
         more = f" 等 {len(orphans)} 项" if len(orphans) > 10 else ""
         raise OutputError(f"新表中没有下列任务，而销号台账（{'、'.join(str(p) for p in journals)}）里有它们的完成记录："
                           f"{listed}{more}。导入后这些记录将对不上任何任务；请核对新表，确需导入时加 --force")
-    unit_changes = _unit_changes(imported, old_tasks, journals)
+    unit_changes = _unit_changes(imported, old_tasks, journals, owner)
 
     progress(f"写入 {into}")
     new_unit_records = importer.new_unit_records(imported.new_units, file.name)
@@ -325,28 +326,47 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _journal_counts(paths: list[Path], by_unit: bool = False) -> dict:
-    """Live completions per task (or per (task, unit)) in the journals."""
+def _journal_owner(folder: Path, plan_path: Path) -> tuple[str, str]:
+    """(the key of the plan being imported, the key of the folder's first plan once it is written).
+
+    Journal lines carry their plan's key; older lines without one belong to the
+    folder's first plan, so only those completions are this plan's.
+    """
+    from ..plan_io.loader import PLAN_SUFFIX, TASKS_FILE
+
+    if plan_path.name == TASKS_FILE or (folder / TASKS_FILE).exists():
+        return plan_path.stem, Path(TASKS_FILE).stem
+    try:
+        names = [name for name in os.listdir(folder / PLANS_FOLDER)
+                 if name.endswith(PLAN_SUFFIX) and not name.startswith(".")]
+    except OSError:
+        names = []
+    return plan_path.stem, min([*names, plan_path.name])[: -len(PLAN_SUFFIX)]
+
+
+def _journal_counts(paths: list[Path], owner: tuple[str, str], by_unit: bool = False) -> dict:
+    """Live completions per task (or per (task, unit)) of the plan ``owner`` names, in the journals."""
     from ..journal.entries import DoneEntry, VoidEntry
     from ..journal.jsonl.reader import read_journal
 
+    plan, first = owner
     counts: dict = {}
     for path in paths:
         entries = read_journal(path).entries
         voided = {entry.target for entry in entries if type(entry) is VoidEntry}
         for entry in entries:
-            if type(entry) is DoneEntry and entry.id not in voided:
+            if type(entry) is DoneEntry and entry.id not in voided and (entry.plan or first) == plan:
                 key = (entry.task, entry.unit) if by_unit else entry.task
                 counts[key] = counts.get(key, 0) + 1
     return counts
 
 
-def _unit_changes(imported, old_tasks: list, journals: list[Path]) -> list[str]:
+def _unit_changes(imported, old_tasks: list, journals: list[Path], owner: tuple[str, str]) -> list[str]:
     """Units a kept task no longer names although the journal holds their completions of it."""
     if not old_tasks or not journals:
         return []
     by_task: dict[str, dict[str, int]] = {}
-    for (task_id, unit), count in _journal_counts(journals, by_unit=True).items():
+    for (task_id, unit), count in _journal_counts(journals, owner, by_unit=True).items():
         by_task.setdefault(task_id, {})[unit] = count
     old_units = {task.id: set(task.units) for task in old_tasks}
     found = []

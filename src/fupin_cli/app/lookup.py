@@ -14,29 +14,55 @@ from datetime import date
 
 from ..domain.errors import UsageError
 from ..domain.model import Occurrence, Plan, Task
+from ..domain.plans import PlanSet
 from ..domain.text import normalize_name
 
 Candidate = tuple[str, str]  # (value, what it is)
 
 
-def find_task(plan: Plan, task_id: str) -> Task:
-    """The task with this id, or a UsageError suggesting the closest ids."""
-    task = plan.find_task(task_id)
-    if task is not None:
-        return task
-    close = difflib.get_close_matches(task_id, [t.id for t in plan.tasks], n=6, cutoff=0.5)
+class AmbiguousTask(UsageError):
+    """A bare task id that more than one plan of the folder has."""
+
+    def __init__(self, ref: str, candidates: list[Task], plans: PlanSet) -> None:
+        self.candidates = candidates
+        listed = "、".join(f"{plans.task_ref(t)}（{plans.get(t.plan).title}）" for t in candidates)
+        example = plans.task_ref(candidates[-1])
+        super().__init__(f"任务编号 “{ref}” 在 {len(candidates)} 个清单中都有：{listed}；"
+                         f"请写成 清单名:编号（如 {example}），或用 --plan 指定清单", subject="task")
+
+
+def find_task(plans: PlanSet | Plan, task_id: str) -> Task:
+    """The task ``task_id`` names (``ID`` or ``KEY:ID``), or a UsageError suggesting the closest ids.
+
+    A bare id that several plans share is an :class:`AmbiguousTask`.
+    """
+    if isinstance(plans, Plan):
+        plans = PlanSet((plans,))
+    found = plans.find_tasks(task_id)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise AmbiguousTask(task_id, found, plans)
+    plan, bare = plans.split_ref(task_id)
+    refs = {plans.task_ref(t): t for t in (plan.tasks if plan is not None else plans.all_tasks())}
+    wanted = f"{plan.key}:{bare}" if plan is not None and len(plans) > 1 else bare
+    close = difflib.get_close_matches(wanted, list(refs), n=6, cutoff=0.5)
+    if not close and plan is None and len(plans) > 1:  # a bare id against KEY:ID names
+        by_id = {t.id: plans.task_ref(t) for t in plans.all_tasks()}
+        close = [by_id[c] for c in difflib.get_close_matches(bare, list(by_id), n=6, cutoff=0.5)]
     # Among equally close ids, those that share the item number come first (8.3 → 8.2 before R.3).
-    close = sorted(close, key=lambda c: -len(os.path.commonprefix([c, task_id])))[:3]
+    close = sorted(close, key=lambda c: -len(os.path.commonprefix([c, wanted])))[:3]
     hint = f"；是否是指 {'、'.join(close)}？" if close else "（fupin list 列出全部任务）"
-    raise UsageError(f"未知的任务编号 “{task_id}”{hint}", subject="task")
+    where = f"清单 {plan.key} 中没有" if plan is not None else "未知的"
+    raise UsageError(f"{where}任务编号 “{bare if plan is not None else task_id}”{hint}", subject="task")
 
 
-def resolve_unit(plan: Plan, text: str, *, what: str = "--unit") -> str:
+def resolve_unit(plan: Plan | PlanSet, text: str, *, what: str = "--unit") -> str:
     """A canonical unit name for what a person typed: name, alias, or pinyin (全拼 or 首字母)."""
     return plan.units.resolve(text, what=what)
 
 
-def resolve_units(plan: Plan, texts: Iterable[str], *, what: str = "--unit") -> list[str]:
+def resolve_units(plan: Plan | PlanSet, texts: Iterable[str], *, what: str = "--unit") -> list[str]:
     """Canonical names of every unit given (``--unit`` repeated), each once, in the order given."""
     return list(dict.fromkeys(resolve_unit(plan, text, what=what) for text in texts))
 
@@ -55,7 +81,7 @@ def _pinyin_keys(label: str) -> tuple[str, str]:
     return "".join(syllables).lower(), "".join(s[0] for s in syllables if s).lower()
 
 
-def complete_units(plan: Plan, incomplete: str, among: Iterable[str] | None = None) -> list[Candidate]:
+def complete_units(plan: Plan | PlanSet, incomplete: str, among: Iterable[str] | None = None) -> list[Candidate]:
     """Units whose name or alias begins with ``incomplete``, or whose pinyin does (``mz`` → 民政局).
 
     ``among`` limits the answer to these canonical names (the units responsible
@@ -76,25 +102,36 @@ def complete_units(plan: Plan, incomplete: str, among: Iterable[str] | None = No
     return list(found.items())
 
 
-def responsible_for(plan: Plan, task_id: str | None, *, leaves_only: bool) -> list[str] | None:
-    """The units that answer for a task (its leaves, and the groups it names unless ``leaves_only``)."""
-    task = plan.find_task(task_id) if task_id else None
-    if task is None:
+def responsible_for(plans: PlanSet, task_id: str | None, *, leaves_only: bool) -> list[str] | None:
+    """The units that answer for a task (its leaves, and the groups it names unless ``leaves_only``);
+    None when no one task is named (an ambiguous id among them)."""
+    found = plans.find_tasks(task_id) if task_id else []
+    if len(found) != 1:
         return None
-    leaves = list(plan.units.responsible(task.units))
+    task = found[0]
+    leaves = list(plans.units.responsible(task.units))
     return leaves if leaves_only else list(dict.fromkeys([*task.units, *leaves]))
 
 
-def complete_tasks(plan: Plan, incomplete: str) -> list[Candidate]:
+def complete_tasks(plans: PlanSet, incomplete: str) -> list[Candidate]:
+    """Task ids beginning with ``incomplete``; with several plans, ``KEY:ID`` too (a shared id needs it)."""
     typed = normalize_name(incomplete)
-    return [(task.id, _short(task.text)) for task in plan.tasks if normalize_name(task.id).startswith(typed)]
+    found = [(task.id, _short(task.text)) for task in plans.all_tasks() if normalize_name(task.id).startswith(typed)]
+    if len(plans) > 1:
+        first: dict[str, str] = {}
+        for value, about in found:
+            first.setdefault(value, about)  # a shared id once, with its first plan's text
+        found = list(first.items())
+        found += [(plans.task_ref(task), _short(task.text)) for task in plans.all_tasks()
+                  if normalize_name(plans.task_ref(task)).startswith(typed)]
+    return found
 
 
-def complete_categories(plan: Plan, incomplete: str) -> list[Candidate]:
+def complete_categories(plans: PlanSet, incomplete: str) -> list[Candidate]:
     typed = normalize_name(incomplete)
     latin = typed.isascii() and typed.isalpha() and typed != ""
     counts: dict[str, int] = {}
-    for task in plan.tasks:
+    for task in plans.all_tasks():
         if task.category:
             counts[task.category] = counts.get(task.category, 0) + 1
     return [(name, f"{count} 项任务") for name, count in counts.items()

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from ..domain.errors import UsageError
 from ..domain.model import Occurrence, Plan, Settings, Task
 from ..journal.entries import DoneEntry, VoidEntry, make_done_record, make_void_record
-from .context import RunContext, match_plan
+from .context import RunContext
 from .lookup import find_task
 
 FORCED_KEY = "forced"  # on a completion recorded with --force: why it would have been refused
@@ -142,9 +142,12 @@ class Recorded:
 
 def record_done(context: RunContext, task_id: str, unit: str, period: str | None, completed: date | None,
                 by: str, note: str, *, force: bool = False) -> Recorded:
-    """Append a completion; ``force`` records one dated outside its window, marked ``forced`` in the entry."""
-    plan = context.plan
-    task = find_task(plan, task_id)
+    """Append a completion; ``force`` records one dated outside its window, marked ``forced`` in the entry.
+
+    ``task_id`` is ``ID`` or ``KEY:ID``; the window is that of the task's own plan, and the line names it.
+    """
+    task = find_task(context.plans, task_id)
+    plan = context.plan_of(task)
     check_unit(plan, task, unit)
     today = context.today
     completed = completed or today
@@ -156,9 +159,9 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
     standing = context.standing()
 
     def done_count(label: str) -> int:
-        return standing.count_of(standing.done_in(task.id, label).get(unit))
+        return standing.count_of(standing.done_in(task, label).get(unit))
 
-    occurrences = context.timetable.occurrences(task)
+    occurrences = context.timetable_for(plan).occurrences(task)
     if period is not None and period not in {o.period for o in occurrences}:
         from ..domain.schedule import journal_labels
 
@@ -172,7 +175,7 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
         if not force:
             raise refusal
         forced = refusal.reason
-    record = make_done_record(task=task.id, unit=unit, period=occurrence.period, date=completed,
+    record = make_done_record(plan=task.plan, task=task.id, unit=unit, period=occurrence.period, date=completed,
                               by=by, note=note, now_utc=context.now(), tz=context.tz)
     if forced:
         record[FORCED_KEY] = forced  # an unknown key to older readers: kept and ignored
@@ -181,8 +184,8 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
     def still_open(store) -> None:
         # Counted again under the lock (labels read as the reports read them): of racing clerks
         # exactly the quota gets through.
-        now = match_plan(store.ledger(), context.timetable)[0].as_of(today)
-        count = now.count_of(now.done_in(task.id, occurrence.period).get(unit))
+        now = context.matched(store.ledger())[0].as_of(today)
+        count = now.count_of(now.done_in(task, occurrence.period).get(unit))
         if count >= occurrence.required:
             raise PeriodComplete(f"任务 {task.id} {unit} 的期间 {occurrence.period} 刚刚已由其他人销号完成"
                                  f"（需 {occurrence.required} 次，已记 {count} 次），本次没有记录",
@@ -242,14 +245,19 @@ def record_void(context: RunContext, entry_id: str | None, reason: str, by: str,
         except UsageError as exc:
             raise NotInJournal(exc.message, subject="entry") from None
     else:
-        target = last_entry(contents.entries, by=last_by, units=last_units)
+        entries = contents.entries
+        if context.narrowed:  # --last with --plan: the newest of that plan's completions
+            keys = set(context.plans.keys)
+            entries = [e for e in entries if type(e) is not DoneEntry or context.entry_plan(e) in keys]
+        target = last_entry(entries, by=last_by, units=last_units)
     if type(target) is not DoneEntry:
         raise UsageError(f"记录 {target.id} 本身是作废记录，不能再作废", subject="entry")
     voided = [e for e in contents.entries if type(e) is VoidEntry and e.target == target.id]
     if voided:
         raise AlreadyVoided(f"记录 {target.id} 已于 {voided[0].recorded_at} 作废（作废记录 {voided[0].id}）",
                             subject="entry")
-    record = make_void_record(target=target.id, reason=reason.strip(), by=by, now_utc=context.now(), tz=context.tz)
+    record = make_void_record(plan=context.entry_plan(target), target=target.id, reason=reason.strip(), by=by,
+                              now_utc=context.now(), tz=context.tz)
 
     def not_voided_meanwhile(store) -> None:
         if target.id in store.ledger().voided:
@@ -262,23 +270,28 @@ def record_void(context: RunContext, entry_id: str | None, reason: str, by: str,
 def journal_records(context: RunContext, units: list[str], task_id: str | None, since: date | None) -> list[dict]:
     """The journal's entries as records for people and scripts, filtered, voids beside what they cancel.
 
-    ``units`` are canonical names (groups stand for their members); [] means every unit.
+    ``units`` are canonical names (groups stand for their members); [] means every unit.  Only entries
+    of the plan ``--plan`` names, if it names one; each record names the plan it counts for.
     """
     entries = context.journal_contents().entries
     voided_by = {e.target: e.id for e in entries if type(e) is VoidEntry}
-    task = find_task(context.plan, task_id).id if task_id else None
-    units = {leaf for name in units for leaf in context.plan.units.leaves(name)} if units else None
+    plans = set(context.plans.keys) if context.narrowed else None
+    task = find_task(context.plans, task_id) if task_id else None
+    units = {leaf for name in units for leaf in context.plans.units.leaves(name)} if units else None
     by_id = {e.id: e for e in entries}
     records = []
     for entry in entries:
         subject = by_id.get(entry.target, entry) if type(entry) is VoidEntry else entry
-        if task and getattr(subject, "task", None) != task:
+        plan = context.entry_plan(subject) if hasattr(subject, "plan") else ""
+        if plans is not None and plan not in plans:
+            continue
+        if task and (plan, getattr(subject, "task", None)) != (task.plan, task.id):
             continue
         if units is not None and getattr(subject, "unit", None) not in units:
             continue
         if since and (getattr(subject, "date", None) is None or subject.date < since):
             continue
-        record = entry_record(entry, voided_by.get(entry.id))
+        record = entry_record(entry, voided_by.get(entry.id), plan)
         if type(entry) is VoidEntry:  # show what the void cancels, so the table reads on its own
             record |= {"task": getattr(subject, "task", ""), "unit": getattr(subject, "unit", ""),
                        "period": getattr(subject, "period", "")}
@@ -286,11 +299,11 @@ def journal_records(context: RunContext, units: list[str], task_id: str | None, 
     return records
 
 
-def entry_record(entry, voided_by: str | None) -> dict:
-    """One journal entry as a record (the JSON of ``fupin journal``)."""
+def entry_record(entry, voided_by: str | None, plan: str = "") -> dict:
+    """One journal entry as a record (the JSON of ``fupin journal``); ``plan`` is the plan it counts for."""
     day = getattr(entry, "date", None)
     return {"id": entry.id, "op": entry.op, "task": getattr(entry, "task", ""), "unit": getattr(entry, "unit", ""),
             "period": getattr(entry, "period", ""), "date": day.isoformat() if day else None,
             "recorded_at": getattr(entry, "recorded_at", ""), "by": getattr(entry, "by", ""),
             "note": getattr(entry, "note", ""), "target": getattr(entry, "target", "") or None,
-            "voided_by": voided_by, "line": entry.line}
+            "voided_by": voided_by, "line": entry.line, "plan": plan}

@@ -42,7 +42,8 @@ def completion_context(ctx) -> Optional[RunContext]:
     """The run context the command line being completed would have (its --data, --journal, --as-of)."""
     params = getattr(ctx, "params", None) or {}
     try:
-        return RunContext(data=params.get("data"), journal=params.get("journal"), as_of=params.get("as_of"))
+        return RunContext(data=params.get("data"), journal=params.get("journal"), as_of=params.get("as_of"),
+                          plan=params.get("plan_key"))
     except FupinError:
         return None
 
@@ -63,10 +64,11 @@ def line_value(ctx, name: str):
     return None
 
 
-def _plan(ctx):
+def _plans(ctx):
+    """The plans the command line being completed looks at (its --data and --plan), or None."""
     run = completion_context(ctx)
     try:
-        return run.plan if run is not None else None
+        return run.plans if run is not None else None
     except FupinError:
         return None
 
@@ -130,8 +132,8 @@ class PeriodValue(FupinType):
         task_id = line_value(ctx, "task")
         if run is None or not task_id:
             return []
-        plan = run.plan
-        task = find_task(plan, task_id)
+        task = find_task(run.plans, task_id)
+        plan = run.plan_of(task)
         units = [u for u in plan.units.responsible(task.units)]
         typed_unit = line_value(ctx, "unit")
         if typed_unit:
@@ -143,9 +145,9 @@ class PeriodValue(FupinType):
         standing = run.standing()
 
         def done_count(period: str, unit: str) -> int:
-            return standing.count_of(standing.done_in(task.id, period).get(unit))
+            return standing.count_of(standing.done_in(task, period).get(unit))
 
-        found = open_periods(run.timetable.occurrences(task), done_count, units, run.today)
+        found = open_periods(run.timetable_for(plan).occurrences(task), done_count, units, run.today)
         return [(label, about) for label, about in found if label.startswith(incomplete.strip())]
 
 
@@ -197,11 +199,11 @@ class UnitName(FupinType):
     def candidates(self, ctx, incomplete):
         from ..app.lookup import complete_units, responsible_for
 
-        plan = _plan(ctx)
-        if plan is None:
+        plans = _plans(ctx)
+        if plans is None:
             return []
-        among = responsible_for(plan, line_value(ctx, "task"), leaves_only=self.leaves_only)
-        return complete_units(plan, incomplete, among)
+        among = responsible_for(plans, line_value(ctx, "task"), leaves_only=self.leaves_only)
+        return complete_units(plans, incomplete, among)
 
 
 class TaskId(FupinType):
@@ -211,8 +213,8 @@ class TaskId(FupinType):
     def candidates(self, ctx, incomplete):
         from ..app.lookup import complete_tasks
 
-        plan = _plan(ctx)
-        return complete_tasks(plan, incomplete) if plan is not None else []
+        plans = _plans(ctx)
+        return complete_tasks(plans, incomplete) if plans is not None else []
 
 
 class CategoryName(FupinType):
@@ -222,8 +224,21 @@ class CategoryName(FupinType):
     def candidates(self, ctx, incomplete):
         from ..app.lookup import complete_categories
 
-        plan = _plan(ctx)
-        return complete_categories(plan, incomplete) if plan is not None else []
+        plans = _plans(ctx)
+        return complete_categories(plans, incomplete) if plans is not None else []
+
+
+class PlanKey(FupinType):
+    """A list of the data folder by its key; completes the folder's keys with their titles."""
+
+    kind = "plan"
+    metavar = "清单名"
+
+    def candidates(self, ctx, incomplete):
+        run = completion_context(ctx)
+        if run is None:
+            return []
+        return [(plan.key, plan.title) for plan in run.folder_plans if plan.key.startswith(incomplete.strip())]
 
 
 class Choice(FupinType):
@@ -313,6 +328,9 @@ ShiftOpt = Annotated[Optional[str], typer.Option(
                       {"next_workday": "顺延到下一个工作日", "previous_workday": "提前到上一个工作日",
                        "none": "不调整"}),
     help="到期日逢休息日时：next_workday 顺延、previous_workday 提前、none 不调整；默认按计划设置。")]
+PlanOpt = Annotated[Optional[str], typer.Option(
+    "--plan", click_type=PlanKey(), show_default=False,
+    help="只看数据文件夹中的这一个清单：tasks（即 tasks.yaml）或 plans/ 下的文件名，如 2019-重点任务。")]
 UnitsOpt = Annotated[Optional[list[str]], typer.Option(
     "--unit", "-u", click_type=UnitName(), show_default=False,
     help="责任单位：全称、简称、单位组或拼音（如 市民政局、民政局、mzj）。")]
@@ -337,6 +355,8 @@ def context(**options) -> RunContext:
     from .output import warn
 
     run = RunContext(**options, warn=warn)
+    if options.get("plan") is not None:
+        run.plans  # a --plan naming no list is refused whether or not the command needs the plans
     if options.get("as_of") is not None:
         run.today  # a bad --as-of is refused whether or not the command needs the day
     return run
@@ -353,14 +373,14 @@ def units_of(ctx: RunContext, values: Optional[list[str]]) -> list[str]:
     """The canonical units of a repeatable --unit, each once ([] when none was given)."""
     from ..app.lookup import resolve_units
 
-    return resolve_units(ctx.plan, values or [])
+    return resolve_units(ctx.plans, values or [])
 
 
 def scope_of(ctx: RunContext, names: list[str], category: Optional[str] = None):
     """What a report looks at: the leaves of every unit named (all units when none), and a category."""
     from ..domain.obligations import Scope
 
-    units = ctx.plan.units
+    units = ctx.plans.units
     leaves = frozenset(leaf for name in names for leaf in units.leaves(name)) if names else None
     return Scope(units=leaves, category=category)
 
@@ -373,13 +393,13 @@ def one_unit(ctx: RunContext, values: Optional[list[str]]) -> Optional[str]:
         return None
     if len(values) > 1:
         raise UsageError(f"--unit 只能给一次，而这里给了 {len(values)} 次：{'、'.join(values)}", subject="unit")
-    return resolve_unit(ctx.plan, values[0])
+    return resolve_unit(ctx.plans, values[0])
 
 
 def check_category(ctx: RunContext, category: Optional[str]) -> Optional[str]:
     if category is None:
         return None
-    known = list(dict.fromkeys(t.category for t in ctx.plan.tasks if t.category))
+    known = list(dict.fromkeys(t.category for t in ctx.plans.all_tasks() if t.category))
     if category not in known:
         raise UsageError(f"--category：没有工作板块 “{category}”，现有：{'、'.join(known)}", subject="category")
     return category

@@ -112,6 +112,7 @@ class Task:
     lead: tuple[str, ...] = ()      # the units marked as lead (牵头), a subset of ``units``
     remark: str = ""                # the 备注 column of the official table
     source: str = ""                # where an imported task was read: ``清单.xlsx:Sheet1 第7行``
+    plan: str = ""                  # the key of the plan the task belongs to (ids are unique within a plan)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class Plan:
     units: UnitIndex
     tasks_file: Path | None = None
     units_file: Path | None = None
+    key: str = ""  # the plan's key in its data folder: its file's stem (tasks, 2019-重点任务)
 
     @cached_property
     def tasks_by_unit(self) -> dict[str, list[int]]:

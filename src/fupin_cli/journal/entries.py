@@ -35,6 +35,7 @@ class DoneEntry:
     by: str = ""
     note: str = ""
     line: int = 0
+    plan: str = ""  # the key of the task's plan; "" on lines written before entries carried one
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class VoidEntry:
     by: str = ""
     note: str = ""
     line: int = 0
+    plan: str = ""  # the plan of the entry it cancels, for people reading the file
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class OpSpec:
     dated: bool = False  # ``date`` is a YYYY-MM-DD day
 
 
-_COMMON_TEXT = ("recorded_at", "by", "note")
+_COMMON_TEXT = ("recorded_at", "by", "note", "plan")
 
 OPS: dict[str, OpSpec] = {spec.op: spec for spec in (
     OpSpec(OP_DONE, DoneEntry, ("task", "unit", "period", "date"), ("task", "unit", "period", "date"), dated=True),
@@ -213,12 +215,13 @@ def _date_text(value: date | str) -> str:
     return value
 
 
-def make_done_record(*, task: str, unit: str, period: str, date: date | str,
+def make_done_record(*, plan: str, task: str, unit: str, period: str, date: date | str,
                      by: str, note: str, now_utc: datetime, tz: tzinfo) -> dict[str, str]:
     """A ``done`` line ready to append (``date`` as YYYY-MM-DD), keys in the documented order."""
     return {
         "id": new_entry_id(now_utc),
         "op": OP_DONE,
+        "plan": plan,
         "task": task,
         "unit": unit,
         "period": period,
@@ -229,12 +232,13 @@ def make_done_record(*, task: str, unit: str, period: str, date: date | str,
     }
 
 
-def make_void_record(*, target: str, reason: str, by: str, now_utc: datetime,
+def make_void_record(*, plan: str, target: str, reason: str, by: str, now_utc: datetime,
                      tz: tzinfo) -> dict[str, str]:
-    """A ``void`` line cancelling the entry ``target``; ``note`` = reason."""
+    """A ``void`` line cancelling the entry ``target`` (of plan ``plan``); ``note`` = reason."""
     return {
         "id": new_entry_id(now_utc),
         "op": OP_VOID,
+        "plan": plan,
         "target": target,
         "recorded_at": _recorded_at(now_utc, tz),
         "by": by,

@@ -1,9 +1,12 @@
 """The ledger: what the journal's entries say is done, folded once.
 
-Live completions per task, period and unit, kept compact: nested dicts
-task → period → unit → completion date ordinal, or a sorted tuple of ordinals
-when there are several, names interned.  That encoding is private: callers
-get a cell with :meth:`Ledger.done_in` and ask :class:`Standing` about it.
+Live completions per plan, task, period and unit, kept compact: nested dicts
+plan → task → period → unit → completion date ordinal, or a sorted tuple of
+ordinals when there are several, names interned.  Lines written before entries
+carried a plan key are under the plan key ``""`` until
+:meth:`Ledger.with_unkeyed_as` gives them to the folder's first plan.  That
+encoding is private: callers get a cell with :meth:`Ledger.done_in` and ask
+:class:`Standing` about it.
 
 A void cancels a completion.  A void whose target is a void or is not in the
 journal has no effect; :func:`void_problems` reports it.  There is no
@@ -17,10 +20,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
+from ..domain.model import Task
 from .entries import DoneEntry, Entry, Problem, VoidEntry
 
 Done = int | tuple[int, ...]  # one completion's date ordinal, or several, sorted
-Completions = dict[str, dict[str, dict[str, Done]]]
+Completions = dict[str, dict[str, dict[str, dict[str, Done]]]]
+UNKEYED = ""  # the plan key of lines written before entries carried one
 _NOTHING: dict = {}
 
 
@@ -44,32 +49,54 @@ class Ledger:
         self.problems = problems
         self.voided = voided
 
-    def done_in(self, task: str, period: str) -> Mapping[str, Done]:
-        """unit → completions for one task and period (hot loops look units up in it)."""
-        return self.completions.get(task, _NOTHING).get(period, _NOTHING)
+    def done_in(self, task: Task, period: str) -> Mapping[str, Done]:
+        """unit → completions for one task (of its plan) and period (hot loops look units up in it)."""
+        return self.completions.get(task.plan, _NOTHING).get(task.id, _NOTHING).get(period, _NOTHING)
 
     def as_of(self, today: date) -> "Standing":
         return Standing(self, today)
 
-    def relabelled(self, labels: Mapping[str, Mapping[str, str]]) -> "Ledger":
-        """The ledger with period labels read anew: task → {label in the journal → label to count it under}.
+    def with_unkeyed_as(self, plan: str) -> "Ledger":
+        """This ledger with the completions of lines without a plan key counted for ``plan``.
+
+        Such lines were written when a data folder had one list, ``tasks.yaml``,
+        which is the first plan of the folder.  Copies only what it merges.
+        """
+        unkeyed = self.completions.get(UNKEYED)
+        if unkeyed is None or plan == UNKEYED:
+            return self
+        completions = dict(self.completions)
+        del completions[UNKEYED]
+        own = completions.get(plan)
+        completions[plan] = unkeyed if own is None else _merged(unkeyed, own)
+        return Ledger(completions, self.problems, self.voided)
+
+    def relabelled(self, labels: Mapping[str, Mapping[str, Mapping[str, str]]]) -> "Ledger":
+        """The ledger with period labels read anew: plan → task → {label in the journal → label to count it under}.
 
         Completions that end up under one label are merged; tasks not named keep their cells.
         """
         completions = dict(self.completions)
-        for task, mapping in labels.items():
-            periods = dict(completions.get(task, _NOTHING))
-            for old, new in mapping.items():
-                units = periods.pop(old, None)
-                if units is None:
-                    continue
-                merged = dict(periods.get(new, _NOTHING))
-                for unit, done in units.items():
-                    found = merged.get(unit)
-                    merged[unit] = done if found is None else _merge(found, done)
-                periods[new] = merged
-            completions[task] = periods
+        for plan, by_task in labels.items():
+            tasks = completions[plan] = dict(completions.get(plan, _NOTHING))
+            for task, mapping in by_task.items():
+                tasks[task] = self._relabelled_periods(tasks.get(task, _NOTHING), mapping)
         return Ledger(completions, self.problems, self.voided)
+
+    @staticmethod
+    def _relabelled_periods(cells: Mapping, mapping: Mapping[str, str]) -> dict:
+        """One task's period → unit → Done, the labels in ``mapping`` moved (merged where they meet)."""
+        periods = dict(cells)
+        for old, new in mapping.items():
+            units = periods.pop(old, None)
+            if units is None:
+                continue
+            merged = dict(periods.get(new, _NOTHING))
+            for unit, done in units.items():
+                found = merged.get(unit)
+                merged[unit] = done if found is None else _merge(found, done)
+            periods[new] = merged
+        return periods
 
 
 def _merge(a: Done, b: Done) -> Done:
@@ -103,22 +130,23 @@ class Standing:
             return done if required == 1 and done <= self.today_ordinal else None
         return done[required - 1] if self.count_of(done) >= required else None
 
-    def dates(self, task: str, period: str, unit: str) -> list[date]:
+    def dates(self, task: Task, period: str, unit: str) -> list[date]:
         done = self.done_in(task, period).get(unit)
         if done is None:
             return []
         ordinals = (done,) if type(done) is int else done
         return [date.fromordinal(d) for d in ordinals[: self.count_of(done)]]
 
-    def done_since(self, since: date) -> Iterator[tuple[str, str, str]]:
-        """(task, period, unit) of every obligation with a completion between ``since`` and today."""
+    def done_since(self, since: date) -> Iterator[tuple[str, str, str, str]]:
+        """(plan, task id, period, unit) of every obligation with a completion between ``since`` and today."""
         low = since.toordinal()
-        for task, periods in self.ledger.completions.items():
-            for period, units in periods.items():
-                for unit, done in units.items():
-                    first, last = (done, done) if type(done) is int else (done[0], done[-1])
-                    if last >= low and first <= self.today_ordinal:
-                        yield task, period, unit
+        for plan, tasks in self.ledger.completions.items():
+            for task, periods in tasks.items():
+                for period, units in periods.items():
+                    for unit, done in units.items():
+                        first, last = (done, done) if type(done) is int else (done[0], done[-1])
+                        if last >= low and first <= self.today_ordinal:
+                            yield plan, task, period, unit
 
 
 def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
@@ -131,14 +159,15 @@ def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
 
 
 def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None:
-    """Count ``done`` into ``completions`` (in place)."""
+    """Count ``done`` into ``completions`` (in place), each under the plan its line names."""
     intern = sys.intern
-    cells: dict[tuple[str, str], dict[str, Done]] = {}  # (task, period) → its units, one lookup per entry
+    cells: dict[tuple[str, str, str], dict[str, Done]] = {}  # (plan, task, period) → its units
     for entry in done:
-        cell = (entry.task, entry.period)
+        cell = (entry.plan, entry.task, entry.period)
         units = cells.get(cell)
         if units is None:
-            units = cells[cell] = completions.setdefault(intern(entry.task), {}).setdefault(intern(entry.period), {})
+            units = cells[cell] = completions.setdefault(intern(entry.plan), {}).setdefault(
+                intern(entry.task), {}).setdefault(intern(entry.period), {})
         ordinal = entry.date.toordinal()
         found = units.get(entry.unit)
         if found is None:
@@ -147,14 +176,17 @@ def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None
             units[entry.unit] = tuple(sorted(((found,) if type(found) is int else found) + (ordinal,)))
 
 
-def add_cells(completions: Completions, cells: Iterable[tuple[str, str, str, int]]) -> None:
-    """Count (task, period, unit, date ordinal) completions into ``completions`` (in place), as
+def add_cells(completions: Completions, cells: Iterable[tuple[str, str, str, str, int]]) -> None:
+    """Count (plan, task, period, unit, date ordinal) completions into ``completions`` (in place), as
     :func:`add_completions` does for entries."""
     intern = sys.intern
-    for task, period, unit, ordinal in cells:
-        units = completions.get(task)
+    for plan, task, period, unit, ordinal in cells:
+        tasks = completions.get(plan)
+        if tasks is None:
+            tasks = completions[intern(plan)] = {}
+        units = tasks.get(task)
         if units is None:
-            units = completions[intern(task)] = {}
+            units = tasks[intern(task)] = {}
         by_unit = units.get(period)
         if by_unit is None:
             by_unit = units[intern(period)] = {}
@@ -167,7 +199,7 @@ def add_cells(completions: Completions, cells: Iterable[tuple[str, str, str, int
 
 def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     """Take one completion out of ``completions`` (in place); False if it was not there."""
-    units = completions.get(entry.task, _NOTHING).get(entry.period, _NOTHING)
+    units = completions.get(entry.plan, _NOTHING).get(entry.task, _NOTHING).get(entry.period, _NOTHING)
     found = units.get(entry.unit)
     ordinals = [] if found is None else [found] if type(found) is int else list(found)
     if entry.date.toordinal() not in ordinals:
@@ -176,13 +208,29 @@ def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     if not ordinals:
         del units[entry.unit]
         if not units:  # leave no empty cell behind: the ledger is then the one a full fold makes
-            periods = completions[entry.task]
+            tasks = completions[entry.plan]
+            periods = tasks[entry.task]
             del periods[entry.period]
             if not periods:
-                del completions[entry.task]
+                del tasks[entry.task]
+                if not tasks:
+                    del completions[entry.plan]
     else:
         units[entry.unit] = ordinals[0] if len(ordinals) == 1 else tuple(ordinals)
     return True
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    """task → period → unit → Done of both, copying only the parts of ``base`` that ``extra`` touches."""
+    result = dict(base)
+    for task, periods in extra.items():
+        into_task = result[task] = dict(result.get(task, _NOTHING))
+        for period, units in periods.items():
+            into_units = into_task[period] = dict(into_task.get(period, _NOTHING))
+            for unit, done in units.items():
+                found = into_units.get(unit)
+                into_units[unit] = done if found is None else _merge(found, done)
+    return result
 
 
 def void_problems(entries: Iterable[Entry]) -> list[Problem]:

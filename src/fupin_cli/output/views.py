@@ -15,13 +15,19 @@ from ..domain.holidays import HolidayCalendar
 from ..domain.model import Plan, Task
 from ..domain.units import UnitIndex
 from ..reports.labels import date_words, period_words, short_date
-from ..reports.order import task_order
+from ..reports.order import plan_keys, task_order
 from ..reports.notice import Notices
 from ..reports.period import PERIOD_NAMES, PeriodReport, UnitSummary
 from ..reports.rows import Row
 from .document import Chart, Column, Document, PageBreak, Paragraphs, Table, shown_change
 
 UNCATEGORISED = "（未分类）"
+# Shown first when a document covers more than one list, so that 1.1 of one list is not read as the other's.
+PLAN_COLUMN = Column("plan", "清单")
+
+
+def with_plan(columns: list[Column], show: bool) -> list[Column]:
+    return [PLAN_COLUMN, *columns] if show else columns
 
 TASK_COLUMNS = [
     Column("id", "编号"), Column("seq", "序号", priority=3), Column("text", "工作任务", "prose"),
@@ -49,7 +55,7 @@ JOURNAL_COLUMNS = [
 def task_record(task: Task) -> dict:
     return {"id": task.id, "seq": task.seq, "category": task.category, "text": task.text,
             "units": list(task.units), "deadline": task.deadline, "note": task.note,
-            "explicit_schedule": task.explicit_schedule}
+            "explicit_schedule": task.explicit_schedule, "plan": task.plan}
 
 
 def tasks_document(plan: Plan, tasks: list[Task], subtitle: str = "") -> Document:
@@ -57,8 +63,9 @@ def tasks_document(plan: Plan, tasks: list[Task], subtitle: str = "") -> Documen
     rows = [task_record(t) | {"category": t.category or UNCATEGORISED}
             for t in sorted(tasks, key=lambda t: order[t.category or UNCATEGORISED])]
     lines = [f"{plan.doc_no}  共 {len(tasks)} 项任务" + (f"（{subtitle}）" if subtitle else "")]
+    columns = with_plan(TASK_COLUMNS, len(plan_keys(plan)) > 1)
     return Document(title=plan.title, lines=lines,
-                    tables=[Table("", TASK_COLUMNS, rows, group_by="category")])
+                    tables=[Table("", columns, rows, group_by="category")])
 
 
 def _category_order(plan: Plan) -> dict[str, int]:
@@ -89,12 +96,12 @@ def row_record(row: Row) -> dict:
     return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
             "period": row.period, "nominal_due": _iso(row.nominal_due), "due": _iso(row.due),
             "status": row.status, "days": row.days, "required": row.required,
-            "done_count": row.done_count, "done_date": _iso(row.done_date)}
+            "done_count": row.done_count, "done_date": _iso(row.done_date), "plan": row.plan}
 
 
 def _display(row: Row) -> dict:
     """A row for the Document renderers: dates stay dates, plus the 完成次数 column."""
-    return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
+    return {"plan": row.plan, "task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
             "period": row.period, "nominal_due": row.nominal_due, "due": row.due, "status": row.status,
             "days": row.days, "required": row.required, "done_count": row.done_count,
             "done_date": row.done_date, "progress": f"{row.done_count}/{row.required}",
@@ -110,23 +117,26 @@ def _days_text(days: int | None) -> str:
 
 
 def rows_document(title: str, lines: list[str], rows: list[Row], *, group_by_unit: bool,
-                  empty: str) -> Document:
-    """A due or overdue list; grouped by unit, each unit once, in the order of ``rows``."""
-    columns = [c for c in ROW_COLUMNS if not (group_by_unit and c.key == "unit")]
+                  empty: str, show_plan: bool = False) -> Document:
+    """A due or overdue list; grouped by unit, each unit once, in the order of ``rows``.
+
+    ``show_plan``: the list covers several plans (a 清单 column)."""
+    columns = with_plan([c for c in ROW_COLUMNS if not (group_by_unit and c.key == "unit")], show_plan)
     return Document(title=title, lines=lines,
                     tables=[Table("", columns, [_display(r) for r in rows],
                                   group_by="unit" if group_by_unit else None, empty=empty)])
 
 
-def calendar_document(title: str, lines: list[str], rows: list[Row]) -> Document:
+def calendar_document(title: str, lines: list[str], rows: list[Row], show_plan: bool = False) -> Document:
+    columns = with_plan(CALENDAR_COLUMNS, show_plan)
     return Document(title=title, lines=lines,
-                    tables=[Table("", CALENDAR_COLUMNS, [_display(r) for r in rows], empty="此期间没有到期事项")])
+                    tables=[Table("", columns, [_display(r) for r in rows], empty="此期间没有到期事项")])
 
 
 def calendar_record(row: Row) -> dict:
     return {"task": row.task, "text": row.text, "unit": row.unit, "period": row.period,
             "nominal_due": row.nominal_due.isoformat(), "due": row.due.isoformat(),
-            "required": row.required}
+            "required": row.required, "plan": row.plan}
 
 
 _OP_WORDS = {"done": "销号", "void": "作废"}
@@ -145,8 +155,9 @@ def _journal_row(record: dict) -> dict:
 
 def journal_document(path: str, records: list[dict]) -> Document:
     rows = [_journal_row(r) for r in records]
+    columns = with_plan(JOURNAL_COLUMNS, len({r.get("plan") for r in records if r.get("plan")}) > 1)
     return Document(title="销号台账", lines=[f"文件：{path}  共 {len(records)} 条"],
-                    tables=[Table("", JOURNAL_COLUMNS, rows, empty="台账中没有记录")])
+                    tables=[Table("", columns, rows, empty="台账中没有记录")])
 
 
 # ---------------------------------------------------------------- unit lists in words
@@ -281,11 +292,11 @@ def _done_words(row: Row, *, with_unit: bool) -> str:
 
 def _items(rows: list[Row], key: str, groups: dict[str, tuple[str, ...]]) -> list[dict]:
     """Rows consolidated per task and period, in the order of their first row; units in one cell."""
-    items: dict[tuple[str, str], list[Row]] = {}
+    items: dict[tuple[str, str, str], list[Row]] = {}
     for row in rows:
-        items.setdefault((row.task, row.period), []).append(row)
+        items.setdefault((row.plan, row.task, row.period), []).append(row)
     out = []
-    for (task, _period), found in items.items():
+    for (plan, task, _period), found in items.items():
         first = found[0]
         names = [r.unit for r in found]
         units = units_words(names, groups)
@@ -293,7 +304,8 @@ def _items(rows: list[Row], key: str, groups: dict[str, tuple[str, ...]]) -> lis
             partial = [f"{r.unit}{r.done_count}/{r.required}" for r in found if r.done_count]
             if partial:
                 units += "；已部分完成：" + "、".join(partial)
-        out.append({"task": task, "text": first.text, "period": first.period, "period_words": _period_text(first),
+        out.append({"plan": plan, "task": task, "text": first.text, "period": first.period,
+                    "period_words": _period_text(first),
                     "due": first.due, "days_overdue": -first.days if first.days is not None and first.days < 0 else None,
                     "units_words": units, "units": names, "count": len(found),
                     "done_words": "、".join(_done_words(r, with_unit=True) for r in found)})
@@ -306,11 +318,12 @@ def _by_task(rows: list[Row], plan: Plan, sort: str) -> list[Row]:
     if sort in ("due", "overdue"):
         return rows
     tasks = task_order(plan)
-    return sorted(rows, key=lambda r: (tasks.get(r.task, len(tasks)), r.due or date.max, r.period))
+    return sorted(rows, key=lambda r: (tasks.get(r.task_key, len(tasks)), r.due or date.max, r.period))
 
 
 def _unit_rows(rows: list[Row]) -> list[dict]:
-    return [{"unit": r.unit, "task": r.task, "text": r.text, "period": r.period, "period_words": _period_text(r),
+    return [{"unit": r.unit, "plan": r.plan, "task": r.task, "text": r.text, "period": r.period,
+             "period_words": _period_text(r),
              "due": r.due, "days_overdue": -r.days if r.days is not None and r.days < 0 else None,
              "progress": f"{r.done_count}/{r.required}", "done_words_unit": _done_words(r, with_unit=False)}
             for r in rows]
@@ -327,6 +340,8 @@ def period_document(report: PeriodReport, plan: Plan, *, by_unit: bool | None = 
     per task and period — or, ``by_unit`` (the default with --unit), under each unit's heading."""
     by_unit = report.unit is not None if by_unit is None else by_unit
     groups = unit_groups(plan.units)
+    several = len(report.plans) > 1
+    merge = ("plan", "task", "text") if several else ("task", "text")
     blocks: list = [_summary_table(report)]
     if report.trend and report.kind != "week":
         blocks.append(_trend_chart(report))
@@ -337,13 +352,13 @@ def period_document(report: PeriodReport, plan: Plan, *, by_unit: bool | None = 
             table_rows = _unit_rows(_group_rows_by_unit(rows, unit_order))
             count = f"（{len(rows)} 项）"
             one_unit = len({r.unit for r in rows}) <= 1 and report.unit is not None  # named in the title already
-            blocks.append(Table(heading, _item_columns(key, by_unit=True), table_rows,
-                                group_by=None if one_unit else "unit", count=count, merge=("task", "text")))
+            blocks.append(Table(heading, with_plan(_item_columns(key, by_unit=True), several), table_rows,
+                                group_by=None if one_unit else "unit", count=count, merge=merge))
         else:
             items = _items(_by_task(rows, plan, sort), key, groups)
             count = f"（{len(items)} 项，涉及 {len(rows)} 个单位次）" if rows else "（0 项）"
-            blocks.append(Table(heading, _item_columns(key, by_unit=False), items, count=count,
-                                merge=("task", "text")))
+            blocks.append(Table(heading, with_plan(_item_columns(key, by_unit=False), several), items, count=count,
+                                merge=merge))
     return Document(title=report_title(report), lines=_report_lines(report), blocks=blocks,
                     subject=report.unit or "", running=f"{report.name}（{report.label}）")
 
@@ -373,7 +388,8 @@ def period_detail_document(report: PeriodReport) -> Document:
         rows = [_display(r) | {"period_words": _period_text(r),
                                "days_overdue": -r.days if r.days is not None and r.days < 0 else None}
                 for r in getattr(report, key)]
-        blocks.append(Table(heading, DETAIL_COLUMNS[key], rows, count=f"（{len(rows)} 项）"))
+        blocks.append(Table(heading, with_plan(DETAIL_COLUMNS[key], len(report.plans) > 1), rows,
+                            count=f"（{len(rows)} 项）"))
     return Document(title=report_title(report), lines=_report_lines(report), blocks=blocks,
                     subject=report.unit or "", running=f"{report.name}（{report.label}）")
 
@@ -442,20 +458,21 @@ def periods_in_words(rows: list[Row]) -> str:
     return "；".join(parts)
 
 
-def _notice_rows(overdue: list[Row], soon: list[Row], deadlines: dict[str, str], progress: dict,
-                 order: dict[str, int]) -> list[dict]:
+def _notice_rows(overdue: list[Row], soon: list[Row], deadlines: dict[tuple[str, str], str], progress: dict,
+                 order: dict[tuple[str, str], int]) -> list[dict]:
     """One row per task, in plan order: its overdue periods in words and the longest delay, and what of it falls
     due soon with the dates — a task and its deadline words are printed once."""
-    by_task: dict[str, tuple[list[Row], list[Row]]] = {}
+    by_task: dict[tuple[str, str], tuple[list[Row], list[Row]]] = {}
     for index, rows in enumerate((overdue, soon)):
         for row in rows:
-            by_task.setdefault(row.task, ([], []))[index].append(row)
+            by_task.setdefault(row.task_key, ([], []))[index].append(row)
     out = []
-    for task in sorted(by_task, key=lambda t: order.get(t, len(order))):
-        late, coming = (sorted(rows, key=lambda r: (r.due or date.max, r.period)) for rows in by_task[task])
+    for key in sorted(by_task, key=lambda k: order.get(k, len(order))):
+        late, coming = (sorted(rows, key=lambda r: (r.due or date.max, r.period)) for rows in by_task[key])
         first = (late or coming)[0]
+        task = first.task
         days = [-r.days for r in late if r.days is not None]
-        out.append({"task": task, "text": first.text, "deadline": deadlines.get(task, ""),
+        out.append({"plan": first.plan, "task": task, "text": first.text, "deadline": deadlines.get(key, ""),
                     "overdue_periods": periods_in_words(late), "days_overdue": max(days) if days else None,
                     "soon_periods": "；".join(f"{_period_text(r)}：{short_date(r.due)}" for r in coming),
                     "progress_words": progress.get((task, first.unit), "")})
@@ -491,6 +508,7 @@ def notices_document(found: Notices, progress: dict | None = None, first_number:
             table_rows = _notice_rows(notice.overdue, notice.due_soon, found.deadlines, progress, found.order)
             shown = [c for c in NOTICE_COLUMNS if any(r[c.key] not in (None, "") for r in table_rows)
                      or c.key in ("task", "text", "deadline")]
+            shown = with_plan(shown, len(found.plans) > 1)
             shown += [PROGRESS_COLUMN] if any(r["progress_words"] for r in table_rows) else []
             counts = "，".join(part for part in (
                 f"逾期 {len(notice.overdue)} 期" if notice.overdue else "",
@@ -511,8 +529,9 @@ def notices_document(found: Notices, progress: dict | None = None, first_number:
 def notices_record(found: Notices, first_number: int = 1) -> dict:
     return {"title": found.title, "doc_no": found.doc_no, "as_of": found.as_of.isoformat(), "within": found.within,
             "notices": [{"unit": n.unit, "number": notice_number(found.as_of, i),
-                         "overdue": [row_record(r) | {"deadline": found.deadlines.get(r.task, "")} for r in n.overdue],
-                         "due_soon": [row_record(r) | {"deadline": found.deadlines.get(r.task, "")}
+                         "overdue": [row_record(r) | {"deadline": found.deadlines.get(r.task_key, "")}
+                                     for r in n.overdue],
+                         "due_soon": [row_record(r) | {"deadline": found.deadlines.get(r.task_key, "")}
                                       for r in n.due_soon]}
                         for i, n in enumerate(found.notices, start=first_number)]}
 

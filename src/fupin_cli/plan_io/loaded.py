@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..domain.errors import PlanError
 from ..domain.model import Plan
+from ..domain.plans import PlanSet
 
 
 @dataclass
@@ -19,3 +20,17 @@ class LoadedPlan:
     plan: Plan
     problems: list[PlanError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadedPlans:
+    """Every plan of a data folder, and the non-fatal findings of all of them."""
+
+    plans: PlanSet
+    problems: list[PlanError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def plan(self) -> Plan:
+        """The folder's first plan (its only one in the shipped layout)."""
+        return self.plans.first

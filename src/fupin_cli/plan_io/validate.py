@@ -86,12 +86,14 @@ def _check_no_cycle(unit: Unit, units: dict[str, Unit], where: _Where) -> None:
     visit(unit.name)
 
 
-def build_plan(path: Path, doc, units: UnitIndex, units_path: Path) -> LoadedPlan:
+def build_plan(path: Path, doc, units: UnitIndex, units_path: Path, key: str | None = None) -> LoadedPlan:
+    """The plan in ``doc`` (read from ``path``); its key is ``key``, else the file's stem."""
     from .. import (
         phrases,  # the deadline parser is only needed when the plan is not cached
     )
 
     where = _Where(str(path))
+    plan_key = path.stem if key is None else key
     if not isinstance(doc, Mapping):
         raise PlanError("任务文件应是一个映射，顶层写 plan: 和 tasks:", file=where.file, line=1)
     for key in ("plan", "tasks"):
@@ -140,13 +142,13 @@ def build_plan(path: Path, doc, units: UnitIndex, units_path: Path) -> LoadedPla
             units=tuple(unit_names), deadline=deadline, rules=rules,
             explicit_schedule=explicit, note=_optional_text(item, "note", where), line=item.line,
             lead=_task_lead(item, where, units, unit_names), remark=_optional_text(item, "remark", where),
-            source=_task_source(item, where),
+            source=_task_source(item, where), plan=plan_key,
         ))
     loaded.plan = Plan(
         title=_required_text(header, "title", where), doc_no=_optional_text(header, "doc_no", where),
         issuer=_optional_text(header, "issuer", where), issued=issued,
         valid_from=valid_from, valid_to=valid_to, timezone=timezone, settings=settings,
-        tasks=tuple(tasks), units=units, tasks_file=path, units_file=units_path,
+        tasks=tuple(tasks), units=units, tasks_file=path, units_file=units_path, key=plan_key,
     )
     return loaded
 

@@ -22,11 +22,11 @@ def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until:
     count_of = standing.count_of
     for task, units, found in task_windows(timetable, scope, None, due_until):
         for occ in found:
-            done = standing.done_in(task.id, occ.period)
+            done = standing.done_in(task, occ.period)
             required = occ.required
             for unit in units:
                 if count_of(done.get(unit)) < required:
-                    rows.append(status_row(Obligation(task, unit, occ), standing.dates(task.id, occ.period, unit),
+                    rows.append(status_row(Obligation(task, unit, occ), standing.dates(task, occ.period, unit),
                                            standing.today, soon))
     return rows
 

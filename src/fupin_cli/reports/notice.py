@@ -9,7 +9,7 @@ from ..domain.obligations import Scope
 from ..domain.schedule import Timetable
 from ..journal.ledger import Standing
 from .due import due_rows
-from .order import unit_order
+from .order import plan_keys, task_order, unit_order
 from .rows import Row
 
 
@@ -33,8 +33,9 @@ class Notices:
     as_of: date
     within: int
     notices: list[Notice]
-    deadlines: dict[str, str]  # task id → its deadline words
-    order: dict[str, int] = field(default_factory=dict)  # task id → its place in the plan
+    deadlines: dict[tuple[str, str], str]  # (plan key, task id) → its deadline words
+    order: dict[tuple[str, str], int] = field(default_factory=dict)  # (plan key, task id) → its place
+    plans: tuple[str, ...] = ()  # the keys of the plans the notices cover
 
 
 def unit_notices(timetable: Timetable, standing: Standing, units: list[str] | None = None,
@@ -54,5 +55,5 @@ def unit_notices(timetable: Timetable, standing: Standing, units: list[str] | No
     order = unit_order(plan.units)
     found = sorted(by_unit.values(), key=lambda n: (order.get(n.unit, len(order)), n.unit))
     return Notices(title=plan.title, doc_no=plan.doc_no, issuer=plan.issuer, as_of=standing.today, within=days,
-                   notices=found, deadlines={task.id: task.deadline for task in plan.tasks},
-                   order={task.id: index for index, task in enumerate(plan.tasks)})
+                   notices=found, deadlines={(task.plan, task.id): task.deadline for task in plan.tasks},
+                   order=task_order(plan), plans=plan_keys(plan))

@@ -37,8 +37,14 @@ def unit_order(units: UnitIndex) -> dict[str, int]:
     return order
 
 
-def task_order(plan: Plan) -> dict[str, int]:
-    return {task.id: index for index, task in enumerate(plan.tasks)}
+def plan_keys(plan: Plan) -> tuple[str, ...]:
+    """The keys of the plans whose tasks ``plan`` lists, in order (several when a report covers several)."""
+    return tuple(dict.fromkeys(task.plan for task in plan.tasks))
+
+
+def task_order(plan: Plan) -> dict[tuple[str, str], int]:
+    """(plan key, task id) → the task's place in the plan (several plans: in folder order)."""
+    return {(task.plan, task.id): index for index, task in enumerate(plan.tasks)}
 
 
 def unit_key(plan: Plan, how: str = "official") -> Callable[[str], tuple]:
@@ -61,7 +67,7 @@ def sort_rows(rows: Iterable[Row], plan: Plan, how: str = "official") -> list[Ro
     last = len(tasks)
 
     def official(row: Row) -> tuple:
-        return (units(row.unit), tasks.get(row.task, last), row.due or date.max, row.period)
+        return (units(row.unit), tasks.get(row.task_key, last), row.due or date.max, row.period)
 
     if how == "due":
         return sorted(rows, key=lambda r: (r.due or date.max,) + official(r))

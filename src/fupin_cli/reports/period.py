@@ -22,7 +22,7 @@ from ..domain.obligations import Scope, task_windows, units_in_scope
 from ..domain.periods import add_months, month_end
 from ..domain.schedule import Timetable
 from ..journal.ledger import Standing
-from .order import sort_rows, sort_units
+from .order import plan_keys, sort_rows, sort_units
 from .rows import Row, soon_days, status_row
 
 KINDS = ("week", "month", "quarter")
@@ -128,7 +128,8 @@ class PeriodReport:
     due_next: list[Row] = field(default_factory=list)
     done_now: list[Row] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
-    deadlines: dict[str, str] = field(default_factory=dict)  # task id → its deadline words
+    deadlines: dict[tuple[str, str], str] = field(default_factory=dict)  # (plan key, task id) → deadline words
+    plans: tuple[str, ...] = ()  # the keys of the plans the report covers
 
     @property
     def previous_end(self) -> date:
@@ -229,13 +230,13 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
         return found
 
     def row(task: Task, name: str, occ: Occurrence) -> Row:
-        return status_row(Obligation(task, name, occ), standing.dates(task.id, occ.period, name), today, soon)
+        return status_row(Obligation(task, name, occ), standing.dates(task, occ.period, name), today, soon)
 
     # Done obligations only count, unless done in the period: no Row for the many others.
     start_ordinal = start.toordinal()
     for task, units, found in task_windows(timetable, scope, None, next_end):
         for occ in found:
-            done = standing.done_in(task.id, occ.period)
+            done = standing.done_in(task, occ.period)
             due_ordinal = occ.due.toordinal()
             for name in units:
                 reached = standing.reached(done.get(name), occ.required)
@@ -283,7 +284,8 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
         setattr(report, key, sort_rows(getattr(report, key), plan, sort))
     if trend:
         report.trend = [TrendPoint(day, *total_counter.at(day)) for day in trend_days(plan.valid_from, today)]
-    report.deadlines = {task.id: task.deadline for task in plan.tasks}
+    report.deadlines = {(task.plan, task.id): task.deadline for task in plan.tasks}
+    report.plans = plan_keys(plan)
     return report
 
 
@@ -303,20 +305,21 @@ def _done_early(timetable: Timetable, standing: Standing, scope: Scope, after: d
                 soon: int) -> Iterator[Row]:
     """Obligations due after ``after`` whose required completions were reached on or after ``since``."""
     plan = timetable.plan
-    later: dict[tuple[str, str], tuple[Task, Occurrence]] = {}
+    later: dict[tuple[str, str, str], tuple[Task, Occurrence]] = {}
     for task in plan.tasks:
         if not scope.category or task.category == scope.category:
             for occ in timetable.occurrences(task):
                 if occ.due is not None and occ.due > after:
-                    later[(task.id, occ.period)] = (task, occ)
-    responsible: dict[str, set[str]] = {}
-    for task_id, period, unit in standing.done_since(since):
-        found = later.get((task_id, period))
+                    later[(task.plan, task.id, occ.period)] = (task, occ)
+    responsible: dict[tuple[str, str], set[str]] = {}
+    for plan_key, task_id, period, unit in standing.done_since(since):
+        found = later.get((plan_key, task_id, period))
         if found is None:
             continue
         task, occ = found
-        if task_id not in responsible:
-            responsible[task_id] = set(units_in_scope(plan.units, task, scope))
-        dates = standing.dates(task_id, period, unit)
-        if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[task_id]:
+        key = (plan_key, task_id)
+        if key not in responsible:
+            responsible[key] = set(units_in_scope(plan.units, task, scope))
+        dates = standing.dates(task, period, unit)
+        if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[key]:
             yield status_row(Obligation(task, unit, occ), dates, standing.today, soon)

@@ -28,6 +28,12 @@ class Row:
     # How this duty is due, in words, when its task has several duties sharing one period
     # (每月25日前录入 / 每月28日前审核 both give a July): tells 2018-07 from 2018-07#4 in print.
     rule_hint: str = ""
+    plan: str = ""  # the key of the task's plan
+
+    @property
+    def task_key(self) -> tuple[str, str]:
+        """(plan key, task id): what names a task when a report covers several plans."""
+        return (self.plan, self.task)
 
 
 def status_row(obligation: Obligation, done_dates: list[date], today: date, soon_days: int) -> Row:
@@ -37,7 +43,7 @@ def status_row(obligation: Obligation, done_dates: list[date], today: date, soon
     return Row(task=task.id, text=task.text, category=task.category, unit=obligation.unit,
                period=occ.period, nominal_due=occ.nominal_due, due=occ.due, status=status,
                days=days, required=occ.required, done_count=len(done_dates), done_date=done_date,
-               rule_hint=rule_hint(task.rules, occ.rule_index))
+               rule_hint=rule_hint(task.rules, occ.rule_index), plan=task.plan)
 
 
 def soon_days(today: date, settings: Settings, calendar: HolidayCalendar, default: int | None = None) -> int:

@@ -19,6 +19,7 @@ from ..options import (
     ForceOpt,
     MonthValue,
     OutputOpt,
+    PlanOpt,
     ShiftOpt,
     TaskOpt,
     Text,
@@ -30,6 +31,7 @@ from ..options import (
     scope_of,
     units_of,
 )
+from ..closing import finish_report
 from ..output import choices, show
 
 MARGIN_DAYS = 366  # how far before and after the plan a calendar may look
@@ -48,6 +50,7 @@ def explain(
                                        help="列出之后几个到期日（1 到 100）。")] = 6,
     fmt: Annotated[str, format_option(EXPLAIN_FORMATS)] = "table",
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """说明 fupin 如何理解一段完成时限（每条规则出自哪几个字），并列出之后的到期日。Explain a deadline phrase.
@@ -60,8 +63,7 @@ def explain(
     from ...app.inputs import read_date as read_day
     from ...output.views import explain_document
 
-    ctx = context(data=data, holiday_shift=holiday_shift)
-    plan = ctx.plan
+    ctx = context(data=data, holiday_shift=holiday_shift, plan=plan_key)
     # Words are explained on any day, not only within the plan: --as-of is read but not bounded to it.
     typed, source = (as_of, "--as-of") if as_of is not None else (os.environ.get("FUPIN_TODAY"), "FUPIN_TODAY")
 
@@ -69,8 +71,9 @@ def explain(
         return ctx.now().astimezone(ctx.tz).date()
 
     today = read_day(typed, source, today=real_today) if typed else real_today()
+    plan = ctx.plan_in_force(today)
     result = explain_phrase(phrase, year if year is not None else plan.valid_from.year, today,
-                            plan.settings, ctx.calendar, count)
+                            plan.settings, ctx.calendar_for(plan), count)
     show(View(document=lambda: explain_document(result), records=lambda: result), fmt)
     ctx.finish()
 
@@ -78,12 +81,13 @@ def explain(
 def calendar_window(ctx, month: Optional[str], start: Optional[str], end: Optional[str]) -> tuple[date, date]:
     """The window a calendar shows: --month, or --from/--to, or the month of today.
 
-    Bounded to the plan's window and a year either side, so no typed date can
+    Bounded to the plans' windows and a year either side, so no typed date can
     ask for centuries of deadlines.
     """
+    from ...app.context import windows_text
     from ...app.inputs import read_month
 
-    today, plan = ctx.today, ctx.plan
+    today, plan = ctx.today, ctx.plans.view(tuple(ctx.plans))
     if month is not None:
         if start or end:
             raise UsageError("--month 不能与 --from/--to 同时使用", subject="month")
@@ -97,10 +101,11 @@ def calendar_window(ctx, month: Optional[str], start: Optional[str], end: Option
         if last < first:
             raise UsageError(f"--to {last} 早于 --from {first}", subject="to")
     low, high = plan.valid_from - timedelta(days=MARGIN_DAYS), plan.valid_to + timedelta(days=MARGIN_DAYS)
-    if first < low or last > high:
+    named = month is not None or start is not None or end is not None  # today's month needs no bound
+    if named and (first < low or last > high):
         what = "--month" if month is not None else ("--from" if first < low else "--to")
         raise UsageError(f"{what}：{first} 至 {last} 超出可查询的范围 {low} 至 {high}"
-                         f"（任务清单有效期 {plan.valid_from} 至 {plan.valid_to}，前后各一年）", subject="month")
+                         f"（任务清单有效期 {windows_text(ctx.plans)}，前后各一年）", subject="month")
     return first, last
 
 
@@ -119,6 +124,7 @@ def calendar(
     force: ForceOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """列出某段时间内到期的事项（默认为本月），每项任务、期间、单位一行。Deadlines in a window.
@@ -129,26 +135,30 @@ def calendar(
     from ...output import views
     from ...reports.calendar import calendar_rows
 
-    ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift)
-    plan = ctx.plan
+    ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    plans = ctx.plans
     names = units_of(ctx, unit)
-    task_id = find_task(plan, task).id if task else None
+    chosen = find_task(plans, task) if task else None
     window_start, window_end = calendar_window(ctx, month, start, end)
-    rows = calendar_rows(ctx.timetable, window_start, window_end,
-                         scope_of(ctx, names, check_category(ctx, category)), task_id)
+    # Every plan: each gives only the occurrences due in the window, whatever today is.
+    timetable = ctx.timetable_of(tuple(plans))
+    plan = timetable.plan
+    rows = calendar_rows(timetable, window_start, window_end,
+                         scope_of(ctx, names, check_category(ctx, category)), chosen)
     name = "、".join(names)
     title = f"{plan.title}：到期日历"
     lines = [f"{window_start} 至 {window_end}，共 {len(rows)} 项" + (f"；责任单位：{name}" if name else "")]
 
     def document():
-        found = views.calendar_document(title, lines, rows)
+        found = views.calendar_document(title, lines, rows, show_plan=len(plans) > 1)
         if month and fmt == "table":
             found.tables.insert(0, views.month_grid(window_start, rows, ctx.calendar))
         return found
 
     show(View(document=document, records=lambda: [views.calendar_record(r) for r in rows],
               calendar=lambda: (plan, rows)), fmt, output, force)
-    ctx.finish()
+    # A window named outright (--month, --from) is not in question; the month of today is.
+    finish_report(ctx, named=bool(month or start))
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:

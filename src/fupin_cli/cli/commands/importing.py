@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from ...domain.errors import UsageError
-from ..options import YEAR, Choice, DataOpt, JournalOpt, OutputOpt, PathValue, Text, context
+from ..options import YEAR, Choice, DataOpt, JournalOpt, OutputOpt, PathValue, PlanOpt, Text, context
 
 PROGRESS_DELAY = 1.0        # seconds before an import says what it is doing
 
@@ -175,6 +175,7 @@ def export(
                                                                                "docx": "Word 文档"}))] = "xlsx",
     output: OutputOpt = None,
     force: Annotated[bool, typer.Option("--force", help="--output 的文件已存在时覆盖它。")] = False,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """把清单导出为正式的任务清单表格（序号、工作任务、责任单位、完成时限、备注），可再用 fupin import 导入。
@@ -189,7 +190,7 @@ def export(
         raise UsageError(f"--format 的值 “{fmt}” 无效，可选：{'、'.join(EXPORT_FORMATS)}", subject="format")
     if output is None and sys.stdout.isatty():
         raise UsageError(f"{fmt} 是二进制文件，请用 --output 文件名.{fmt} 写入文件", subject="output")
-    plan = context(data=data).plan
+    plan = context(data=data, plan=plan_key).plan
     content, differences = export_plan(plan, fmt)
     emit(content, output, force)
     if differences:

@@ -20,6 +20,7 @@ from ..options import (
     OutputOpt,
     PeriodValue,
     TaskId,
+    PlanOpt,
     TaskOpt,
     Text,
     UnitName,
@@ -38,7 +39,7 @@ JOURNAL_FORMATS = choices({"document", "records"})
 
 def done(
     task: Annotated[str, typer.Argument(click_type=TaskId(), metavar="任务编号", show_default=False,
-                                        help="任务编号，如 5.1。")],
+                                        help="任务编号，如 5.1；两个清单有同一编号时写 清单名:编号，如 2019:5.1。")],
     unit: Annotated[list[str], typer.Option(
         "--unit", "-u", click_type=UnitName(leaves_only=True), show_default=False,
         help="完成的责任单位：全称、简称或拼音；单位组（如 各区（县））要写明是哪个成员。")],
@@ -54,6 +55,7 @@ def done(
         "--force", help="完成日期早于期间开始或超出清单有效期时仍然记录（记录中注明 forced）。")] = False,
     fmt: Annotated[str, format_option(RECORD_FORMATS)] = "table",
     as_of: AsOfOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -64,7 +66,7 @@ def done(
     from ...app.inputs import read_period
     from ...app.recording import CompletedInFuture, PeriodComplete, PeriodNeeded, PeriodUnknown, record_done
 
-    ctx = context(data=data, journal=journal, as_of=as_of)
+    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
     name = one_unit(ctx, unit)
     completed = read_date(ctx, on, "--date")
     label = read_period(period, "--period", today=ctx.today) if period is not None else None
@@ -89,7 +91,7 @@ def done(
     late = "（逾期完成）" if recorded.late else ""
     forced = "（--force：日期超出可完成范围，已注明）" if "forced" in recorded.record else ""
     message = Document(
-        title=f"已销号：任务 {recorded.task.id}，{recorded.unit}，期间 {occurrence.period}，"
+        title=f"已销号：任务 {ctx.folder_plans.task_ref(recorded.task)}，{recorded.unit}，期间 {occurrence.period}，"
               f"完成日期 {recorded.completed}{late}{forced}；该期间已记 {recorded.count}/{occurrence.required} 次。",
         lines=[f"记录号：{recorded.record['id']}"])
     show(View(document=lambda: message, records=lambda: recorded.record), fmt)
@@ -108,6 +110,7 @@ def undo(
         "--unit", "-u", click_type=UnitName(), show_default=False,
         help="与 --last 同用：作废这个单位最新的一条记录。")] = None,
     by: ByOpt = "",
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -117,14 +120,14 @@ def undo(
     """
     from ...app.recording import record_void
 
-    ctx = context(data=data, journal=journal)
+    ctx = context(data=data, journal=journal, plan=plan_key)
     names = units_of(ctx, unit)
     if last:
         if entry_id is not None:
             raise UsageError("--last 与记录号只能给一个", subject="entry")
         if not by and not unit:
             raise UsageError("--last 要与 --by 或 --unit 同用，指明作废谁的最新记录", subject="entry")
-        leaves = {leaf for name in names for leaf in ctx.plan.units.leaves(name)} if names else None
+        leaves = {leaf for name in names for leaf in ctx.plans.units.leaves(name)} if names else None
         voided = record_void(ctx, None, reason, by, last_by=by or None, last_units=leaves)
     else:
         if entry_id is None:
@@ -133,7 +136,8 @@ def undo(
             raise UsageError("--unit 只与 --last 同用", subject="unit")
         voided = record_void(ctx, entry_id, reason, by)
     target = voided.target
-    print(terminal_safe(f"已作废记录 {target.id}（任务 {target.task}，{target.unit}，期间 {target.period}，"
+    task_ref = f"{ctx.entry_plan(target)}:{target.task}" if len(ctx.folder_plans) > 1 else target.task
+    print(terminal_safe(f"已作废记录 {target.id}（任务 {task_ref}，{target.unit}，期间 {target.period}，"
                         f"完成日期 {target.date}）。\n作废记录号：{voided.record['id']}", keep_newlines=True))
 
 
@@ -147,6 +151,7 @@ def journal_cmd(
     output: OutputOpt = None,
     force: ForceOpt = False,
     as_of: AsOfOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -157,7 +162,7 @@ def journal_cmd(
     from ...app.recording import journal_records
     from ...output import views
 
-    ctx = context(data=data, journal=journal, as_of=as_of)
+    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
     names = units_of(ctx, unit)
     records = journal_records(ctx, names, task, read_date(ctx, since, "--since"))
     show(View(document=lambda: views.journal_document(str(ctx.journal_path), records), records=lambda: records),

@@ -14,6 +14,7 @@ from ..options import (
     DataOpt,
     ForceOpt,
     JournalOpt,
+    PlanOpt,
     OutputOpt,
     PathValue,
     TaskId,
@@ -39,6 +40,7 @@ def list_tasks(
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
     output: OutputOpt = None,
     force: ForceOpt = False,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """列出任务，按工作板块分组。List the tasks.
@@ -49,13 +51,13 @@ def list_tasks(
     from ...output import views
     from ...output.document import Column
 
-    ctx = context(data=data)
-    plan = ctx.plan
+    ctx = context(data=data, plan=plan_key)
+    plan = ctx.plans.view(tuple(ctx.plans))  # every list of the folder (or --plan's), as one
     names = units_of(ctx, unit)
     category = check_category(ctx, category)
     if names:
-        carried = {task.id for name in names for task in plan.tasks_for_unit(name)}
-        tasks = [t for t in plan.tasks if t.id in carried]
+        carried = {(task.plan, task.id) for name in names for task in plan.tasks_for_unit(name)}
+        tasks = [t for t in plan.tasks if (t.plan, t.id) in carried]
     else:
         tasks = list(plan.tasks)
     if category:
@@ -80,6 +82,7 @@ def show_task(
     task: Annotated[str, typer.Argument(click_type=TaskId(), metavar="任务编号", show_default=False,
                                         help="任务编号，如 2.1。")],
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """显示一项任务的全部内容：工作任务、责任单位（及其成员）、完成时限及 fupin 的理解、备注。Show one task.
@@ -91,11 +94,12 @@ def show_task(
     from ...output.document import Column, Document, Table
     from ...phrases.describe import describe
 
-    plan = context(data=data).plan
-    found = find_task(plan, task)
+    ctx = context(data=data, plan=plan_key)
+    found = find_task(ctx.plans, task)
+    plan = ctx.plan_of(found)
     leaves = list(plan.units.responsible(found.units))
     rules = [describe(rule) for rule in found.rules]
-    rows = [("编号", found.id), ("序号", found.seq), ("工作板块", found.category), ("工作任务", found.text),
+    rows = [("清单", plan.key if len(ctx.folder_plans) > 1 else ""), ("编号", found.id), ("序号", found.seq), ("工作板块", found.category), ("工作任务", found.text),
             ("责任单位", "、".join(found.units)),
             ("其中各单位", "、".join(leaves) if leaves != list(found.units) else ""),
             ("完成时限", found.deadline), ("fupin 的理解", "；".join(rules) or "（无法识别，运行 fupin check 查看）"),
@@ -112,6 +116,7 @@ def list_units(
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
     output: OutputOpt = None,
     force: ForceOpt = False,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
 ) -> None:
     """列出全部责任单位，含类别、别名、成员和任务数。List the responsible units.
@@ -120,40 +125,48 @@ def list_units(
     """
     from ...output import views
 
-    plan = context(data=data).plan
+    ctx = context(data=data, plan=plan_key)
+    plan = ctx.plans.view(tuple(ctx.plans))  # tasks counted across the folder's lists
     counts = {name: len(plan.tasks_for_unit(name)) for name in plan.units}
     records = views.unit_records(plan, counts)
     show(View(document=lambda: views.units_document(plan, records), records=lambda: records), fmt, output, force)
 
 
-def info(data: DataOpt = None, journal: JournalOpt = None) -> None:
+def info(plan_key: PlanOpt = None, data: DataOpt = None, journal: JournalOpt = None) -> None:
     """显示所用的清单、单位和台账文件，以及计划的有效期和设置。Show files and settings in use.
 
     例：fupin info --data ./我的清单
     """
     from ...cache import cache_dir
 
-    ctx = context(data=data, journal=journal)
-    plan = ctx.plan
-    settings = plan.settings
-    rows = [
-        ("任务清单", str(plan.tasks_file)),
-        ("单位文件", str(plan.units_file)),
-        ("销号台账", f"{ctx.journal_path}（来自{ctx.journal_source}）"),
-        ("缓存目录", str(cache_dir() or "（无，不缓存）") + "（可随时删除）"),
-        ("标题", plan.title),
-        ("文号", plan.doc_no),
-        ("印发单位", plan.issuer),
-        ("印发日期", str(plan.issued or "")),
-        ("有效期", f"{plan.valid_from} 至 {plan.valid_to}"),
-        ("时区", plan.timezone),
-        ("节假日顺延", settings.holiday_shift),
-        ("预警天数", str(settings.warn_days)),
-        ("学期开始", "、".join(f"{m:02d}-{d:02d}" for m, d in settings.semester_starts)),
-        ("任务数", str(len(plan.tasks))),
-        ("单位数", str(len(plan.units))),
-        ("版本", __version__),
-    ]
+    ctx = context(data=data, journal=journal, plan=plan_key)
+    plans = ctx.plans
+    several = len(ctx.folder_plans) > 1
+    files = [("单位文件", str(plans.first.units_file)),
+             ("销号台账", f"{ctx.journal_path}（来自{ctx.journal_source}）"),
+             ("缓存目录", str(cache_dir() or "（无，不缓存）") + "（可随时删除）")]
+    rows = [] if several else [("任务清单", str(plans.first.tasks_file))]
+    rows += files
+    if several and plan_key is None:
+        rows.append(("清单", f"{len(plans)} 个：{'、'.join(plans.keys)}（--plan 清单名 只看其一；"
+                           f"没有清单名的旧台账记录属于 {plans.first.key}）"))
+    for plan in plans:
+        settings = plan.settings
+        if several:
+            rows += [("清单名", plan.key), ("任务清单", str(plan.tasks_file))]
+        rows += [
+            ("标题", plan.title),
+            ("文号", plan.doc_no),
+            ("印发单位", plan.issuer),
+            ("印发日期", str(plan.issued or "")),
+            ("有效期", f"{plan.valid_from} 至 {plan.valid_to}"),
+            ("时区", plan.timezone),
+            ("节假日顺延", settings.holiday_shift),
+            ("预警天数", str(settings.warn_days)),
+            ("学期开始", "、".join(f"{m:02d}-{d:02d}" for m, d in settings.semester_starts)),
+            ("任务数", str(len(plan.tasks))),
+        ]
+    rows += [("单位数", str(len(plans.units))), ("版本", __version__)]
     width = max(len(key) for key, _ in rows)
     for key, value in rows:
         print(terminal_safe(f"{key}{'　' * (width - len(key))}：{value}"))  # full-width spaces align Chinese keys
@@ -191,6 +204,9 @@ def init(
                                            metavar="文件夹",
                                            show_default=False, help="要创建的数据文件夹。")],
     force: Annotated[bool, typer.Option("--force", help="文件夹中已有清单时覆盖它（台账从不覆盖）。")] = False,
+    journal_from: Annotated[Optional[Path], typer.Option(
+        "--journal-from", click_type=PathValue(folder=False, metavar="文件"), show_default=False,
+        help="把这份已有的销号台账复制过来，作为新文件夹的 journal.jsonl（新文件夹的台账已有记录时拒绝）。")] = None,
 ) -> None:
     """把随软件安装的清单复制到文件夹，供本单位编辑；之后用 --data 文件夹 或 FUPIN_DATA 使用它。
     Write an editable copy of the shipped plan.
@@ -198,9 +214,12 @@ def init(
     写入 tasks.yaml、units.yaml、空台账 journal.jsonl、.gitattributes（台账按行合并）和 .gitignore（锁文件、缓存）；
     文件夹在 git 仓库中时把它们 git add。
 
+    说明台账今后在哪里；原来的台账有记录时，给出带上它的命令（--journal-from）。
+
     例：fupin init ./扶贫清单 && fupin list --data ./扶贫清单
     """
     from ...app.context import JOURNAL_FILENAME
+    from ...app.setup import check_journal_to_take, journal_notes, take_journal
     from ...journal.jsonl.files import describe_oserror
     from ...journal.jsonl.writer import create_empty_journal, git_attributes_text
     from ...plan_io.loader import TASKS_FILE, UNITS_FILE, shipped_data_dir
@@ -208,36 +227,47 @@ def init(
     source = shipped_data_dir()
     targets = [folder / TASKS_FILE, folder / UNITS_FILE]
     existing = [str(p) for p in targets if p.exists()]
-    if existing and not force:
+    # With --journal-from a folder that already has its plan only gets the journal.
+    write_plan = not existing or force
+    if existing and not force and journal_from is None:
         raise OutputError(f"文件已存在：{'、'.join(existing)}（如要覆盖，加 --force）")
+    if journal_from is not None:
+        check_journal_to_take(journal_from, folder)  # before anything is written
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建文件夹 {folder}：{describe_oserror(exc)}") from None
-    for target in targets:
-        write_output(target, (source / target.name).read_bytes(), force=True)
-    written = [TASKS_FILE, UNITS_FILE]
+    written = []
+    taken = take_journal(journal_from, folder) if journal_from is not None else None
+    if write_plan:
+        for target in targets:
+            write_output(target, (source / target.name).read_bytes(), force=True)
+        written += [TASKS_FILE, UNITS_FILE]
     for name, text in ((".gitattributes", git_attributes_text()), (".gitignore", GITIGNORE)):
         if not (folder / name).exists():
             write_output(folder / name, text, force=False)
             written.append(name)
     # Empty, tracked by git from the first commit; what the umask allows, and the group's write bit when
     # the folder is group-writable (a shared office folder).
-    if create_empty_journal(folder / JOURNAL_FILENAME):
+    if taken is not None or create_empty_journal(folder / JOURNAL_FILENAME):
         written.append(JOURNAL_FILENAME)
     added = _git_add(folder, written)
+    if not write_plan:
+        print(terminal_safe(f"{folder} 中已有清单（{'、'.join(existing)}），未改动。"))
     print(terminal_safe(f"已在 {folder} 写入 {'、'.join(written)}" + ("，并已 git add。" if added else "。")))
+    for note in journal_notes(folder, taken):
+        print(terminal_safe(note))
     print(terminal_safe(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}"))
 
 
-def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
+def check(plan_key: PlanOpt = None, data: DataOpt = None, journal: JournalOpt = None) -> None:
     """检查清单、单位文件和销号台账，列出每个问题；无问题退出码 0，有问题 1。Validate everything.
 
     例：fupin check --data ./扶贫清单
     """
     from ...app.checks import check_all
 
-    ctx = context(data=data, journal=journal)
+    ctx = context(data=data, journal=journal, plan=plan_key)
     problems, notices = check_all(ctx)
     for notice in notices:
         print(terminal_safe(f"提示：{notice}"))
@@ -246,8 +276,10 @@ def check(data: DataOpt = None, journal: JournalOpt = None) -> None:
     if problems:
         print(f"发现 {len(problems)} 个问题。")
         raise typer.Exit(1)
-    plan = ctx.plan
-    print(terminal_safe(f"检查通过：{len(plan.tasks)} 项任务，{len(plan.units)} 个单位，台账 {ctx.journal_path}。"))
+    plans = ctx.plans
+    lists = f"{len(plans)} 个清单，" if len(ctx.folder_plans) > 1 else ""
+    print(terminal_safe(f"检查通过：{lists}{sum(len(p.tasks) for p in plans)} 项任务，{len(plans.units)} 个单位，"
+                        f"台账 {ctx.journal_path}。"))
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:

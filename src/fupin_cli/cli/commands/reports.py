@@ -23,6 +23,7 @@ from ..options import (
     OutputOpt,
     PathValue,
     PeriodValue,
+    PlanOpt,
     ShiftOpt,
     UnitsOpt,
     check_category,
@@ -31,6 +32,7 @@ from ..options import (
     scope_of,
     units_of,
 )
+from ..closing import finish_report
 from ..output import choices, emit, show
 
 REPORT_FORMATS = choices({"document", "records"})
@@ -51,14 +53,13 @@ ByOpt = Annotated[Optional[str], typer.Option(
 
 
 def _report_scope(ctx, unit: Optional[list[str]], category: Optional[str] = None):
-    """(the one unit a report is for or None, units named, Scope); says once when the real today is outside the plan.
+    """(the one unit a report is for or None, units named, Scope).
 
     A report is laid out for one unit when exactly one is named; several (--unit given more than once)
     are looked at together, like the whole city.
     """
     names = units_of(ctx, unit)
     scope = scope_of(ctx, names, check_category(ctx, category))
-    ctx.check_today_in_plan()
     return (names[0] if len(names) == 1 else None), names, scope
 
 
@@ -82,10 +83,19 @@ def _by(value: Optional[str]) -> Optional[bool]:
     return value == "unit"
 
 
-def _finish_report(ctx, exit_code: bool, overdue: int) -> None:
-    ctx.finish()
-    if exit_code and overdue:
-        raise typer.Exit(1)  # cron alerts on it, like git diff --exit-code
+def _finish_report(ctx, exit_code: bool, overdue: int, *, named: bool = False) -> None:
+    """``named``: the report's period was named outright (--month, --quarter), so today is not in question."""
+    finish_report(ctx, exit_code=exit_code, overdue=overdue, named=named)
+
+
+def _period_timetable(ctx, kind: str, first: Optional[date]):
+    """The timetable of a monthly or quarterly report: the plans reported on its last day (or today, if earlier)."""
+    if first is None:
+        return ctx.timetable
+    from ...reports.period import bounds
+
+    day = min(ctx.today, bounds(kind, first)[1])
+    return ctx.timetable_of(ctx.plans.reported_on(day))
 
 
 def due(
@@ -100,6 +110,7 @@ def due(
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -113,9 +124,9 @@ def due(
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    plan = ctx.plan
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, names, scope = _report_scope(ctx, unit, category)
+    plan = ctx.timetable.plan  # the plans reported today, as one
     days = plan.settings.warn_days if within is None else within
     rows = due_rows(ctx.timetable, ctx.standing(), scope, days, sort=sort)
     grouped = name is None or plan.units[name].is_group
@@ -125,7 +136,8 @@ def due(
     title = f"{plan.title}：到期与逾期事项" + _title_units(names)
     lines = [f"截至 {ctx.today}：逾期 {overdue} 项，{days} 天内到期 {len(rows) - overdue} 项"]
     show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=grouped,
-                                                   empty="没有逾期或即将到期的事项"),
+                                                   empty="没有逾期或即将到期的事项",
+                                                   show_plan=len(ctx.reported_plans) > 1),
               records=lambda: [views.row_record(r) for r in rows]), fmt, output, force, wide=wide)
     _finish_report(ctx, exit_code, overdue)
 
@@ -141,6 +153,7 @@ def overdue(
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -154,26 +167,27 @@ def overdue(
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
-    plan = ctx.plan
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, names, scope = _report_scope(ctx, unit, category)
+    plan = ctx.timetable.plan
     rows = group_contiguous(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort), lambda r: r.unit)
     units = len({r.unit for r in rows})
     title = f"{plan.title}：逾期未完成事项" + _title_units(names)
     lines = [f"截至 {ctx.today}：{units} 个单位共逾期 {len(rows)} 项"]
-    show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项"),
+    show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项",
+                                                   show_plan=len(ctx.reported_plans) > 1),
               records=lambda: [views.row_record(r) for r in rows]), fmt, output, force, wide=wide)
     _finish_report(ctx, exit_code, len(rows))
 
 
-def _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code) -> None:
+def _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, timetable=None, named=False) -> None:
     from ...output import views
 
-    plan = ctx.plan
+    plan = (timetable or ctx.timetable).plan
     show(View(document=lambda: views.period_document(report, plan, by_unit=_by(by), sort=sort),
               detail=lambda: views.period_detail_document(report),
               records=lambda: views.period_record(report)), fmt, output, force, wide=wide)
-    _finish_report(ctx, exit_code, len(report.overdue))
+    _finish_report(ctx, exit_code, len(report.overdue), named=named)
 
 
 def report_weekly(
@@ -188,6 +202,7 @@ def report_weekly(
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -200,7 +215,7 @@ def report_weekly(
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     _by(by)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, _names, scope = _report_scope(ctx, unit, category)
     report = weekly_report(ctx.timetable, ctx.standing(), scope, unit=name, sort=sort)
     _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
@@ -220,6 +235,7 @@ def report_monthly(
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -233,11 +249,12 @@ def report_monthly(
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     _by(by)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     first = date(*read_month(month, "--month", today=ctx.today), 1) if month is not None else None
     name, _names, scope = _report_scope(ctx, unit, category)
-    report = monthly_report(ctx.timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
-    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
+    timetable = _period_timetable(ctx, "month", first)
+    report = monthly_report(timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
+    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, timetable, named=first is not None)
 
 
 def report_quarterly(
@@ -255,6 +272,7 @@ def report_quarterly(
     exit_code: ExitCodeOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -268,11 +286,12 @@ def report_quarterly(
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     _by(by)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     first = read_quarter(quarter, "--quarter", today=ctx.today) if quarter is not None else None
     name, _names, scope = _report_scope(ctx, unit, category)
-    report = quarterly_report(ctx.timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
-    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
+    timetable = _period_timetable(ctx, "quarter", first)
+    report = quarterly_report(timetable, ctx.standing().ledger, ctx.today, first, scope, unit=name, sort=sort)
+    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, timetable, named=first is not None)
 
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -301,6 +320,7 @@ def report_notice(
     wide: WideOpt = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
+    plan_key: PlanOpt = None,
     data: DataOpt = None,
     journal: JournalOpt = None,
 ) -> None:
@@ -313,7 +333,7 @@ def report_notice(
     from ...output.formats import FORMATS, Target
     from ...reports.notice import Notices, unit_notices
 
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     if not unit and not each_unit:
         raise UsageError("请用 --unit 指定单位，或用 --each-unit 为每个单位各出一份", subject="unit")
     if unit and each_unit:
@@ -328,9 +348,8 @@ def report_notice(
             raise UsageError(f"--format 的值 “{fmt}” 无效，可选：{'、'.join(NOTICE_FILE_FORMATS)}", subject="format")
     else:
         fmt = choose_format(fmt, output, REPORT_FORMATS)
-    plan = ctx.plan
+    plan = ctx.timetable.plan
     names = units_of(ctx, unit)
-    ctx.check_today_in_plan()
     leaves = list(dict.fromkeys(leaf for name in names for leaf in plan.units.leaves(name)))
     single = len(names) == 1 and not plan.units[names[0]].is_group
     found = unit_notices(ctx.timetable, ctx.standing(), leaves if single else None, within)
@@ -339,12 +358,12 @@ def report_notice(
         found.notices = [n for n in found.notices if n.unit in members]
     if not found.notices:
         ctx.warn(f"截至 {ctx.today} 没有单位有逾期或即将到期的事项，未生成通知单")
-        ctx.finish()
+        finish_report(ctx)
         return
     if output_dir is None:
         show(View(document=lambda: views.notices_document(found), records=lambda: views.notices_record(found)),
              fmt, output, force, wide=wide)
-        ctx.finish()
+        finish_report(ctx)
         return
     if output_dir.exists() and not output_dir.is_dir():
         raise UsageError(f"--output-dir {output_dir} 不是文件夹", subject="output_dir")
@@ -356,11 +375,11 @@ def report_notice(
     output_dir.mkdir(parents=True, exist_ok=True)
     for index, (notice, path) in enumerate(targets, start=1):
         one = Notices(found.title, found.doc_no, found.issuer, found.as_of, found.within, [notice], found.deadlines,
-                      found.order)
+                      found.order, found.plans)
         view = View(document=lambda one=one, index=index: views.notices_document(one, first_number=index),
                     records=lambda one=one, index=index: views.notices_record(one, first_number=index))
         emit(FORMATS[fmt].render(view, Target(terminal=False)), path, force)
-    ctx.finish()
+    finish_report(ctx)
 
 
 def register(app: typer.Typer, report_app: typer.Typer) -> None:

@@ -42,7 +42,7 @@ from ..entries import DoneEntry, Problem, UnknownEntry, VoidEntry
 from ..ledger import Completions, Ledger, add_cells, add_completions, fold, remove_completion
 from .reader import open_journal, parse_bytes, parse_lines, read_journal
 
-FORMAT = 5
+FORMAT = 6  # 6: completions keyed by plan first
 RACY_NS = 2_000_000_000  # a stamp this close to the last change may hide a same-length write
 _BOM = b"\xef\xbb\xbf"
 _PROBLEM = 0  # a line's meaning in the parse cache: a problem, re-read with its line number
@@ -263,7 +263,7 @@ class JournalIndex:
                 elif key is not None:
                     fresh[key] = meaning
                 size = len(meaning) if meaning != _PROBLEM else -1
-                if size == 5:  # a completion
+                if size == 6:  # a completion
                     if meaning[0] in seen:
                         return self._full(snapshot)  # one id on two different lines: the reader decides
                     seen[meaning[0]] = key
@@ -286,7 +286,7 @@ class JournalIndex:
             elif meaning and _fold_in(meaning, None, seen, live, voided):
                 return self._full(snapshot)
         completions: Completions = {}
-        add_cells(completions, ((m[1], m[2], m[3], m[4]) for m in live if m[0] not in voided))
+        add_cells(completions, (m[1:] for m in live if m[0] not in voided))
         if parsed or len(fresh) != len(known):
             self._store_lines(fresh)
         return _State((), False, 0, (), True, max(seen, default=""), voided, completions, problems)
@@ -415,7 +415,7 @@ def _fold_in(meaning: tuple, key, seen: dict, live: list, voided: set) -> bool:
     if meaning[0] in seen:
         return True
     seen[meaning[0]] = key
-    if len(meaning) == 5:
+    if len(meaning) == 6:
         live.append(meaning)
     elif len(meaning) == 2:
         voided.add(meaning[1])
@@ -432,8 +432,8 @@ def _meaning_of(raw: bytes, number: int):
 def _meaning(item):
     """What one parsed line says, as plain data for the parse cache.
 
-    (): blank.  ``_PROBLEM``: a problem.  A completion: (id, task, period,
-    unit, date ordinal); a void: (id, target); an op this version does not
+    (): blank.  ``_PROBLEM``: a problem.  A completion: (id, plan, task,
+    period, unit, date ordinal); a void: (id, target); an op this version does not
     know: (id,).  What else a line holds matters only when two lines share an
     id, and then the full reader decides.
     """
@@ -441,7 +441,8 @@ def _meaning(item):
     if item is None:
         return ()
     if kind is DoneEntry:
-        return (item.id, intern(item.task), intern(item.period), intern(item.unit), item.date.toordinal())
+        return (item.id, intern(item.plan), intern(item.task), intern(item.period), intern(item.unit),
+                item.date.toordinal())
     if kind is VoidEntry:
         return (item.id, item.target)
     if kind is UnknownEntry:

@@ -42,12 +42,15 @@ _DONE_FIELDS = tuple(f.name for f in fields(DoneEntry))
 def _fast_entries_work() -> bool:
     if "__slots__" in vars(DoneEntry):
         return False
-    probe = _new(DoneEntry)
-    values = {"id": "x", "op": OP_DONE, "task": "t", "unit": "u", "period": "p", "date": date(2018, 1, 1),
-              "recorded_at": "", "by": "", "note": "", "line": 3}
-    _set(probe, "__dict__", dict(values))
-    del values["op"]
-    return probe == DoneEntry(**values)
+    for plan in ({}, {"plan": "k"}):  # an older line without ``plan``, and a newer one
+        probe = _new(DoneEntry)
+        values = {"id": "x", "op": OP_DONE, "task": "t", "unit": "u", "period": "p", "date": date(2018, 1, 1),
+                  "recorded_at": "", "by": "", "note": "", "line": 3, **plan}
+        _set(probe, "__dict__", dict(values))
+        del values["op"]
+        if probe != DoneEntry(**values) or probe.plan != plan.get("plan", ""):
+            return False
+    return True
 
 
 _FAST = _fast_entries_work()
@@ -183,13 +186,17 @@ def _read_lines(f: Iterable[bytes], contents: JournalContents, first: int = 1, e
                 continue
 
         # Fast path: a ``done`` line as fupin writes it, with exactly the nine
-        # keys, all text.  The dict orjson made becomes the entry's __dict__.
+        # keys and ``plan`` (older lines lack it), all text.  The dict orjson
+        # made becomes the entry's __dict__ (a missing ``plan`` reads as the
+        # class default, "").
         entry = None
         if fast_ok:
             try:
                 vals = get_done_keys(obj)  # KeyError: a key missing; TypeError: not a dict
                 join(vals)  # TypeError unless every value is text
-                fast = vals[1] == OP_DONE and len(obj) == 9 and vals[0] != ""
+                size = len(obj)
+                fast = vals[1] == OP_DONE and vals[0] != "" and (
+                    size == 9 or (size == 10 and type(obj.get("plan")) is str))
             except (KeyError, TypeError):
                 fast = False
             if fast:
