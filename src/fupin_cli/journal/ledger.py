@@ -37,11 +37,17 @@ def live_completions(entries: Iterable[Entry]) -> list[DoneEntry]:
 
 
 class Ledger:
-    """Live completion dates per obligation, as the whole journal says (later dates included)."""
+    """Live completion dates per obligation, as the whole journal says (later dates included).
 
-    def __init__(self, completions: Completions, problems: list[Problem]) -> None:
+    ``voided`` holds the id of every entry some void names (whether or not
+    that entry exists), so a second void of one entry can be refused.
+    """
+
+    def __init__(self, completions: Completions, problems: list[Problem],
+                 voided: frozenset[str] = frozenset()) -> None:
         self.completions = completions
         self.problems = problems
+        self.voided = voided
 
     def done_in(self, task: Task, period: str) -> Mapping[str, Done]:
         """unit → completions for one task (of its plan) and period (hot loops look units up in it)."""
@@ -63,7 +69,7 @@ class Ledger:
         del completions[UNKEYED]
         own = completions.get(plan)
         completions[plan] = unkeyed if own is None else _merged(unkeyed, own)
-        return Ledger(completions, self.problems)
+        return Ledger(completions, self.problems, self.voided)
 
     def relabelled(self, labels: Mapping[str, Mapping[str, Mapping[str, str]]]) -> "Ledger":
         """The ledger with period labels read anew: plan → task → {label in the journal → label to count it under}.
@@ -75,7 +81,7 @@ class Ledger:
             tasks = completions[plan] = dict(completions.get(plan, _NOTHING))
             for task, mapping in by_task.items():
                 tasks[task] = self._relabelled_periods(tasks.get(task, _NOTHING), mapping)
-        return Ledger(completions, self.problems)
+        return Ledger(completions, self.problems, self.voided)
 
     @staticmethod
     def _relabelled_periods(cells: Mapping, mapping: Mapping[str, str]) -> dict:
@@ -145,9 +151,11 @@ class Standing:
 
 def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
     """The ledger of ``entries`` (file order); ``problems`` are the reader's, passed on."""
+    entries = list(entries)
+    voided = frozenset(e.target for e in entries if type(e) is VoidEntry)
     completions: Completions = {}
-    add_completions(completions, live_completions(entries))
-    return Ledger(completions, problems)
+    add_completions(completions, [e for e in entries if type(e) is DoneEntry and e.id not in voided])
+    return Ledger(completions, problems, voided)
 
 
 def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None:
@@ -168,6 +176,27 @@ def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None
             units[entry.unit] = tuple(sorted(((found,) if type(found) is int else found) + (ordinal,)))
 
 
+def add_cells(completions: Completions, cells: Iterable[tuple[str, str, str, str, int]]) -> None:
+    """Count (plan, task, period, unit, date ordinal) completions into ``completions`` (in place), as
+    :func:`add_completions` does for entries."""
+    intern = sys.intern
+    for plan, task, period, unit, ordinal in cells:
+        tasks = completions.get(plan)
+        if tasks is None:
+            tasks = completions[intern(plan)] = {}
+        units = tasks.get(task)
+        if units is None:
+            units = tasks[intern(task)] = {}
+        by_unit = units.get(period)
+        if by_unit is None:
+            by_unit = units[intern(period)] = {}
+        found = by_unit.get(unit)
+        if found is None:
+            by_unit[intern(unit)] = ordinal
+        else:
+            by_unit[unit] = tuple(sorted(((found,) if type(found) is int else found) + (ordinal,)))
+
+
 def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     """Take one completion out of ``completions`` (in place); False if it was not there."""
     units = completions.get(entry.plan, _NOTHING).get(entry.task, _NOTHING).get(entry.period, _NOTHING)
@@ -178,6 +207,14 @@ def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     ordinals.remove(entry.date.toordinal())
     if not ordinals:
         del units[entry.unit]
+        if not units:  # leave no empty cell behind: the ledger is then the one a full fold makes
+            tasks = completions[entry.plan]
+            periods = tasks[entry.task]
+            del periods[entry.period]
+            if not periods:
+                del tasks[entry.task]
+                if not tasks:
+                    del completions[entry.plan]
     else:
         units[entry.unit] = ordinals[0] if len(ordinals) == 1 else tuple(ordinals)
     return True
