@@ -248,3 +248,32 @@ def test_calendar_ics_alarms_parse_back(fupin):
 def test_bad_alarms_are_refused(fupin, args, message):
     result = fupin("calendar", "--as-of", "2018-07-15", *args)
     assert (result.code, result.out, result.err) == (2, "", message)
+
+
+def test_the_journal_index_knows_a_reminder_counts_for_nothing(fupin, tmp_path, monkeypatch):
+    """Reminders beside completions: the same reports with and without the index, and a rebuild reads
+    the reminder's meaning from the line cache like any other line (it is no problem to re-read)."""
+    from fupin_cli.journal.jsonl import index
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("FUPIN_CACHE", str(cache))
+    journal = tmp_path / "journal.jsonl"
+    assert fupin("done", "5.1", "--unit", "金平区", "--period", "2018-06", "--as-of", "2018-07-15").code == 0
+    append(journal, record(unit="市民政局", items=[("5.1", "2018-06")], day=date(2018, 7, 15)))
+    assert fupin("done", "5.1", "--unit", "龙湖区", "--period", "2018-06", "--as-of", "2018-07-15").code == 0
+
+    def overdue():
+        return fupin("overdue", "--format", "json", "--as-of", "2018-07-16").json()
+
+    monkeypatch.setenv("FUPIN_NO_CACHE", "1")
+    plain = overdue()
+    monkeypatch.delenv("FUPIN_NO_CACHE")
+    assert overdue() == plain  # builds the index
+    for fold_round in (1, 2):  # a fold of every line caches each line's meaning; the second fold reads only those
+        for state in cache.glob("journal-*"):
+            state.unlink()
+        if fold_round == 2:
+            monkeypatch.setattr(index, "parse_lines", lambda *a, **k: pytest.fail("a known line was parsed again"))
+        assert overdue() == plain
+    assert not any(("5.1", unit, "2018-06") == (r["task"], r["unit"], r["period"]) for r in plain
+                   for unit in ("金平区", "龙湖区"))

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
 
-from ..entries import DoneEntry, Problem, UnknownEntry, VoidEntry
+from ..entries import DoneEntry, Problem, RemindEntry, UnknownEntry, VoidEntry
 from ..ledger import Completions, Ledger, add_cells, add_completions, fold, remove_completion
 from .reader import open_journal, parse_bytes, parse_lines, read_journal
 
@@ -433,8 +433,8 @@ def _meaning(item):
     """What one parsed line says, as plain data for the parse cache.
 
     (): blank.  ``_PROBLEM``: a problem.  A completion: (id, plan, task,
-    period, unit, date ordinal); a void: (id, target); an op this version does not
-    know: (id,).  What else a line holds matters only when two lines share an
+    period, unit, date ordinal); a void: (id, target); a reminder, or an op this
+    version does not know: (id,) — neither counts.  What else a line holds matters only when two lines share an
     id, and then the full reader decides.
     """
     kind = type(item)
@@ -445,6 +445,6 @@ def _meaning(item):
                 item.date.toordinal())
     if kind is VoidEntry:
         return (item.id, item.target)
-    if kind is UnknownEntry:
+    if kind is UnknownEntry or kind is RemindEntry:
         return (item.id,)
     return _PROBLEM
