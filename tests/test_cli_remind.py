@@ -301,6 +301,9 @@ def test_escalation_adds_the_leader_route_once_an_item_was_chased_n_times(fupin,
     for day in ("2018-07-12", "2018-07-13", "2018-07-13"):  # two days: two chases (a second run is not one)
         assert fupin("remind", "--data", str(folder), "--as-of", day, "--unit", "甲局", "--channel",
                      "dingtalk").code == 0
+    tasks = folder / "tasks.yaml"  # a new task, due soon: not chased yet, so not the leader's
+    tasks.write_text(tasks.read_text(encoding="utf-8")
+                     + '  - {id: "6", text: 新增任务, units: [甲局], deadline: 2018年7月28日前}\n', encoding="utf-8")
     result = remind(fupin, folder, "--escalate-after", "2", "--unit", "甲局")
     assert result.code == 0, result.err
     assert result.out.splitlines() == ["甲局 · 钉钉：已送达（1 条消息）", "甲局 · 邮件：已送达（1 条消息）",
@@ -311,7 +314,12 @@ def test_escalation_adds_the_leader_route_once_an_item_was_chased_n_times(fupin,
     leader = smtp.messages[-1]
     assert leader["To"] == "leader@example.org"
     assert leader["Subject"] == "督办提醒（多次催办未办结，报领导）：甲局"
-    assert "已催办 2 次" in leader.get_body(("plain",)).get_content()
+    plain = leader.get_body(("plain",)).get_content()
+    assert "已催办 2 次" in plain and "新增任务" not in plain
+    leader_html = leader.get_body(("html",)).get_content()
+    assert "完成危房台账" in leader_html and "报送低保月报" in leader_html and "新增任务" not in leader_html
+    unit_mail = smtp.messages[-2]
+    assert unit_mail["To"] == "jia@example.org" and "新增任务" in unit_mail.get_body(("html",)).get_content()
     assert remind_entries(tmp_path)[-1] == ("甲局", "email", "leader", (("4", "2018-06-30"), ("1", "2018-07-10")), AS_OF)
     # Below the threshold nobody is escalated.
     result = fupin("remind", "--data", str(folder), "--as-of", "2018-07-17", "--escalate-after", "9", "--dry-run")

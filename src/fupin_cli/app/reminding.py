@@ -219,11 +219,20 @@ def route_test_notice(unit: str, plan_title: str, as_of: date) -> Notice:
     return Notice(unit, TEST_TITLE, plan_title, (), as_of)
 
 
-def notice_html(found, report) -> str:
-    """The unit's 督办通知单 as the HTML the mail carries (the report renderer's own page)."""
+def notice_html(found, report, keys: frozenset | None = None) -> str:
+    """The unit's 督办通知单 as the HTML the mail carries (the report renderer's own page); with ``keys``
+    ((plan, task, period, unit) of the items escalated), only those items: what the leader is sent."""
+    from dataclasses import replace
+
     from ..output import views
     from ..output.formats import FORMATS, Target, View
     from ..reports.notice import Notices
+
+    if keys is not None:
+        def kept(rows):
+            return [r for r in rows if (r.plan, r.task, r.period, r.unit) in keys]
+
+        report = replace(report, overdue=kept(report.overdue), due_soon=kept(report.due_soon))
 
     one = Notices(found.title, found.doc_no, found.issuer, found.as_of, found.within, [report], found.deadlines,
                   found.order, found.plans)
@@ -253,11 +262,12 @@ def _no_groups(unit: str) -> tuple[str, ...]:
 
 def plan_messages(reminders: list[UnitReminder], settings: RemindSettings, store: SecretStore,
                   channels: frozenset[str] | None = None,
-                  html: Callable[[UnitReminder], str] | None = None,
+                  html: Callable[[UnitReminder, frozenset | None], str] | None = None,
                   groups: Callable[[str], Iterable[str]] = _no_groups) -> Planning:
     """Every message of a run, each route resolved and checked before anything is sent.
 
     ``groups(unit)``: the groups a unit belongs to, in units.yaml order (their routes are its own).
+    ``html(reminder, keys)`` is a mail's HTML part: the reminder's items, or only ``keys`` (escalated).
     """
     planning = Planning()
     for reminder in reminders:
@@ -268,7 +278,7 @@ def plan_messages(reminders: list[UnitReminder], settings: RemindSettings, store
         wanted = _wanted(configs, channels)
         if not wanted:
             planning.filtered.append(reminder.unit)
-        make_html = (lambda r=reminder: html(r)) if html is not None else None
+        make_html = (lambda r=reminder: html(r, None)) if html is not None else None
         for config in wanted:
             planning.messages.append(Planned(reminder.unit, kind, resolve_route(config, settings, store),
                                              reminder.notice, reminder.keys, make_html))
@@ -277,8 +287,10 @@ def plan_messages(reminders: list[UnitReminder], settings: RemindSettings, store
             if not leaders:
                 planning.no_leader.append(reminder.unit)
             for config in _wanted(leaders, channels):
+                leader_html = ((lambda r=reminder: html(r, frozenset(r.leader_keys()))) if html is not None
+                               else None)
                 planning.messages.append(Planned(reminder.unit, LEADER, resolve_route(config, settings, store),
-                                                 reminder.leader_notice(), reminder.leader_keys(), make_html))
+                                                 reminder.leader_notice(), reminder.leader_keys(), leader_html))
     return planning
 
 

@@ -104,7 +104,8 @@ def remind(
             finish_report(ctx)
             return
         planning = reminding.plan_messages(reminders, settings, store, channels,
-                                           html=lambda r: reminding.notice_html(found, r.report), groups=groups)
+                                           html=lambda r, keys: reminding.notice_html(found, r.report, keys),
+                                           groups=groups)
 
     failed = _report_unsendable(planning, settings, bool(channels))
     if dry_run:
