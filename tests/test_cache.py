@@ -7,9 +7,10 @@ import json
 import pytest
 
 from fupin_cli.journal.jsonl import index as tally
+from support import shipped
 
 AS_OF = ("--as-of", "2018-10-15")
-DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
+DISTRICTS = list(shipped.DISTRICTS)
 
 
 @pytest.fixture

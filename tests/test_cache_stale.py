@@ -10,10 +10,11 @@ import os
 
 import pytest
 
+from support import shipped
 from support.plans import done, void, write_journal
 
 AS_OF = ("--as-of", "2018-10-15")
-DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
+DISTRICTS = list(shipped.DISTRICTS)
 
 
 def reports(fupin) -> list:

@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 import pytest
 from openpyxl import load_workbook
 
+from support import shipped
+
 AS_OF = ("--as-of", "2018-07-15")
 
 
@@ -82,7 +84,8 @@ def test_overdue_for_a_collective_unit(fupin):
 def test_overdue_groups_by_unit_with_counts(fupin):
     out = fupin("overdue", "--category", "金融扶贫", *AS_OF).out
     assert "各金融机构（1 项）" in out and "金平区（1 项）" in out
-    assert "截至 2018-07-15：13 个单位共逾期 13 项" in out
+    assert (f"截至 2018-07-15：{shipped.FINANCE_OVERDUE_UNITS_2018_07_15} 个单位"
+            f"共逾期 {shipped.FINANCE_OVERDUE_ROWS_2018_07_15} 项") in out
 
 
 def test_exit_codes_for_cron(fupin):
