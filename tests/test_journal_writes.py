@@ -525,11 +525,11 @@ def _link_to(target_of):
 
 
 NOT_A_FILE = {  # how the path is made; the words of the writer's refusal; those of the command line's
-    "folder": (_folder, "文件夹", "文件夹"),
-    "fifo": (_fifo, "不是普通文件", "不是普通文件"),
-    "dangling link": (_link_to(lambda tmp_path: tmp_path / "missing" / "journal.jsonl"), "不存在", "不存在"),
-    "link to a folder": (_link_to(_folder), "不是普通文件", "文件夹"),
-    "link to a fifo": (_link_to(_fifo), "不是普通文件", "不是普通文件"),
+    "folder": (_folder, "文件夹", ("文件夹",)),
+    "fifo": (_fifo, "不是普通文件", ("不是普通文件",)),
+    "dangling link": (_link_to(lambda tmp_path: tmp_path / "missing" / "journal.jsonl"), "不存在", ("符号链接", "不存在")),
+    "link to a folder": (_link_to(_folder), "不是普通文件", ("文件夹",)),
+    "link to a fifo": (_link_to(_fifo), "不是普通文件", ("不是普通文件",)),
 }
 
 
@@ -540,7 +540,7 @@ def test_a_journal_path_that_is_no_regular_file_is_refused(fupin, tmp_path, monk
     with pytest.raises(JournalError, match=writer_words):
         append(path, record(0))
     monkeypatch.setenv("FUPIN_JOURNAL", str(path))
-    refused(fupin("done", "8.2", "--unit", "市残联", "--period", "2018-05", *AS_OF), str(path), cli_words)
+    refused(fupin("done", "8.2", "--unit", "市残联", "--period", "2018-05", *AS_OF), str(path), *cli_words)
     assert path.is_symlink() == kind.startswith(("dangling", "link"))
     assert not (tmp_path / "missing").exists()
     if (tmp_path / "adir").exists():
@@ -551,18 +551,20 @@ def test_a_journal_path_that_is_no_regular_file_is_refused(fupin, tmp_path, monk
 def test_a_journal_symlink_to_a_regular_file_writes_the_target(fupin, tmp_path, monkeypatch):
     real = tmp_path / "shared" / "journal.jsonl"
     real.parent.mkdir()
-    a = append(real, record(0, period="2018-04"))
+    real.write_bytes(b"")
     link = tmp_path / "link.jsonl"
     link.symlink_to(real)
-    b = append(link, record(1, period="2018-07"))
-    assert real.read_bytes() == line(a) + line(b)
-    assert (tmp_path / "shared" / "journal.jsonl.lock").exists()  # one lock for both names
     monkeypatch.setenv("FUPIN_JOURNAL", str(link))
     for period in ("2018-05", "2018-06"):
         result = fupin("done", "8.2", "--unit", "市残联", "--period", period, *AS_OF)
         assert result.code == 0, result.err
+    recorded = real.read_bytes()
+    a = append(real, record(0, period="2018-04"))  # the same file under either name
+    b = append(link, record(1, period="2018-07"))
     assert link.is_symlink() and os.readlink(link) == str(real)
-    assert [e["period"] for e in journal_lines(real)] == ["2018-04", "2018-07", "2018-05", "2018-06"]
+    assert real.read_bytes() == recorded + line(a) + line(b)
+    assert [e["period"] for e in journal_lines(real)] == ["2018-05", "2018-06", "2018-04", "2018-07"]
+    assert (tmp_path / "shared" / "journal.jsonl.lock").exists()  # one lock for both names
     assert not (tmp_path / "link.jsonl.lock").exists()
     listed = fupin("journal", "--format", "json")
     assert listed.code == 0 and len(listed.json()) == 4
