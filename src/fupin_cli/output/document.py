@@ -23,6 +23,9 @@ STATUS_WORDS = {
     "ongoing": "长期",
     "done": "已完成",
     "done_late": "逾期完成",
+    "extended": "延期中",
+    "feedback_overdue": "反馈逾期",
+    "waived": "免于考核",
 }
 STATUS_COLOURS = {  # rich style names; html and xlsx map them to their own colours
     "overdue": "red",
@@ -31,6 +34,9 @@ STATUS_COLOURS = {  # rich style names; html and xlsx map them to their own colo
     "ongoing": "cyan",
     "done": "blue",
     "done_late": "magenta",
+    "extended": "bright_magenta",
+    "feedback_overdue": "dark_orange",
+    "waived": "bright_black",
 }
 
 # How a column behaves when a table must fit a width: ``fixed`` cells never break (ids, dates,

@@ -13,10 +13,21 @@ import os
 from pathlib import Path
 
 from ..entries import DoneEntry, Problem, VoidEntry
-from ..ledger import Completions, Ledger, add_completions, fold, remove_completion
+from ..ledger import (
+    MARKERS,
+    Completions,
+    Ledger,
+    Marks,
+    add_completions,
+    add_marks,
+    fold,
+    marks_from_plain,
+    marks_to_plain,
+    remove_completion,
+)
 from .reader import parse_lines, read_journal
 
-FORMAT = 4  # 4: completions keyed by plan first
+FORMAT = 5  # 4: completions keyed by plan first; 5: and the marks (extensions, waivers, progress)
 
 
 def ledger_of(path: Path, cache_dir: Path | None) -> Ledger:
@@ -25,13 +36,13 @@ def ledger_of(path: Path, cache_dir: Path | None) -> Ledger:
     if index is not None:
         found = index.load()
         if found is not None:
-            completions, problems = found
-            return Ledger(completions, [Problem(line, message) for line, message in problems])
+            completions, problems, marks = found
+            return Ledger(completions, [Problem(line, message) for line, message in problems], marks)
     contents = read_journal(path)
     ledger = fold(contents.entries, contents.problems)
     if index is not None and index.unchanged():  # a write while we read: index it next time
         index.store(ledger.completions, [(p.line, p.message) for p in ledger.problems],
-                    max((e.id for e in contents.entries), default=""))
+                    max((e.id for e in contents.entries), default=""), ledger.marks)
     return ledger
 
 
@@ -67,18 +78,20 @@ class _Index:
         import marshal
 
         try:
-            identity, size, mtime, check, max_id, completions, problems = marshal.loads(self.path.read_bytes())
+            identity, size, mtime, check, max_id, completions, problems, plain = marshal.loads(
+                self.path.read_bytes())
+            marks = marks_from_plain(plain)
         except Exception:  # missing, torn, or from another Python: a miss
             return None
         if identity != self.identity or size > self.size:
             return None
         if size == self.size:
-            return (completions, problems) if mtime == self.mtime else None
-        max_id = self._add_tail(size, check, max_id, completions)
+            return (completions, problems, marks) if mtime == self.mtime else None
+        max_id = self._add_tail(size, check, max_id, completions, marks)
         if max_id is None:
             return None
-        self.store(completions, problems, max_id)
-        return completions, problems
+        self.store(completions, problems, max_id, marks)
+        return completions, problems, marks
 
     def unchanged(self) -> bool:
         try:
@@ -87,8 +100,9 @@ class _Index:
             return False
         return (info.st_size, info.st_mtime_ns) == (self.size, self.mtime)
 
-    def _add_tail(self, size: int, check: bytes, max_id: str, completions: Completions) -> str | None:
-        """Apply the lines after ``size`` to ``completions`` when they are new completions and voids.
+    def _add_tail(self, size: int, check: bytes, max_id: str, completions: Completions, marks: Marks) -> str | None:
+        """Apply the lines after ``size`` to ``completions`` and ``marks`` when they are new completions,
+        marks (progress, extensions, waivers) and voids of completions.
 
         A void is applied when its target can be found with certainty: a
         completion written the way fupin writes it and never voided before.
@@ -107,6 +121,7 @@ class _Index:
                 if contents.problems:
                     return None
                 added: dict[str, DoneEntry] = {}
+                marking: list = []
                 removed: list[DoneEntry] = []
                 targets: set[str] = set()
                 for entry in contents.entries:
@@ -116,9 +131,14 @@ class _Index:
                     if type(entry) is DoneEntry:
                         added[entry.id] = entry
                         continue
+                    if type(entry) in MARKERS:
+                        marking.append(entry)
+                        continue
                     if type(entry) is not VoidEntry or entry.target in targets:
                         return None  # another op, or voided twice: the full reader decides
                     targets.add(entry.target)
+                    if any(m.id == entry.target for m in marking):
+                        return None  # a mark voided at once: the full reader decides
                     if entry.target in added:
                         del added[entry.target]
                     else:
@@ -132,9 +152,11 @@ class _Index:
             if not remove_completion(completions, entry):
                 return None  # not indexed as expected: be safe, read it all
         add_completions(completions, added.values())
+        add_marks(marks, marking)
         return max_id
 
-    def store(self, completions: Completions, problems: list[tuple[int, str]], max_id: str) -> None:
+    def store(self, completions: Completions, problems: list[tuple[int, str]], max_id: str,
+              marks: Marks) -> None:
         import marshal
         import tempfile
 
@@ -145,7 +167,8 @@ class _Index:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".journal-")
             with os.fdopen(fd, "wb") as handle:
-                marshal.dump((self.identity, self.size, self.mtime, check, max_id, completions, problems), handle)
+                marshal.dump((self.identity, self.size, self.mtime, check, max_id, completions, problems,
+                              marks_to_plain(marks)), handle)
             os.replace(tmp, self.path)
         except (OSError, ValueError):
             pass  # nowhere to cache: fine, just slower next time
