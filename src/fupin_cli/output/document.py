@@ -44,13 +44,13 @@ STATUS_COLOURS = {  # rich style names; html and xlsx map them to their own colo
 # folds anywhere a line may break and may be shortened with … in narrow terminals.
 FITS = ("fixed", "name", "prose")
 _FIT_OF_KIND = {"text": "fixed", "date": "fixed", "int": "fixed", "status": "fixed", "rate": "fixed",
-                "change": "fixed", "period": "name", "units": "name", "prose": "prose"}
+                "change": "fixed", "period": "name", "units": "name", "prose": "prose", "brief": "prose"}
 
 
 @dataclass(frozen=True)
 class Column:
     """One column.  ``kind`` says how a value is shown (text, prose, units, period, date, int, status,
-    rate, change); ``priority`` 1 is always shown, 2 and 3 may be left out of a narrow terminal
+    rate, change; ``brief``: prose kept to one line with … in terminal tables, whole in files); ``priority`` 1 is always shown, 2 and 3 may be left out of a narrow terminal
     (3 first); ``hoist`` lets a column whose value is the same on every row move into the title."""
 
     key: str
