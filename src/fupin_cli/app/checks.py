@@ -17,7 +17,7 @@ def plan_problems(context: RunContext) -> list[str]:
 
 
 def journal_problems(context: RunContext) -> list[str]:
-    from ..journal.entries import DoneEntry, UnknownEntry
+    from ..journal.entries import ALL_PERIODS, OBLIGATION_ENTRIES, UnknownEntry
     from ..journal.ledger import void_problems
 
     path = context.journal_path
@@ -44,7 +44,7 @@ def journal_problems(context: RunContext) -> list[str]:
     older: dict[tuple[str, str], dict[str, str]] = {}
     responsible: dict[tuple[str, str], frozenset[str]] = {}
     for entry in contents.entries:
-        if type(entry) is not DoneEntry:
+        if type(entry) not in OBLIGATION_ENTRIES:  # completions, progress, extensions, waivers
             continue
         where = f"{path}:{entry.line}: 记录 {entry.id}"
         plan_key = context.entry_plan(entry)
@@ -74,7 +74,7 @@ def journal_problems(context: RunContext) -> list[str]:
             occurrences = context.timetable_for(context.plan_of(task)).occurrences(task)
             periods[key] = {o.period for o in occurrences}
             older[key] = journal_labels(task.rules, occurrences)
-        if entry.period not in periods[key] and entry.period not in older[key]:
+        if entry.period not in periods[key] and entry.period not in older[key] and entry.period != ALL_PERIODS:
             found.append(f"{where} 的期间 “{entry.period}” 不是任务 {task.id} 的期间，不计入报表"
                          f"（完成时限可能已改：作废这条，再按现在的期间重新销号）")
     return found

@@ -123,6 +123,16 @@ def marks_from_plain(plain: list) -> Marks:
     return marks
 
 
+def live_entries(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries about an obligation (completions, progress, extensions, waivers), in order, that no void
+    cancels."""
+    from .entries import OBLIGATION_ENTRIES
+
+    entries = list(entries)
+    voided = {e.target for e in entries if type(e) is VoidEntry}
+    return [e for e in entries if type(e) in OBLIGATION_ENTRIES and e.id not in voided]
+
+
 def live_completions(entries: Iterable[Entry]) -> list[DoneEntry]:
     """The completions, in order, that no void cancels."""
     entries = list(entries)

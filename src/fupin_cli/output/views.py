@@ -198,7 +198,7 @@ def entry_details(record: dict) -> str:
     if op == "extend":
         before = f"（原 {record['due_before']}）" if record.get("due_before") else ""
         late = "；到期后申请" if record.get("late") else ""
-        approved = f"，{record['approved_on']} 批准" if record.get("approved_on") else "批准"
+        approved = f" {record['approved_on']} 批准" if record.get("approved_on") else " 批准"
         return (f"延期至 {record['until']}{before}，{record.get('approved_by', '')}{approved}；"
                 f"原因：{record.get('reason', '')}{late}")
     if op == "waive":
