@@ -1,4 +1,4 @@
-"""The rest of the 台账: progress reports, approved extensions, exemptions and the evidence behind a 销号.
+"""The rest of the 台账: progress reports, approved extensions and exemptions (evidence: app/evidence.py).
 
 Every function checks everything before it writes, then appends one line through
 the store (locked, fsynced): a refusal leaves the journal byte for byte as it
@@ -7,17 +7,13 @@ was.  Results are typed; the CLI words them.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from ..domain.errors import UsageError
 from ..domain.model import Occurrence, Plan, Task
 from ..journal.entries import (
     ALL_PERIODS,
-    TEXT_LIMIT,
     make_extend_record,
     make_progress_record,
     make_waive_record,
@@ -26,22 +22,7 @@ from ..journal.ledger import Mark
 from .context import RunContext
 from .lookup import find_task
 from .recording import PeriodUnknown, _unknown_period, check_unit
-
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
-
-
-def checked_text(value: str, option: str, *, required: bool = False) -> str:
-    """Free text a clerk typed: at most :data:`TEXT_LIMIT` characters, no control characters, trimmed."""
-    text = (value or "").strip()
-    if required and not text:
-        raise UsageError(f"{option} 不能为空", subject=option)
-    if len(text) > TEXT_LIMIT:
-        raise UsageError(f"{option} 太长：{len(text)} 个字，最多 {TEXT_LIMIT} 个字", subject=option)
-    bad = next((ch for ch in text if unicodedata.category(ch) == "Cc" or ch in _BIDI), None)
-    if bad is not None:
-        raise UsageError(f"{option} 含有控制字符（U+{ord(bad):04X}），请只写文字", subject=option)
-    return text
+from .text import checked_text
 
 
 @dataclass(frozen=True)
@@ -248,82 +229,3 @@ def record_waiver(context: RunContext, task_id: str, unit: str, period: str | No
                                approved_by=approved_by, by=by, note=note, now_utc=context.now(), tz=context.tz)
     context.store.append(record)
     return Waived(record, task, unit, label)
-
-
-# ---------------------------------------------------------------- evidence (佐证材料)
-
-def evidence_items(values: list[str], journal_folder: Path) -> list[dict]:
-    """What ``done --evidence`` records: a link as given, a file by its path, SHA-256 and size (not copied).
-
-    A file inside the journal's folder is recorded relative to it, so another clone finds it; any other by
-    its absolute path.  A missing file or a folder is refused.
-    """
-    items = []
-    for value in values:
-        text = checked_text(value, "--evidence", required=True)
-        if _URL.match(text):
-            items.append({"url": text})
-            continue
-        path = Path(text).expanduser()
-        if not path.exists():
-            raise UsageError(f"--evidence {text} 不存在（佐证材料须是已有的文件，或 http(s):// 链接）",
-                             subject="evidence")
-        if not path.is_file():
-            raise UsageError(f"--evidence {text} 不是文件", subject="evidence")
-        digest, size = file_digest(path)
-        resolved = path.resolve()
-        try:
-            shown = resolved.relative_to(journal_folder.resolve()).as_posix()
-        except ValueError:
-            shown = str(resolved)
-        items.append({"path": shown, "sha256": digest, "bytes": size})
-    return items
-
-
-def file_digest(path: Path) -> tuple[str, int]:
-    """(SHA-256 hex, size in bytes) of a file, read in pieces."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-                size += len(block)
-    except OSError as exc:
-        from ..journal.jsonl.files import describe_oserror
-
-        raise UsageError(f"--evidence {path} 无法读取：{describe_oserror(exc)}", subject="evidence") from None
-    return digest.hexdigest(), size
-
-
-def evidence_problems(context: RunContext) -> list[str]:
-    """Evidence files of live completions that vanished or changed since they were recorded."""
-    from ..journal.entries import DoneEntry
-    from ..journal.ledger import live_entries
-
-    path = context.journal_path
-    folder = path.parent
-    found = []
-    for entry in live_entries(context.store.contents().entries):
-        if type(entry) is not DoneEntry:
-            continue
-        for item in entry.evidence:
-            name = item.get("path")
-            if not isinstance(name, str):
-                continue  # a link: nothing to check here
-            file = Path(name) if Path(name).is_absolute() else folder / name
-            where = f"{path}:{entry.line}: 记录 {entry.id}（任务 {entry.task} {entry.unit} {entry.period}）的佐证材料 {name}"
-            if not file.is_file():
-                found.append(f"{where} 已不存在")
-                continue
-            try:
-                digest, size = file_digest(file)
-            except UsageError:
-                found.append(f"{where} 无法读取")
-                continue
-            if (digest, size) != (item.get("sha256"), item.get("bytes")):
-                found.append(f"{where} 已改变（登记时 {item.get('bytes')} 字节，现在 {size} 字节；"
-                             f"SHA-256 {str(item.get('sha256'))[:12]}… → {digest[:12]}…）")
-    return found

@@ -149,7 +149,7 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
     """
     items = None
     if evidence:
-        from .ledger import evidence_items
+        from .evidence import evidence_items
 
         items = evidence_items(evidence, context.journal_path.parent)
     task = find_task(context.plans, task_id)

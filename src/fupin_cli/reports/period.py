@@ -295,6 +295,9 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
                 elif next_start <= due <= next_end:
                     report.due_next.append(row(task, name, occ, mark))
                     summary(name).due_next += 1
+    for task, occ, name, mark in _extended_later(timetable, standing, scope, after=next_end):
+        report.extended.append(row(task, name, occ, mark))
+        summary(name).extended += 1
     for late in feedback_rows(timetable, standing, scope, soon):
         summary(late.unit).feedback_overdue += 1
     report.progress = _progress_in(timetable, standing, scope, start, end)
@@ -377,3 +380,24 @@ def _progress_in(timetable: Timetable, standing: Standing, scope: Scope, start: 
              if (p.plan, p.task) in by_key and (scope.units is None or p.unit in scope.units)]
     return sorted(found, key=lambda p: (tasks.get((p.plan, p.task), len(tasks)), units.get(p.unit, len(units)),
                                         p.date, p.id))
+
+
+def _extended_later(timetable: Timetable, standing: Standing, scope: Scope, after: date):
+    """(task, occurrence, unit, mark) of open obligations due by the plan after ``after`` that carry a live
+    extension: the window of the lists leaves them out, but 延期中 lists every extended obligation."""
+    plan = timetable.plan
+    marked = set(standing.ledger.marked_tasks())
+    for task in plan.tasks:
+        if (task.plan, task.id) not in marked or (scope.category and task.category != scope.category):
+            continue
+        units = set(units_in_scope(plan.units, task, scope))
+        for occ in timetable.occurrences(task):
+            if occ.due is None or occ.due <= after:
+                continue
+            for name, mark in standing.marks_in(task, occ.period).items():
+                if name not in units or mark.extension is None:
+                    continue
+                mark = standing.mark(task, occ.period, name)
+                if mark.waiver is None and standing.reached(standing.done_in(task, occ.period).get(name),
+                                                            occ.required) is None:
+                    yield task, occ, name, mark

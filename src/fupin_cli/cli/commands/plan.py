@@ -328,7 +328,7 @@ def check(
     ctx = context(data=data, journal=journal, plan=plan_key)
     problems, notices = check_all(ctx)
     if evidence:
-        from ...app.ledger import evidence_problems
+        from ...app.evidence import evidence_problems
 
         problems += evidence_problems(ctx)
     for notice in notices:
