@@ -12,7 +12,7 @@ from datetime import date
 
 from ..domain.model import Obligation, Task
 from ..journal.entries import ALL_PERIODS, OPS, VoidEntry
-from ..reports.rows import Row, status_row
+from ..reports.rows import Row, begins, status_row
 from .context import RunContext
 
 
@@ -89,7 +89,7 @@ def task_history(context: RunContext, task: Task, units: list[str] | None, perio
     shown_units = [u for u in responsible if units is None or u in units]
     standing = context.standing()
     occurrences = [o for o in context.timetable_for(plan).occurrences(task)
-                   if (period is None and o.start <= today) or o.period == period]
+                   if (period is None and begins(o, plan.valid_from) <= today) or o.period == period]
     rows, waivers = [], {}
     for unit in shown_units:
         for occ in occurrences:

@@ -122,8 +122,10 @@ def _progress_duty(context: RunContext, task_id: str, unit: str, on: date) -> Du
     task = find_task(context.plans, task_id)
     plan = context.plan_of(task)
     check_unit(plan, task, unit)
-    occurrences = sorted(_occurrences(context, plan, task), key=lambda o: (o.start, o.period))
-    begun = [o for o in occurrences if o.start <= on]
+    from ..reports.rows import begins
+
+    occurrences = sorted(_occurrences(context, plan, task), key=lambda o: (begins(o, plan.valid_from), o.period))
+    begun = [o for o in occurrences if begins(o, plan.valid_from) <= on]
     if not begun:
         raise UsageError(f"任务 {task.id} 在 {on} 还没有开始的期间；请用 --period 指明", subject="period")
     holding = [o for o in begun if o.due is None and o.start <= on <= o.end]

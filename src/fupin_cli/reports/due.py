@@ -13,7 +13,7 @@ from ..domain.obligations import Scope, task_windows, units_in_scope
 from ..domain.schedule import Timetable
 from ..journal.ledger import Standing
 from .order import sort_rows
-from .rows import Row, feedback_due, soon_days, status_row
+from .rows import Row, begins, feedback_due, soon_days, status_row
 
 
 def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until: date, soon: int) -> list[Row]:
@@ -56,10 +56,11 @@ def feedback_rows(timetable: Timetable, standing: Standing, scope: Scope, soon: 
     for task in plan.tasks:
         if not task.progress_every or (scope.category and task.category != scope.category):
             continue
-        occurrences = [o for o in timetable.occurrences(task) if o.start <= today]
+        valid_from = plan_of(timetable, task).valid_from
+        occurrences = [o for o in timetable.occurrences(task) if begins(o, valid_from) <= today]
         for unit in units_in_scope(plan.units, task, scope):
             last = standing.last_progress(task, unit)
-            when = feedback_due(task, plan_of(timetable, task).valid_from, last)
+            when = feedback_due(task, valid_from, last)
             if when is None or when >= today:
                 continue
             current = None
@@ -69,8 +70,8 @@ def feedback_rows(timetable: Timetable, standing: Standing, scope: Scope, soon: 
                                  standing.mark(task, occ.period, unit), last)
                 if row.waived or row.done_date is not None or row.status == "overdue":
                     continue
-                if current is None or occ.start >= current.occurrence_start:
-                    current = _Candidate(row, occ.start)
+                if current is None or begins(occ, valid_from) >= current.occurrence_start:
+                    current = _Candidate(row, begins(occ, valid_from))
             if current is not None:
                 from dataclasses import replace
 

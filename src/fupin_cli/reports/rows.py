@@ -66,6 +66,14 @@ def status_row(obligation: Obligation, done_dates: list[date], today: date, soon
                extensions=len(mark.extensions) if mark else 0, last_progress=last_progress, waived=waived)
 
 
+def begins(occurrence, valid_from: date) -> date:
+    """The first day work on an occurrence counts: its period's start; a one-off (whose period is its date)
+    from the plan's first day, or 1 January of its year if that is earlier — as a completion may be dated."""
+    if occurrence.start == occurrence.end == occurrence.nominal_due:
+        return min(valid_from, occurrence.start.replace(month=1, day=1))
+    return occurrence.start
+
+
 CYCLE_MONTHS = {"month": 1, "quarter": 3}
 
 
