@@ -439,3 +439,25 @@ def test_notices_show_the_latest_progress(fupin, data, journal):
     html = fupin("report", "notice", "--unit", "西区", "--format", "html", *AS_OF).out
     assert "最新进展" in html and "进展：已催报；下步：本周报送（7月13日）" in html
     assert "最新进展" not in fupin("report", "notice", "--unit", "东区", "--format", "html", *AS_OF).out
+
+
+# ---------------------------------------------------------------- the README's recipe
+
+def test_the_readme_ledger_recipe_leaves_what_it_says(tmp_path):
+    from test_readme_recipes import block_with, environment, run_sh
+
+    env = environment(tmp_path)
+    result = run_sh(block_with("fupin extend 8.2"), tmp_path, env)
+    assert result.returncode == 0, result.stderr
+    journal = Path(env["XDG_DATA_HOME"]) / "fupin" / "journal.jsonl"
+    entries = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert [(e["op"], e.get("period"), e.get("until")) for e in entries] == [
+        ("progress", "2018-07", None), ("extend", "2018-07", "2018-08-31"), ("extend", "2018-07", "2018-09-14"),
+        ("void", None, None), ("done", "2018-06", None), ("waive", "2018-06", None)]
+    assert entries[3]["target"] == entries[2]["id"]
+    assert [e.get("url") or e.get("path") for e in entries[4]["evidence"]] == [
+        str((tmp_path / "work" / "评残名册.txt").resolve()), "https://example.org/评残公示"]  # outside the journal's folder
+    weekly = json.loads((tmp_path / "work" / "周报.json").read_text(encoding="utf-8"))
+    assert [(r["task"], r["period"], r["due"], r["original_due"], r["extensions"], r["last_progress"]["done"])
+            for r in weekly["extended"]] == [("8.2", "2018-07", "2018-08-31", "2018-07-31", 1, "已完成摸底")]
+    assert "延期中" in result.stdout and "作废延期记录" in result.stdout

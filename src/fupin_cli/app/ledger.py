@@ -207,13 +207,13 @@ def record_waiver(context: RunContext, task_id: str, unit: str, period: str | No
     approved_by = checked_text(approved_by, "--approved-by", required=True)
     note = checked_text(note, "--note")
     by = checked_text(by, "--by")
+    task = find_task(context.plans, task_id)
+    plan = context.plan_of(task)
+    check_unit(plan, task, unit)
     if (period is None) == (not all_periods):
         raise UsageError("请用 --period 指明免于考核的期间，或用 --all-periods 免除全部期间（二者选一）",
                          subject="period")
     if all_periods:
-        task = find_task(context.plans, task_id)
-        plan = context.plan_of(task)
-        check_unit(plan, task, unit)
         every = context.standing().ledger.mark(task, ALL_PERIODS, unit)
         if every.waiver is not None and every.waiver.period == ALL_PERIODS:
             raise UsageError(f"任务 {task.id} {unit} 已全部免于考核（记录 {every.waiver.id}）", subject="period")
