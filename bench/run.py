@@ -84,6 +84,7 @@ class Case:
     max_ms: float | None = None
     max_rss_mb: float | None = None
     json_out: bool = False
+    prepare: object = None  # called (untimed) before every run: changes the journal the case reads
     times: list[float] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)
     error: str = ""
@@ -184,6 +185,10 @@ def build_cases(args, tmp: Path, metas: dict[str, dict]) -> list[Case]:
         text, kw = budgets["weekly"]
         cases.append(Case(f"{size}: report weekly --format json", fupin + ["report", "weekly", "--format", "json",
                           "--as-of", as_of] + data, env, n, text, json_out=True, **kw))
+        for change, prepare in journal_changes(folder / "journal.jsonl", tmp / f"{size}-changed.jsonl"):
+            changed = ["--data", str(folder), "--journal", str(tmp / f"{size}-changed.jsonl")]
+            cases.append(Case(f"{size}: overdue --format json (after {change})", fupin + [
+                "overdue", "--format", "json", "--as-of", as_of] + changed, env, n, prepare=prepare))
         if size == "province":
             cases.append(Case(f"{size}: units --format json ({meta['units']:,} units)",
                               fupin + ["units", "--format", "json", "--data", str(folder)], env, n,
@@ -195,6 +200,48 @@ def build_cases(args, tmp: Path, metas: dict[str, dict]) -> list[Case]:
     return cases
 
 
+def journal_changes(source: Path, copy: Path):
+    """(what, prepare) pairs: each prepare changes ``copy`` (a copy of ``source``) the way fupin or git does.
+
+    The cases share the copy: they run one after another, so each run reads the journal with only
+    its own change since the run before indexed it.
+    """
+    import random
+
+    rng = random.Random(11)
+    lines: list[bytes] = []
+
+    def fresh() -> None:
+        if not lines:
+            lines.extend(source.read_bytes().splitlines(keepends=True))
+            copy.write_bytes(b"".join(lines))
+
+    def append() -> None:  # what fupin done writes
+        fresh()
+        template = json.loads(lines[rng.randrange(len(lines))])
+        template["id"] = f"29990101T{len(lines):06d}.000000Z-bench0"
+        lines.append(json.dumps(template, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+        with open(copy, "ab") as handle:
+            handle.write(lines[-1])
+
+    def rewrite() -> None:  # a same-length edit far from the end: two lines swapped, the file rewritten
+        fresh()
+        i, j = rng.randrange(len(lines) // 2), rng.randrange(len(lines) // 2)
+        lines[i], lines[j] = lines[j], lines[i]
+        copy.write_bytes(b"".join(lines))
+
+    def merge() -> None:  # a union merge: 100 lines of another clone inserted in the middle
+        fresh()
+        for n in range(100):
+            template = json.loads(lines[rng.randrange(len(lines))])
+            template["id"] = f"20180101T{rng.randrange(10**6):06d}.{n:06d}Z-merge0"
+            lines.insert(rng.randrange(len(lines)), json.dumps(template, ensure_ascii=False,
+                                                               separators=(",", ":")).encode("utf-8") + b"\n")
+        copy.write_bytes(b"".join(lines))
+
+    return [("an append", append), ("a rewrite", rewrite), ("a merge of 100 lines", merge)]
+
+
 def run_cases(cases: list[Case], warmup: int, tmp: Path) -> None:
     """Round-robin, so drift in machine load touches every case alike."""
     rounds = warmup + max(c.runs for c in cases)
@@ -204,6 +251,8 @@ def run_cases(cases: list[Case], warmup: int, tmp: Path) -> None:
             if c.error or r >= warmup + c.runs:
                 continue
             out = str(tmp / "out.json") if (c.json_out and r == 0) else os.devnull
+            if c.prepare is not None:
+                c.prepare()
             t, rss, code, err = run_once(c.argv, c.env, out)
             if code != 0:
                 c.error = f"exit {code}: {err.strip()[-2000:]}"

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from fupin_cli.cli import main
+pytest.register_assert_rewrite("support")  # before any test module imports it (support.plans, support.loopback)
+
+from fupin_cli.cli import main  # noqa: E402
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "000_0fd6b74583511a98.txt"
 

@@ -14,8 +14,7 @@ DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "�
 
 @pytest.fixture
 def cached(monkeypatch, tmp_path):
-    """Cache even small journals, in a folder of the test's own."""
-    monkeypatch.setattr(tally._Index, "MIN_BYTES", 0)
+    """A cache folder of the test's own."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("FUPIN_CACHE", str(folder))
     return folder
@@ -45,7 +44,7 @@ def test_same_answers_with_and_without_the_cache(fupin, cached, monkeypatch):
     record_some(fupin)
     plain = without_cache(fupin, monkeypatch)
     assert reports(fupin) == plain  # builds the caches
-    assert sorted(p.name.split("-")[0] for p in cached.iterdir()) == ["journal", "plan"]
+    assert sorted(p.name.split("-")[0] for p in cached.iterdir()) == ["journal", "lines", "plan"]
     assert reports(fupin) == plain  # reads them
 
 
@@ -54,13 +53,13 @@ def test_new_completions_are_read_from_the_tail(fupin, cached, monkeypatch):
     reports(fupin)
     assert fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-06", *AS_OF).code == 0
 
-    def no_full_read(path):
-        raise AssertionError("the whole journal was read again")
+    def no_fold(self, data):
+        raise AssertionError("the ledger was folded again from every line")
 
-    full_read = tally.read_journal
-    monkeypatch.setattr(tally, "read_journal", no_full_read)
+    fold_again = tally.JournalIndex._rebuild
+    monkeypatch.setattr(tally.JournalIndex, "_rebuild", no_fold)
     grown = reports(fupin)
-    monkeypatch.setattr(tally, "read_journal", full_read)
+    monkeypatch.setattr(tally.JournalIndex, "_rebuild", fold_again)
     assert grown == without_cache(fupin, monkeypatch)
     assert ("5.1", "南澳县", "2018-06") not in {(r["task"], r["unit"], r["period"]) for r in grown[0]}
 
@@ -72,14 +71,14 @@ def test_a_void_is_read_from_the_tail(fupin, cached, monkeypatch):
     reports(fupin)
     assert fupin("undo", entry["id"], "-r", "录错").code == 0  # voids a completion the cache already holds
     assert fupin("done", "5.1", "--unit", "南澳县", "--period", "2018-05", *AS_OF).code == 0
-    full_read = tally.read_journal
+    fold_again = tally.JournalIndex._rebuild
 
-    def no_full_read(path):
-        raise AssertionError("the whole journal was read again")
+    def no_fold(self, data):
+        raise AssertionError("the ledger was folded again from every line")
 
-    monkeypatch.setattr(tally, "read_journal", no_full_read)
+    monkeypatch.setattr(tally.JournalIndex, "_rebuild", no_fold)
     after_void = reports(fupin)
-    monkeypatch.setattr(tally, "read_journal", full_read)
+    monkeypatch.setattr(tally.JournalIndex, "_rebuild", fold_again)
     assert after_void == without_cache(fupin, monkeypatch)
     open_periods = {(r["unit"], r["period"]) for r in after_void[0] if r["task"] == "5.1"}
     assert ("南澳县", "2018-06") in open_periods and ("南澳县", "2018-05") not in open_periods
@@ -138,7 +137,6 @@ def test_no_cache_folder_is_fine(fupin, monkeypatch, tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("x", encoding="utf-8")
     monkeypatch.setenv("FUPIN_CACHE", str(blocked / "cache"))
-    monkeypatch.setattr(tally._Index, "MIN_BYTES", 0)
     record_some(fupin)
     result = fupin("overdue", "--format", "json", *AS_OF)
     assert result.code == 0 and json.loads(result.out)

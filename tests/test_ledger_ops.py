@@ -142,11 +142,13 @@ def test_marks_survive_the_index_and_its_tail(tmp_path):
              progress("20180712T000000.000000Z-00000c", "2018-07-12", percent=40)]
     write_journal(journal, filler + marks)
     assert journal.stat().st_size > 1024 * 1024
-    cache = tmp_path / "cache"
+    from fupin_cli.cache import CacheFolder
+
+    cache = CacheFolder(tmp_path / "cache")
     contents = read_journal(journal)
     full = fold(contents.entries, contents.problems)
     first = ledger_of(journal, cache)
-    assert list(cache.iterdir())  # the index was written
+    assert list((tmp_path / "cache").iterdir())  # the index was written
     cached = ledger_of(journal, cache)
     assert cached.marks == full.marks and cached.completions == full.completions
     with journal.open("a", encoding="utf-8") as handle:

@@ -171,10 +171,11 @@ def test_completions_stay_in_their_plan_and_older_lines_belong_to_the_first(fupi
     check = fupin("check", "--data", str(folder))
     assert check.code == 1
     assert check.out.splitlines()[:2] == [
-        f"{journal_path}:4: 记录 {lines(journal_path)[3]['id']} 的期间 “2018-09” 不是任务 1 的期间，不计入报表"
-        f"（完成时限可能已改：作废这条，再按现在的期间重新销号）",
-        f"{journal_path}:5: 记录 {lines(journal_path)[4]['id']} 的任务 “3” 不在清单 tasks 中，不计入报表"
-        f"（任务可能已删除或改了编号；改号的请用新编号重新销号，再作废这条）",
+        f"{journal_path}:4: 记录 {lines(journal_path)[3]['id']}（清单 2019，任务 1，甲局，期间 2018-09）不计入报表："
+        f"期间 “2018-09” 不是任务 1 的期间：完成时限可能已改，现在按季度（期间如 2019-Q1、2019-Q2、2019-Q3……），"
+        f"这条是按月的期间；如这条记录仍有效，作废后按现在的期间重新销号",
+        f"{journal_path}:5: 记录 {lines(journal_path)[4]['id']}（清单 tasks，任务 3，西区，期间 2019-03-31）不计入报表："
+        f"任务 “3” 不在清单中（可能已删除或改了编号）；如这条记录仍有效，作废后按现在的任务编号重新销号",
     ]
 
 
@@ -295,7 +296,6 @@ def test_lines_without_a_plan_key_join_the_first_plans_cells():
 def test_the_journal_index_reads_keyed_lines_from_the_tail(fupin, folder, journal_path, monkeypatch, tmp_path):
     from fupin_cli.journal.jsonl import index as tally
 
-    monkeypatch.setattr(tally._Index, "MIN_BYTES", 0)  # index even a small journal
     write_journal(journal_path, [done("1", "甲局", f"2018-{m:02d}", f"2018-{m:02d}-03") for m in range(1, 7)])
     args = ("overdue", "--data", str(folder), "--as-of", "2019-04-10", "--format", "json")
     before = keyed_rows(fupin(*args))  # builds the index
@@ -305,13 +305,12 @@ def test_the_journal_index_reads_keyed_lines_from_the_tail(fupin, folder, journa
     assert fupin("done", "tasks:1", "--unit", "甲局", "--date", "2018-07-20", "--data", str(folder),
                  "--as-of", "2019-04-10").code == 0
 
-    def no_full_read(path):
+    def no_full_read(self, snapshot):
         raise AssertionError("the whole journal was read again")
 
-    full_read = tally.read_journal
-    monkeypatch.setattr(tally, "read_journal", no_full_read)
-    grown = keyed_rows(fupin(*args))
-    monkeypatch.setattr(tally, "read_journal", full_read)
+    with monkeypatch.context() as patched:
+        patched.setattr(tally.JournalIndex, "_fold_again", no_full_read)
+        grown = keyed_rows(fupin(*args))
     monkeypatch.setenv("FUPIN_NO_CACHE", "1")
     assert grown == keyed_rows(fupin(*args))
     assert set(before) - set(grown) == {("tasks", "1", "甲局", "2018-07"), ("2019", "1", "甲局", "2019-Q1")}

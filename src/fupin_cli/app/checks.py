@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..domain.errors import FupinError, PhraseError
+from ..domain.errors import FupinError, PhraseError, UsageError
 from .context import RunContext
 
 
@@ -17,7 +17,7 @@ def plan_problems(context: RunContext) -> list[str]:
 
 
 def journal_problems(context: RunContext) -> list[str]:
-    from ..journal.entries import ALL_PERIODS, OBLIGATION_ENTRIES, UnknownEntry
+    from ..journal.entries import UnknownEntry
     from ..journal.ledger import void_problems
 
     path = context.journal_path
@@ -34,49 +34,93 @@ def journal_problems(context: RunContext) -> list[str]:
     for op, lines in unknown.items():
         found.append(f"{path}:{lines[0]}: 有 {len(lines)} 条记录的操作 “{op}” 是本版本不认识的（可能由更新版本写入），"
                      f"已原样保留，不计入报表")
-    from ..domain.schedule import journal_labels
+    found += _lost_lines(context)
+    found += _unmatched(context, contents)
+    found += _odd_dates(context, contents)
+    return found
 
-    plans = context.plans
-    folder_keys = set(context.folder_plans.keys)
-    tasks = {(t.plan, t.id): t for t in plans.all_tasks()}
-    units = plans.units
-    periods: dict[tuple[str, str], set[str]] = {}
-    older: dict[tuple[str, str], dict[str, str]] = {}
-    responsible: dict[tuple[str, str], frozenset[str]] = {}
-    for entry in contents.entries:
-        if type(entry) not in OBLIGATION_ENTRIES:  # completions, progress, extensions, waivers
-            continue
+
+def _lost_lines(context: RunContext) -> list[str]:
+    """A journal only grows: one shorter than fupin last saw it, or missing lines git has, lost records."""
+    from .sync import lines_lost_since_commit
+
+    path = context.journal_path
+    found = []
+    shrunk = context.store.shrinkage()
+    if shrunk is not None:
+        size, seen = shrunk
+        found.append(f"{path}: 台账不存在了，但 fupin 上次读取时它有 {seen} 字节：记录可能已丢失" if size is None else
+                     f"{path}: 台账比 fupin 上次读取时短（现在 {size} 字节，上次 {seen} 字节）：记录可能已丢失，"
+                     f"请与备份或 git 历史核对（本次检查之后以现在的台账为准）")
+    lost = lines_lost_since_commit(path)
+    if lost:
+        found.append(f"{path}: 台账中有 {len(lost)} 行已提交到 git 的记录不见了（如：{lost[0][:80]}）；"
+                     f"用 git diff 查看，用 git checkout -- {path.name} 恢复后重新登记之后的销号")
+    try:
+        context.store.accept_current()  # shown to a person: from now on the journal as it is is the truth
+    except FupinError:
+        pass
+    return found
+
+
+def _unmatched(context: RunContext, contents) -> list[str]:
+    """Each live completion that no longer matches its plan, with the likely fix."""
+    from ..journal.ledger import live_completions
+    from .unmatched import PlanMatcher
+
+    path = context.journal_path
+    folder_keys = context.folder_plans.keys
+    several = len(folder_keys) > 1
+    matchers: dict[str, PlanMatcher] = {}
+    found = []
+    for entry in live_completions(contents.entries):
         where = f"{path}:{entry.line}: 记录 {entry.id}"
         plan_key = context.entry_plan(entry)
         if plan_key not in folder_keys:
             found.append(f"{where} 的清单 “{plan_key}” 不在数据文件夹中（现有：{'、'.join(sorted(folder_keys))}），"
                          f"不计入报表（清单文件可能改了名：改回原名）")
             continue
-        if plans.get(plan_key) is None:
+        plan = context.plans.get(plan_key)
+        if plan is None:
             continue  # a plan other than the one --plan names
-        key = (plan_key, entry.task)
-        task = tasks.get(key)
-        if task is None:
-            in_plan = f"清单 {plan_key} " if len(folder_keys) > 1 else "清单"
-            found.append(f"{where} 的任务 “{entry.task}” 不在{in_plan}中，不计入报表"
-                         f"（任务可能已删除或改了编号；改号的请用新编号重新销号，再作废这条）")
+        matcher = matchers.get(plan_key)
+        if matcher is None:
+            matcher = matchers[plan_key] = PlanMatcher(plan, context.timetable_for(plan))
+        mismatch = matcher.mismatch(entry.task, entry.unit, entry.period)
+        if mismatch is None:
             continue
-        if entry.unit not in units:
-            found.append(f"{where} 的单位 “{entry.unit}” 不在单位列表中，不计入报表"
-                         f"（单位可能已改名：把旧名作为别名写进 units.yaml 的 aliases）")
+        fix = mismatch.fix
+        if mismatch.corrected is not None:
+            task, unit, period = mismatch.corrected
+            ref = f"{plan_key}:{task}" if several else task
+            fix += (f"：fupin undo {entry.id} --reason 更正写法 && fupin done {ref} --unit {unit} "
+                    f"--period {period} --date {entry.date}")
+        in_plan = f"清单 {plan_key}，" if several else ""
+        found.append(f"{where}（{in_plan}任务 {entry.task}，{entry.unit}，期间 {entry.period}）"
+                     f"不计入报表：{mismatch.why}；{fix}")
+    return found
+
+
+def _odd_dates(context: RunContext, contents) -> list[str]:
+    """Completion dates no clerk could have meant: after today, or long before the entry's plan began."""
+    from datetime import timedelta
+
+    from ..journal.entries import DoneEntry
+
+    try:
+        today = context.today
+    except UsageError:  # a given today outside every list's window: check still checks, against the real one
+        today = context.now().astimezone(context.tz).date()
+    found = []
+    for entry in contents.entries:
+        if type(entry) is not DoneEntry:
             continue
-        if key not in responsible:
-            responsible[key] = frozenset(units.responsible(task.units))
-        if entry.unit not in responsible[key]:
-            found.append(f"{where}：{entry.unit} 不是任务 {task.id} 的责任单位，不计入报表"
-                         f"（责任单位可能已改：作废这条，或在 tasks.yaml 中补上该单位）")
-        if key not in periods:
-            occurrences = context.timetable_for(context.plan_of(task)).occurrences(task)
-            periods[key] = {o.period for o in occurrences}
-            older[key] = journal_labels(task.rules, occurrences)
-        if entry.period not in periods[key] and entry.period not in older[key] and entry.period != ALL_PERIODS:
-            found.append(f"{where} 的期间 “{entry.period}” 不是任务 {task.id} 的期间，不计入报表"
-                         f"（完成时限可能已改：作废这条，再按现在的期间重新销号）")
+        plan = context.folder_plans.get(context.entry_plan(entry)) or context.folder_plans.first
+        earliest = plan.valid_from - timedelta(days=366)
+        if not earliest <= entry.date <= today:
+            when = f"晚于今天（{today}）" if entry.date > today else f"早于任务清单有效期（{plan.valid_from} 起）一年以上"
+            found.append(f"{context.journal_path}:{entry.line}: 记录 {entry.id} 的完成日期 {entry.date} {when}，"
+                         f"可能录错了；作废后按正确日期重新销号")
     return found
 
 

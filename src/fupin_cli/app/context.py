@@ -143,10 +143,10 @@ class RunContext:
 
     @cached_property
     def store(self):
-        from ..cache import active_cache_dir
+        from ..cache import active_cache
         from ..journal.jsonl.store import JsonlStore
 
-        return JsonlStore(self.journal_path, active_cache_dir())
+        return JsonlStore(self.journal_path, active_cache())
 
     def journal_contents(self):
         contents = self.store.contents()
@@ -167,15 +167,10 @@ class RunContext:
 
     @cached_property
     def ledger(self):
-        """What the journal says is done, for the plans looked at, its labels read against them.
-
-        Lines without a plan key count for the folder's first plan.
-        """
+        """What the journal says is done, for the plans looked at, its labels read against them."""
         ledger = self.store.ledger()
         self._warn_journal(ledger.problems)
-        ledger = ledger.with_unkeyed_as(self.folder_plans.first.key)
-        ledger, unmatched = match_plan(ledger, self.plans, self.timetable_for,
-                                       folder_keys=None if self.narrowed else set(self.folder_plans.keys))
+        ledger, unmatched = self.matched(ledger)
         if unmatched and "unmatched" not in self._warned:
             self._warned.add("unmatched")
             self.warn(f"台账中有 {unmatched} 条完成记录对不上当前清单（任务已删除、单位已改名或完成时限已改），"
@@ -185,6 +180,15 @@ class RunContext:
     def standing(self):
         """What the journal says is done, seen from today."""
         return self.ledger.as_of(self.today)
+
+    def matched(self, ledger):
+        """``ledger`` as the store read it, read against the plans looked at; and how many completions match no duty.
+
+        Lines without a plan key count for the folder's first plan.
+        """
+        ledger = ledger.with_unkeyed_as(self.folder_plans.first.key)
+        return match_plan(ledger, self.plans, self.timetable_for,
+                          folder_keys=None if self.narrowed else set(self.folder_plans.keys))
 
     # -- time
     @cached_property

@@ -72,10 +72,26 @@ def duty(context: RunContext, task_id: str, unit: str, period: str) -> Duty:
     return _duty(context, plan, task, unit, occurrence)
 
 
-def _duty(context: RunContext, plan: Plan, task: Task, unit: str, occurrence: Occurrence) -> Duty:
-    standing = context.standing()
+def _duty(context: RunContext, plan: Plan, task: Task, unit: str, occurrence: Occurrence, standing=None) -> Duty:
+    standing = standing or context.standing()
     count = standing.count_of(standing.done_in(task, occurrence.period).get(unit))
     return Duty(plan, task, unit, occurrence, count, standing.ledger.mark(task, occurrence.period, unit))
+
+
+def _unchanged(context: RunContext, found: Duty, what: str):
+    """A precondition for the store's append: the obligation stands as it was checked (nobody completed,
+    extended or waived it meanwhile), read again under the journal's lock."""
+
+    def check(store) -> None:
+        now = context.matched(store.ledger())[0].as_of(context.today)
+        again = _duty(context, found.plan, found.task, found.unit, found.occurrence, now)
+        waiver = (lambda d: d.mark.waiver.id if d.mark.waiver else None)
+        if (again.done_count, again.due, waiver(again)) != (found.done_count, found.due, waiver(found)):
+            raise UsageError(f"任务 {found.task.id} {found.unit} 的期间 {found.occurrence.period} 刚刚已由其他人"
+                             f"更新（销号、延期或免于考核），本次{what}没有记录；请用 fupin show {found.task.id} 查看后再试",
+                             subject="period")
+
+    return check
 
 
 # ---------------------------------------------------------------- progress (进展)
@@ -183,7 +199,7 @@ def record_extension(context: RunContext, task_id: str, unit: str, period: str, 
                                 until=until, reason=reason, approved_by=approved_by, approved_on=approved_on,
                                 due_before=current, late=asked_late, by=by, note=note, now_utc=context.now(),
                                 tz=context.tz)
-    context.store.append(record)
+    context.store.append(record, precondition=_unchanged(context, found, "延期"))
     return Extended(record, found, until, current, asked_late)
 
 
@@ -229,5 +245,5 @@ def record_waiver(context: RunContext, task_id: str, unit: str, period: str | No
             raise UsageError(f"{where} 已免于考核（记录 {found.mark.waiver.id}）", subject="period")
     record = make_waive_record(plan=task.plan, task=task.id, unit=unit, period=label, reason=reason,
                                approved_by=approved_by, by=by, note=note, now_utc=context.now(), tz=context.tz)
-    context.store.append(record)
+    context.store.append(record, precondition=None if all_periods else _unchanged(context, found, "免于考核"))
     return Waived(record, task, unit, label)

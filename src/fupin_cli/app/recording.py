@@ -189,8 +189,21 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
                               by=by, note=note, now_utc=context.now(), tz=context.tz, evidence=items)
     if forced:
         record[FORCED_KEY] = forced  # an unknown key to older readers: kept and ignored
-    context.store.append(record)
-    return Recorded(record, task, unit, occurrence, completed, done_count(occurrence.period) + 1)
+    counted: list[int] = []
+
+    def still_open(store) -> None:
+        # Counted again under the lock (labels read as the reports read them): of racing clerks
+        # exactly the quota gets through.
+        now = context.matched(store.ledger())[0].as_of(today)
+        count = now.count_of(now.done_in(task, occurrence.period).get(unit))
+        if count >= occurrence.required:
+            raise PeriodComplete(f"任务 {task.id} {unit} 的期间 {occurrence.period} 刚刚已由其他人销号完成"
+                                 f"（需 {occurrence.required} 次，已记 {count} 次），本次没有记录",
+                                 subject="period")
+        counted.append(count)
+
+    context.store.append(record, precondition=still_open)
+    return Recorded(record, task, unit, occurrence, completed, counted[0] + 1)
 
 
 class CompletedInFuture(UsageError):
@@ -203,6 +216,10 @@ class CompletedInFuture(UsageError):
 
 class NotInJournal(UsageError):
     """No entry has the id a person gave."""
+
+
+class AlreadyVoided(UsageError):
+    """The entry is voided already (perhaps by someone else a moment ago)."""
 
 
 @dataclass(frozen=True)
@@ -250,11 +267,16 @@ def record_void(context: RunContext, entry_id: str | None, reason: str, by: str,
         raise UsageError(f"记录 {target.id} 的操作 “{target.op}” 是本版本不认识的，不能作废", subject="entry")
     voided = [e for e in contents.entries if type(e) is VoidEntry and e.target == target.id]
     if voided:
-        raise UsageError(f"记录 {target.id} 已于 {voided[0].recorded_at} 作废（作废记录 {voided[0].id}）",
-                         subject="entry")
+        raise AlreadyVoided(f"记录 {target.id} 已于 {voided[0].recorded_at} 作废（作废记录 {voided[0].id}）",
+                            subject="entry")
     record = make_void_record(plan=context.entry_plan(target), target=target.id, reason=reason.strip(), by=by,
                               now_utc=context.now(), tz=context.tz)
-    context.store.append(record)
+
+    def not_voided_meanwhile(store) -> None:
+        if target.id in store.ledger().voided:
+            raise AlreadyVoided(f"记录 {target.id} 刚刚已由其他人作废，本次没有写入", subject="entry")
+
+    context.store.append(record, precondition=not_voided_meanwhile)
     return Voided(record, target)
 
 

@@ -14,7 +14,7 @@ import typer
 
 from .. import __version__
 from ..domain.errors import FupinError
-from .commands import deadlines, importing, journal, ledger, plan, reports
+from .commands import deadlines, importing, journal, ledger, plan, reports, sync
 from .help import FupinGroup, FupinTyper
 from .messages import (
     ERROR,
@@ -54,7 +54,7 @@ report_app = FupinTyper(help="督办报表 / Supervision reports.\n\n"
                              "例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html",
                         no_args_is_help=True)
 app.add_typer(report_app, name="report")
-for commands in (plan, deadlines, journal, ledger, reports, importing):
+for commands in (plan, deadlines, journal, ledger, reports, importing, sync):
     commands.register(app, report_app)
 
 
@@ -98,6 +98,25 @@ def root(
 
 def main() -> None:
     """Console entry point: the one place errors become messages and exit codes."""
+    try:
+        _run()
+    finally:
+        _say_cache_notices()
+
+
+def _say_cache_notices() -> None:
+    """Why a cache folder was not used, once per run (library code only collects the reasons)."""
+    from ..cache import take_notices
+    from ..domain.text import terminal_safe
+
+    for notice in take_notices():
+        try:
+            print(terminal_safe(f"提示：{notice}", keep_newlines=True), file=sys.stderr)
+        except (OSError, ValueError):  # stderr closed (a broken pipe)
+            return
+
+
+def _run() -> None:
     from ..domain.text import terminal_safe
 
     try:

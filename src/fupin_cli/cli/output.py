@@ -1,6 +1,7 @@
 """Writing what a command shows: in the format chosen once, to the terminal, a pipe or a file."""
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -60,11 +61,25 @@ def emit(text_or_bytes, output: Path | None, force: bool) -> None:
 
 
 def write_output(path: Path, content, force: bool) -> None:
+    """Write ``content`` to ``path``: a new file, or (with ``force``) over a regular file.
+
+    Anything else is refused, even with ``force``: a folder, a device (as root, ``--force`` onto
+    /dev/null would replace it), a FIFO, a socket, or a link to one of them.
+    """
     if path.is_symlink() or path.exists():
         if not force:
             raise OutputError(f"文件已存在：{path}（如要覆盖，加 --force）")
         if path.is_dir():
             raise OutputError(f"{path} 是文件夹，不能写入报表")
+        try:
+            mode = path.stat().st_mode  # through a link: what it points at
+        except FileNotFoundError:
+            mode = None  # a dangling link: replaced by the new file
+        except OSError as exc:
+            raise OutputError(f"无法写入 {path}：{exc.strerror}") from None
+        if mode is not None and not stat.S_ISREG(mode):
+            raise OutputError(f"{path} 不是普通文件（可能是设备、管道或套接字），即使加了 --force 也不会覆盖它；"
+                              f"请换一个文件名")
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     folder = path.parent if str(path.parent) else Path(".")
     try:

@@ -88,11 +88,22 @@ def add_marks(marks: Marks, entries: Iterable[Entry]) -> None:
         add = MARKERS.get(type(entry))
         if add is None:
             continue
+        if entry.line:  # the index cannot always know a line's number: marks carry none, however read
+            entry = replace(entry, line=0)
         units = marks.setdefault(entry.plan, {}).setdefault(entry.task, {}).setdefault(entry.period, {})
         units[entry.unit] = add(units.get(entry.unit, Mark()), entry)
 
 
 _DAY_FIELDS = ("date", "until", "approved_on", "due_before")
+
+
+def plain_entry(entry) -> tuple[str, dict]:
+    """(op, {field: value}) of a marking entry, days as ordinals: what a marshal file can hold."""
+    values = {f.name: getattr(entry, f.name) for f in fields(entry)}
+    for key in _DAY_FIELDS:
+        if values.get(key) is not None:
+            values[key] = values[key].toordinal()
+    return entry.op, values
 
 
 def marks_to_plain(marks: Marks) -> list:
@@ -103,11 +114,7 @@ def marks_to_plain(marks: Marks) -> list:
             for units in periods.values():
                 for mark in units.values():
                     for entry in (*mark.extensions, *((mark.waiver,) if mark.waiver else ()), *mark.progress):
-                        values = {f.name: getattr(entry, f.name) for f in fields(entry)}
-                        for key in _DAY_FIELDS:
-                            if values.get(key) is not None:
-                                values[key] = values[key].toordinal()
-                        plain.append((entry.op, values))
+                        plain.append(plain_entry(entry))
     return plain
 
 
@@ -115,6 +122,7 @@ def marks_from_plain(plain: list) -> Marks:
     marks: Marks = {}
     entries = []
     for op, values in plain:
+        values = dict(values)
         for key in _DAY_FIELDS:
             if values.get(key) is not None:
                 values[key] = date.fromordinal(values[key])
@@ -141,11 +149,17 @@ def live_completions(entries: Iterable[Entry]) -> list[DoneEntry]:
 
 
 class Ledger:
-    """Live completion dates per obligation, as the whole journal says (later dates included)."""
+    """Live completion dates per obligation, as the whole journal says (later dates included).
 
-    def __init__(self, completions: Completions, problems: list[Problem], marks: Marks | None = None) -> None:
+    ``voided`` holds the id of every entry some void names (whether or not
+    that entry exists), so a second void of one entry can be refused.  ``marks``: see the module's doc.
+    """
+
+    def __init__(self, completions: Completions, problems: list[Problem],
+                 voided: frozenset[str] = frozenset(), marks: Marks | None = None) -> None:
         self.completions = completions
         self.problems = problems
+        self.voided = voided
         self.marks: Marks = marks or {}
 
     def marks_in(self, task: Task, period: str) -> Mapping[str, Mark]:
@@ -198,12 +212,12 @@ class Ledger:
                     into.setdefault(task, {}).setdefault(period, {}).update(units)
         unkeyed = self.completions.get(UNKEYED)
         if unkeyed is None or plan == UNKEYED:
-            return self if marks is self.marks else Ledger(self.completions, self.problems, marks)
+            return self if marks is self.marks else Ledger(self.completions, self.problems, self.voided, marks)
         completions = dict(self.completions)
         del completions[UNKEYED]
         own = completions.get(plan)
         completions[plan] = unkeyed if own is None else _merged(unkeyed, own)
-        return Ledger(completions, self.problems, marks)
+        return Ledger(completions, self.problems, self.voided, marks)
 
     def relabelled(self, labels: Mapping[str, Mapping[str, Mapping[str, str]]]) -> "Ledger":
         """The ledger with period labels read anew: plan → task → {label in the journal → label to count it under}.
@@ -215,7 +229,7 @@ class Ledger:
             tasks = completions[plan] = dict(completions.get(plan, _NOTHING))
             for task, mapping in by_task.items():
                 tasks[task] = self._relabelled_periods(tasks.get(task, _NOTHING), mapping)
-        return Ledger(completions, self.problems, self.marks)
+        return Ledger(completions, self.problems, self.voided, self.marks)
 
     @staticmethod
     def _relabelled_periods(cells: Mapping, mapping: Mapping[str, str]) -> dict:
@@ -316,12 +330,12 @@ class Standing:
 def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
     """The ledger of ``entries`` (file order); ``problems`` are the reader's, passed on."""
     entries = list(entries)
-    voided = {e.target for e in entries if type(e) is VoidEntry}
+    voided = frozenset(e.target for e in entries if type(e) is VoidEntry)
     completions: Completions = {}
     add_completions(completions, [e for e in entries if type(e) is DoneEntry and e.id not in voided])
     marks: Marks = {}
     add_marks(marks, [e for e in entries if type(e) in MARKERS and e.id not in voided])
-    return Ledger(completions, problems, marks)
+    return Ledger(completions, problems, voided, marks)
 
 
 def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None:
@@ -342,6 +356,27 @@ def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None
             units[entry.unit] = tuple(sorted(((found,) if type(found) is int else found) + (ordinal,)))
 
 
+def add_cells(completions: Completions, cells: Iterable[tuple[str, str, str, str, int]]) -> None:
+    """Count (plan, task, period, unit, date ordinal) completions into ``completions`` (in place), as
+    :func:`add_completions` does for entries."""
+    intern = sys.intern
+    for plan, task, period, unit, ordinal in cells:
+        tasks = completions.get(plan)
+        if tasks is None:
+            tasks = completions[intern(plan)] = {}
+        units = tasks.get(task)
+        if units is None:
+            units = tasks[intern(task)] = {}
+        by_unit = units.get(period)
+        if by_unit is None:
+            by_unit = units[intern(period)] = {}
+        found = by_unit.get(unit)
+        if found is None:
+            by_unit[intern(unit)] = ordinal
+        else:
+            by_unit[unit] = tuple(sorted(((found,) if type(found) is int else found) + (ordinal,)))
+
+
 def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     """Take one completion out of ``completions`` (in place); False if it was not there."""
     units = completions.get(entry.plan, _NOTHING).get(entry.task, _NOTHING).get(entry.period, _NOTHING)
@@ -352,6 +387,14 @@ def remove_completion(completions: Completions, entry: DoneEntry) -> bool:
     ordinals.remove(entry.date.toordinal())
     if not ordinals:
         del units[entry.unit]
+        if not units:  # leave no empty cell behind: the ledger is then the one a full fold makes
+            tasks = completions[entry.plan]
+            periods = tasks[entry.task]
+            del periods[entry.period]
+            if not periods:
+                del tasks[entry.task]
+                if not tasks:
+                    del completions[entry.plan]
     else:
         units[entry.unit] = ordinals[0] if len(ordinals) == 1 else tuple(ordinals)
     return True

@@ -2,12 +2,13 @@
 
 :class:`JournalStore` is the protocol; :class:`~fupin_cli.journal.jsonl.store.JsonlStore`
 keeps the JSON Lines file.  A second kind of store (a database, a server) is one
-more class with these four methods.
+more class with these methods.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from contextlib import AbstractContextManager
+from typing import Callable, Protocol
 
 from .jsonl.reader import JournalContents
 from .ledger import Ledger
@@ -23,5 +24,20 @@ class JournalStore(Protocol):
     def ledger(self) -> Ledger:
         """What the journal says is done (through a private index where one pays)."""
 
-    def append(self, record: dict) -> dict:
-        """Write one entry, whole or not at all; returns it."""
+    def append(self, record: dict, precondition: Callable[["JournalStore"], None] | None = None) -> dict:
+        """Write one entry, whole or not at all; returns it.
+
+        ``precondition(store)`` runs under the same lock as the write, right
+        before it, and reads the journal as it is then (no other write can
+        come between); it raises to refuse, and then nothing is written.
+        """
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the journal's write lock, so another program (git) can change the file while no
+        fupin write can come between."""
+
+    def shrinkage(self) -> tuple[int | None, int] | None:
+        """(size now, or None when missing; size last seen) when the journal is shorter than fupin last saw it."""
+
+    def accept_current(self) -> None:
+        """Take the journal as it is now as what fupin has seen (once a person was shown the difference)."""

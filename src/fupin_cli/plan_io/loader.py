@@ -91,58 +91,66 @@ def load_plan(data_dir: Path | None) -> LoadedPlans:
 
 
 class PlanCache:
-    """A pickle of a folder's validated plans, so YAML and deadline words are read once.
+    """A folder's validated plans as marshal data, so YAML and deadline words are read once.
 
-    Only an optimisation: keyed by every file's path, size, mtime and inode and
-    by the code that builds plans; kept in the user's cache folder
-    (FUPIN_CACHE); anything unreadable, stale or not owned by this user is
-    ignored and rebuilt.
+    Only an optimisation, keyed on content: every file's bytes (digested), the
+    paths as given and as resolved, and the code that builds plans.  A stamp
+    (size, mtime, inode) can be fooled by an edit of the same length with the
+    mtime put back; the bytes cannot, and digesting a plan's files costs about a
+    millisecond.  The cache folder's checks (see :mod:`fupin_cli.cache`)
+    decide whether a file may be read at all; marshal data never runs code.
     """
 
-    def __init__(self, path: Path, key: tuple) -> None:
-        self.path = path
+    FORMAT = 3  # 3: every plan of the folder
+
+    def __init__(self, folder, name: str, key: tuple) -> None:
+        self.folder = folder
+        self.name = name
         self.key = key
 
     @classmethod
     def for_files(cls, data_folder: Path, files: list[Path]) -> "PlanCache | None":
-        """The cache entry of a data folder, valid while ``files`` (its plans and units) are as they are."""
-        from ..cache import active_cache_dir, cache_name, code_stamp
+        """The cache entry of a data folder, valid while ``files`` (its plans and units) hold these bytes."""
+        from ..cache import active_cache, cache_name, code_stamp, content_digest
 
-        folder = active_cache_dir()
+        folder = active_cache()
         if folder is None:
             return None
         try:
-            stats = [p.stat() for p in files]
-        except OSError:
+            contents = [p.read_bytes() for p in files]
+        except (OSError, ValueError):
             return None  # the loader says what is missing
         from .. import __version__
 
         paths = [str(p.resolve()) for p in files]
-        key = (__version__, code_stamp(), *paths, *((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats))
+        key = (cls.FORMAT, __version__, code_stamp(), *map(str, files), *paths,
+               *(len(data) for data in contents), *(content_digest(data) for data in contents))
         name = cache_name(str(data_folder.resolve()))
-        return cls(folder / f"plan-{name}.pickle", key)
+        return cls(folder, f"plan-{name}.marshal", key)
 
     def load(self) -> LoadedPlans | None:
-        import pickle
+        import marshal
 
-        try:
-            info = self.path.stat()
-            if info.st_uid != os.getuid() or info.st_mode & 0o022:
-                return None  # never unpickle what someone else could have written
-            key, loaded = pickle.loads(self.path.read_bytes())
-        except Exception:  # a missing, torn or foreign cache is just a miss
+        from .codec import decode
+
+        data = self.folder.read(self.name)
+        if data is None:
             return None
-        return loaded if key == self.key else None
+        try:
+            key, encoded = marshal.loads(data)
+            if key != self.key:
+                return None
+            return decode(encoded)
+        except Exception:  # torn, foreign or from another version: a miss
+            return None
 
     def store(self, loaded: LoadedPlans) -> None:
-        import pickle
-        import tempfile
+        import marshal
+
+        from .codec import NotEncodable, encode
 
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".plan-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.key, loaded), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # no writable cache folder (cron, read-only home): fine, just slower
+            data = marshal.dumps((self.key, encode(loaded)))
+        except (NotEncodable, ValueError):
+            return  # a plan the codec cannot hold: fine, just not cached
+        self.folder.write(self.name, data)

@@ -160,8 +160,8 @@ def _settings(header: Mapping, where: _Where) -> Settings:
     if shift not in HOLIDAY_SHIFTS:
         raise where.error(f"holiday_shift “{shift}” 无效，可选：{'、'.join(HOLIDAY_SHIFTS)}", header, "holiday_shift")
     warn = header.get("warn_days", 14)
-    if not isinstance(warn, int) or isinstance(warn, bool) or warn < 0:
-        raise where.error(f"warn_days 应是不小于 0 的整数，而不是{show_value(warn)}", header, "warn_days")
+    if not isinstance(warn, int) or isinstance(warn, bool) or not 0 <= warn <= MAX_WARN_DAYS:
+        raise where.error(f"warn_days 应是 0 到 {MAX_WARN_DAYS} 之间的整数，而不是{show_value(warn)}", header, "warn_days")
     starts = header.get("semester_starts", ["03-01", "09-01"])
     if not isinstance(starts, list) or len(starts) != 2:
         raise where.error("semester_starts 应是两个 MM-DD 日期的列表，如 [\"03-01\", \"09-01\"]", header, "semester_starts")
@@ -353,12 +353,14 @@ def _rule_mapping(entry: Mapping, where: _Where) -> Rule:
         if "date" not in entry:
             raise where.error("every: once 需要写 date: YYYY-MM-DD", entry)
         line, column = entry.key_lines["date"]
-        due_date = parse_iso_date(entry["date"], what="date", file=where.file, line=line, column=column)
+        due_date = _bounded(parse_iso_date(entry["date"], what="date", file=where.file, line=line, column=column),
+                            "date", where, entry)
     bounds = {}
     for key in ("since", "until"):
         if entry.get(key) is not None:
             line, column = entry.key_lines[key]
-            bounds[key] = parse_iso_date(entry[key], what=key, file=where.file, line=line, column=column)
+            bounds[key] = _bounded(parse_iso_date(entry[key], what=key, file=where.file, line=line, column=column),
+                                   key, where, entry)
     if bounds.get("since") and bounds.get("until") and bounds["until"] < bounds["since"]:
         raise where.error(f"until {bounds['until']} 早于 since {bounds['since']}", entry, "until")
     return Rule(kind=kind, date=due_date, count=ints.pop("count", 1), source="schedule", **ints, **bounds)
@@ -391,11 +393,22 @@ def _text_list(mapping: Mapping, key: str, where: _Where) -> list[str]:
     return [v.strip() for v in value]
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a plan's dates: anything outside is a typo, and would overflow the calendar
+MAX_WARN_DAYS = 3660
+
+
 def _date_field(mapping: Mapping, key: str, where: _Where) -> date:
     if key not in mapping or mapping[key] in (None, ""):
         raise where.error(f"缺少 {key}（YYYY-MM-DD）", mapping)
     line, column = mapping.key_lines[key]
-    return parse_iso_date(mapping[key], what=key, file=where.file, line=line, column=column)
+    return _bounded(parse_iso_date(mapping[key], what=key, file=where.file, line=line, column=column),
+                    key, where, mapping)
+
+
+def _bounded(day: date, key: str, where: _Where, mapping: Mapping) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise where.error(f"{key} {day} 超出可用范围（{FIRST_YEAR} 年至 {LAST_YEAR} 年）", mapping, key)
+    return day
 
 
 def _suggest(name: str, units: UnitIndex) -> str:

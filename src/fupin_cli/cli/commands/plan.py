@@ -268,7 +268,7 @@ def init(
     from ...app.context import JOURNAL_FILENAME
     from ...app.setup import check_journal_to_take, journal_notes, take_journal
     from ...journal.jsonl.files import describe_oserror
-    from ...journal.jsonl.writer import git_attributes_text
+    from ...journal.jsonl.writer import create_empty_journal, git_attributes_text
     from ...plan_io.loader import TASKS_FILE, UNITS_FILE, shipped_data_dir
 
     source = shipped_data_dir()
@@ -294,14 +294,9 @@ def init(
         if not (folder / name).exists():
             write_output(folder / name, text, force=False)
             written.append(name)
-    journal = folder / JOURNAL_FILENAME
-    if taken is not None:
-        written.append(JOURNAL_FILENAME)
-    elif not journal.exists():
-        try:
-            journal.touch(exist_ok=False)  # empty, mode from the umask: tracked by git from the first commit
-        except OSError as exc:
-            raise OutputError(f"无法创建台账 {journal}：{describe_oserror(exc)}") from None
+    # Empty, tracked by git from the first commit; what the umask allows, and the group's write bit when
+    # the folder is group-writable (a shared office folder).
+    if taken is not None or create_empty_journal(folder / JOURNAL_FILENAME):
         written.append(JOURNAL_FILENAME)
     added = _git_add(folder, written)
     if not write_plan:

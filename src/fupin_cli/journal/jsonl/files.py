@@ -50,6 +50,9 @@ class Files:
     def write(self, fd: int, data: bytes) -> int:
         return os.write(fd, data)
 
+    def fchmod(self, fd: int, mode: int) -> None:
+        os.fchmod(fd, mode)
+
     def fsync(self, fd: int) -> None:
         os.fsync(fd)
 
@@ -61,3 +64,21 @@ class Files:
 
 
 FILES = Files()
+
+
+def new_file_mode(folder) -> int:
+    """The permissions of a file fupin creates in ``folder`` (a journal, its lock).
+
+    What the umask allows, and the group may read and write it too when the
+    folder itself is group-writable: an office's shared folder stays usable by
+    every member, whatever umask the first clerk had.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = 0o666 & ~umask
+    try:
+        if os.stat(folder).st_mode & 0o020:
+            mode |= 0o060
+    except OSError:
+        pass
+    return mode

@@ -1,200 +1,482 @@
-"""The private index of a JSON Lines journal: its ledger, cached, so big journals are not re-read.
+"""The private index of a JSON Lines journal: its ledger, cached and keyed on content.
 
-A marshal file in the cache folder, keyed by the journal's path, size,
-modification time and inode.  When the journal only grew by what fupin
-appends (completions and voids), just the new tail is read.  The index is
-only an optimisation: the journal stays the truth, the cache can be deleted at
-any time, and a stale, torn or foreign one is ignored and rebuilt.
+Two files per journal in the cache folder (see :mod:`fupin_cli.cache` for how
+they are opened and checked):
+
+``journal-<name>.marshal``
+    the ledger (completions tally, problems, ids named by voids) and what it
+    was derived from: the journal's stamp (device, inode, size, mtime, ctime),
+    its size, a digest of its bytes and its greatest id.
+``lines-<name>.marshal``
+    a parse cache keyed on each line's content (an 8-byte blake2b): what the
+    line says (a completion's task, period, unit and date; a void's target; a
+    progress report, extension or waiver as its plain fields …).
+    Content-addressed, so it cannot go stale: a changed line has another key.
+
+Reading the ledger:
+
+1. the stamp is the stored one, and was not *racy* (taken within two seconds
+   of the last change, when a write of the same length could keep it) → the
+   stored ledger, without reading the journal;
+2. otherwise the journal is read once.  If its first ``size`` bytes still
+   have the stored digest, only what follows is new: nothing (a checkout that
+   recreated the same file, a ``touch``), or appended lines, applied to the
+   stored ledger (what ``fupin done`` and ``undo`` write);
+3. otherwise (an edit of any line, a reorder, a merge, a truncation) the
+   ledger is folded again from every line's meaning, and only lines never seen
+   before are parsed: a merge that inserts lines costs the new lines.
+
+Whenever two different lines carry one id (a hand-made copy, a conflict) the
+full reader decides, as it does when there is no cache.  The journal stays the truth: the cache can be deleted
+at any time, and a stale, torn or foreign one is ignored and rebuilt.
 """
 
 from __future__ import annotations
 
 import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 
-from ..entries import DoneEntry, Problem, VoidEntry
+from ..entries import DoneEntry, Problem, UnknownEntry, VoidEntry
 from ..ledger import (
     MARKERS,
     Completions,
     Ledger,
-    Marks,
+    add_cells,
     add_completions,
     add_marks,
     fold,
     marks_from_plain,
     marks_to_plain,
+    plain_entry,
     remove_completion,
 )
-from .reader import parse_lines, read_journal
+from .reader import open_journal, parse_bytes, parse_lines, read_journal
 
-FORMAT = 5  # 4: completions keyed by plan first; 5: and the marks (extensions, waivers, progress)
-
-
-def ledger_of(path: Path, cache_dir: Path | None) -> Ledger:
-    """The ledger of the journal at ``path``, through the index when there is a cache folder and it pays."""
-    index = _Index.for_journal(path, cache_dir)
-    if index is not None:
-        found = index.load()
-        if found is not None:
-            completions, problems, marks = found
-            return Ledger(completions, [Problem(line, message) for line, message in problems], marks)
-    contents = read_journal(path)
-    ledger = fold(contents.entries, contents.problems)
-    if index is not None and index.unchanged():  # a write while we read: index it next time
-        index.store(ledger.completions, [(p.line, p.message) for p in ledger.problems],
-                    max((e.id for e in contents.entries), default=""), ledger.marks)
-    return ledger
+FORMAT = 7  # 6: completions keyed by plan first; 7: and the marks (progress, extensions, waivers)
+RACY_NS = 2_000_000_000  # a stamp this close to the last change may hide a same-length write
+_BOM = b"\xef\xbb\xbf"
+_PROBLEM = 0  # a line's meaning in the parse cache: a problem, re-read with its line number
+BLOCK = 1 << 20  # lines are taken about a megabyte at a time
 
 
-class _Index:
-    MIN_BYTES = 1024 * 1024  # below this, reading the journal is as quick as the index
-    CHECK_BYTES = 4096  # the end of the part already read, compared to tell growth from rewriting
+def ledger_of(path: Path, cache) -> Ledger:
+    """The ledger of the journal at ``path``, through the index when there is a cache folder."""
+    if cache is None:
+        contents = read_journal(path)
+        return fold(contents.entries, contents.problems)
+    return JournalIndex(path, cache).ledger()
 
-    def __init__(self, path: Path, journal: Path, identity: tuple, size: int, mtime: int) -> None:
-        self.path = path
-        self.journal = journal
-        self.identity = identity
-        self.size = size
-        self.mtime = mtime
 
-    @classmethod
-    def for_journal(cls, journal: Path, cache_dir: Path | None) -> "_Index | None":
-        if cache_dir is None:
-            return None
-        try:
-            info = journal.stat()
-        except OSError:
-            return None
-        if info.st_size < cls.MIN_BYTES:
-            return None
+@dataclass
+class _State:
+    """What the index knows of one journal; ``completions`` may be changed in place."""
+
+    stamp: tuple
+    racy: bool
+    size: int
+    digest: tuple
+    simple: bool  # no two lines of one id disagree: appended lines can be applied on their own
+    max_id: str
+    voided: set
+    completions: Completions
+    problems: list
+    high: int = 0  # the greatest size seen (see JournalIndex.last_seen_size)
+    marks: list = None  # every progress report, extension and waiver as (op, fields); the voided left out on use
+
+    def ledger(self) -> Ledger:
+        voided = frozenset(self.voided)
+        marks = marks_from_plain([m for m in self.marks or () if m[1]["id"] not in voided])
+        return Ledger(self.completions, [Problem(line, message) for line, message in self.problems], voided, marks)
+
+
+class JournalIndex:
+    def __init__(self, journal: Path, cache) -> None:
         from ...cache import cache_name, code_stamp
 
-        real = str(journal.resolve())
-        identity = (FORMAT, code_stamp(), real, info.st_ino, info.st_dev)
-        return cls(cache_dir / f"journal-{cache_name(real)}.marshal", journal, identity,
-                   info.st_size, info.st_mtime_ns)
+        real = os.path.realpath(journal)
+        name = cache_name(real)
+        self.journal = Path(journal)
+        self.cache = cache
+        self.name = f"journal-{name}.marshal"
+        self.lines_name = f"lines-{name}.marshal"
+        self.identity = (FORMAT, code_stamp(), real)
 
-    def load(self):
+    # ------------------------------------------------------------ the stored state
+    def _load(self) -> _State | None:
+        import marshal
+
+        data = self.cache.read(self.name)
+        if data is None:
+            return None
+        try:
+            identity, *fields = marshal.loads(data)
+            if identity != self.identity:
+                return None
+            state = _State(*fields)
+            state.voided = set(state.voided)
+            return state
+        except Exception:  # torn, foreign, or from another Python: a miss
+            return None
+
+    def _store(self, state: _State) -> None:
         import marshal
 
         try:
-            identity, size, mtime, check, max_id, completions, problems, plain = marshal.loads(
-                self.path.read_bytes())
-            marks = marks_from_plain(plain)
-        except Exception:  # missing, torn, or from another Python: a miss
-            return None
-        if identity != self.identity or size > self.size:
-            return None
-        if size == self.size:
-            return (completions, problems, marks) if mtime == self.mtime else None
-        max_id = self._add_tail(size, check, max_id, completions, marks)
-        if max_id is None:
-            return None
-        self.store(completions, problems, max_id, marks)
-        return completions, problems, marks
+            data = marshal.dumps((self.identity, state.stamp, state.racy, state.size, state.digest, state.simple,
+                                  state.max_id, sorted(state.voided), state.completions, state.problems, state.high,
+                                  state.marks or []))
+        except ValueError:  # pragma: no cover - only plain data is stored
+            return
+        self.cache.write(self.name, data)
 
-    def unchanged(self) -> bool:
-        try:
-            info = self.journal.stat()
-        except OSError:
-            return False
-        return (info.st_size, info.st_mtime_ns) == (self.size, self.mtime)
+    def last_seen_size(self) -> int | None:
+        """The greatest size fupin has seen the journal at (None if never).
 
-    def _add_tail(self, size: int, check: bytes, max_id: str, completions: Completions, marks: Marks) -> str | None:
-        """Apply the lines after ``size`` to ``completions`` and ``marks`` when they are new completions,
-        marks (progress, extensions, waivers) and voids of completions.
-
-        A void is applied when its target can be found with certainty: a
-        completion written the way fupin writes it and never voided before.
-        Returns the new greatest id, or None (``completions`` then unusable)
-        when the journal must be read in full.
+        Reading a shorter journal does not lower it: a journal only grows, and
+        a shorter one may be a rewrite in progress (git) or lost lines.  Only
+        :meth:`accept_current` does, once ``fupin check`` has shown the difference.
         """
+        state = self._load()
+        return None if state is None else state.high
+
+    def accept_current(self) -> None:
+        """Take the journal as it is now as what fupin has seen."""
+        self.ledger()
+        state = self._load()
+        if state is not None and state.high != state.size:
+            state.high = state.size
+            self._store(state)
+
+    # ------------------------------------------------------------ reading
+    def ledger(self) -> Ledger:
+        fd = open_journal(self.journal)
+        if fd is None:
+            return Ledger({}, [])  # what was last seen is kept: a vanished journal may come back
         try:
-            with open(self.journal, "rb") as handle:
-                handle.seek(size - len(check))
-                if handle.read(len(check)) != check:
-                    return None  # rewritten (a merge, an edit): read it all again
-                tail = handle.read(self.size - size)
-                if not tail.endswith(b"\n"):
-                    return None
-                contents = parse_lines(tail.splitlines(keepends=True))
-                if contents.problems:
-                    return None
-                added: dict[str, DoneEntry] = {}
-                marking: list = []
-                removed: list[DoneEntry] = []
-                targets: set[str] = set()
-                for entry in contents.entries:
-                    if entry.id <= max_id:
-                        return None  # an id from the past (a merge): read it all again
-                    max_id = entry.id
-                    if type(entry) is DoneEntry:
-                        added[entry.id] = entry
-                        continue
-                    if type(entry) in MARKERS:
-                        marking.append(entry)
-                        continue
-                    if type(entry) is not VoidEntry or entry.target in targets:
-                        return None  # another op, or voided twice: the full reader decides
-                    targets.add(entry.target)
-                    if any(m.id == entry.target for m in marking):
-                        return None  # a mark voided at once: the full reader decides
-                    if entry.target in added:
-                        del added[entry.target]
-                    else:
-                        target = _earlier_completion(handle, size, entry.target)
-                        if target is None:
-                            return None
-                        removed.append(target)
+            before = os.fstat(fd)
+            stamp = _stamp(before)
+            state = self._load()
+            if state is not None and state.stamp == stamp and not state.racy:
+                return state.ledger()
+            snapshot = _Snapshot(fd, before.st_size)
+            result = None
+            if state is not None and snapshot.size >= state.size and snapshot.digest(state.size) == state.digest:
+                result = state if snapshot.size == state.size else self._with_tail(state, snapshot)
+            if result is None:
+                result = self._fold_again(snapshot)
+            result.digest = snapshot.digest(snapshot.size)
+            steady = _stamp(os.fstat(fd)) == stamp and snapshot.whole
         except OSError:
-            return None
-        for entry in removed:
-            if not remove_completion(completions, entry):
-                return None  # not indexed as expected: be safe, read it all
-        add_completions(completions, added.values())
-        add_marks(marks, marking)
-        return max_id
+            contents = read_journal(self.journal)  # says what went wrong, in words
+            return fold(contents.entries, contents.problems)
+        finally:
+            os.close(fd)
+        result.high = max(snapshot.size, state.high if state is not None else 0)
+        result.size = snapshot.size
+        if steady:
+            result.stamp = stamp
+            result.racy = time.time_ns() - max(stamp[3], stamp[4]) < RACY_NS
+            self._store(result)
+        return result.ledger()
 
-    def store(self, completions: Completions, problems: list[tuple[int, str]], max_id: str,
-              marks: Marks) -> None:
-        import marshal
-        import tempfile
+    def _fold_again(self, snapshot: "_Snapshot") -> _State:
+        import gc
 
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # hundreds of thousands of small tuples, none cyclic (as in the reader)
         try:
-            with open(self.journal, "rb") as handle:
-                handle.seek(max(0, self.size - self.CHECK_BYTES))
-                check = handle.read(min(self.size, self.CHECK_BYTES))
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".journal-")
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump((self.identity, self.size, self.mtime, check, max_id, completions, problems,
-                              marks_to_plain(marks)), handle)
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            pass  # nowhere to cache: fine, just slower next time
+            return self._rebuild(snapshot)
+        except (TypeError, ValueError, IndexError, AttributeError):  # a parse cache of another shape
+            return self._full(snapshot)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
 
-
-def _earlier_completion(handle, size: int, target: str) -> DoneEntry | None:
-    """The live completion ``target`` names in the first ``size`` bytes, or None if unsure.
-
-    Unsure: an id fupin would not make, no line in fupin's own compact form,
-    the line is not a completion, or something already names it as its target.
-    """
-    import mmap
-    import re
-
-    if not re.fullmatch(r"[0-9A-Za-z.:_-]+", target):
-        return None
-    quoted = target.encode("ascii")
-    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as whole:
-        at = whole.find(b'{"id":"' + quoted + b'"', 0, size)
-        if at < 0 or (at > 0 and whole[at - 1:at] != b"\n"):
+    def _with_tail(self, state: _State, snapshot: "_Snapshot") -> _State | None:
+        """``state`` with the lines after ``state.size`` applied, or None when only a full fold can tell."""
+        size = state.size
+        if not state.simple or (size and snapshot.read(size - 1, size) != b"\n"):
             return None
-        if whole.find(b'"target":"' + quoted + b'"', 0, size) >= 0:
-            return None  # voided before (or a void of a void): the full reader decides
-        end = whole.find(b"\n", at, size)
-        line = whole[at:end + 1] if end >= 0 else b""
-    contents = parse_lines([line])
-    if contents.problems or len(contents.entries) != 1 or type(contents.entries[0]) is not DoneEntry:
-        return None
-    return contents.entries[0]
+        tail = snapshot.read(size, snapshot.size)
+        if not tail.endswith(b"\n"):
+            return None
+        import io
+
+        contents = parse_lines(io.BytesIO(tail))
+        if contents.problems:
+            return None  # their line numbers come from the full fold
+        max_id = state.max_id
+        added: dict[str, DoneEntry] = {}
+        targets: list[str] = []
+        marked: list = []
+        for entry in contents.entries:
+            if entry.id <= state.max_id:
+                return None  # an id from the past (a merge): the full fold decides
+            max_id = max(max_id, entry.id)
+            if type(entry) is DoneEntry:
+                added[entry.id] = entry
+            elif type(entry) is VoidEntry:
+                targets.append(entry.target)
+            elif type(entry) in MARKERS:
+                marked.append(plain_entry(entry))
+        removed: list[DoneEntry] = []
+        for target in dict.fromkeys(targets):
+            if target in state.voided:
+                continue  # voided before: a second void changes nothing
+            if target in added or target > state.max_id:
+                continue  # a completion of the tail (dropped below), or nothing written before
+            found = snapshot.earlier_entry(size, target)
+            if found is None:
+                return None  # not in fupin's own form: the full fold decides
+            if type(found) is DoneEntry:
+                removed.append(found)
+        voided = state.voided | set(targets)
+        for entry in removed:
+            if not remove_completion(state.completions, entry):
+                return None  # not counted as expected: be safe
+        add_completions(state.completions, [e for e in added.values() if e.id not in voided])
+        state.voided = voided
+        state.max_id = max_id
+        state.marks = (state.marks or []) + marked
+        return state
+
+    def _rebuild(self, snapshot: "_Snapshot") -> _State:
+        """The state of ``data`` folded from every line's meaning; only unseen lines are parsed.
+
+        The journal is taken a block of lines at a time, so that besides the bytes only the
+        lines' meanings are held (names interned, one object per distinct name).
+        """
+        from _blake2 import blake2b
+
+        known = self._load_lines()
+        get = known.get
+        fresh: dict = {}  # the parse cache to store: this journal's lines only
+        seen: dict[str, tuple] = {}
+        live: list[tuple] = []
+        marked: list = []
+        voided: set[str] = set()
+        problems: list[tuple[int, str]] = []
+        parsed = number = 0
+        for lines in snapshot.blocks():
+            keys = [blake2b(raw, digest_size=8).digest() for raw in lines]
+            meanings = [get(key) for key in keys]
+            if number == 0 and lines[0].startswith(_BOM):
+                # Only the first line may carry a byte-order mark; its meaning is not cached.
+                keys[0] = None
+                meanings[0] = _meaning_of(lines[0] + b"\n", 1)
+            unseen = [n for n, meaning in enumerate(meanings) if meaning is None]
+            if unseen:
+                parsed += len(unseen)
+                each: list = []
+                # Numbered from 2, so no byte-order mark is taken off; a problem's words are made
+                # again below with its true line number.
+                parse_lines([lines[n] + b"\n" for n in unseen], first=2, each=each)
+                for n, item in zip(unseen, each):
+                    meanings[n] = _meaning(item)
+            for n, key in enumerate(keys):
+                meaning = meanings[n]
+                if key in fresh:
+                    if meaning != _PROBLEM:
+                        continue  # the same line again (a union merge): one entry
+                elif key is not None:
+                    fresh[key] = meaning
+                size = len(meaning) if meaning != _PROBLEM else -1
+                if size == 6:  # a completion
+                    if meaning[0] in seen:
+                        return self._full(snapshot)  # one id on two different lines: the reader decides
+                    seen[meaning[0]] = key
+                    live.append(meaning)
+                elif size == 4:  # a progress report, an extension or a waiver: (id, "mark", op, fields)
+                    if meaning[0] in seen:
+                        return self._full(snapshot)
+                    seen[meaning[0]] = key
+                    marked.append((meaning[2], meaning[3]))
+                elif size > 0:  # a void (2) or an op this version does not know (1)
+                    if meaning[0] in seen:
+                        return self._full(snapshot)
+                    seen[meaning[0]] = key
+                    if size == 2:
+                        voided.add(meaning[1])
+                elif size < 0:
+                    problems += [(p.line, p.message) for p in
+                                 parse_lines([lines[n] + b"\n"], first=number + n + 1).problems]
+            number += len(lines)
+        last = snapshot.unterminated
+        if last:
+            meaning = _meaning_of(last, number + 1)
+            if meaning == _PROBLEM:
+                problems += [(p.line, p.message) for p in parse_lines([last], first=number + 1).problems]
+            elif meaning and _fold_in(meaning, None, seen, live, voided, marked):
+                return self._full(snapshot)
+        completions: Completions = {}
+        add_cells(completions, (m[1:] for m in live if m[0] not in voided))
+        if parsed or len(fresh) != len(known):
+            self._store_lines(fresh)
+        return _State((), False, 0, (), True, max(seen, default=""), voided, completions, problems, 0, marked)
+
+    def _load_lines(self) -> dict:
+        import marshal
+
+        cached = self.cache.read(self.lines_name)
+        if cached is None:
+            return {}
+        try:
+            identity, known = marshal.loads(cached)
+        except Exception:
+            return {}
+        return known if identity == self.identity and type(known) is dict else {}
+
+    def _store_lines(self, known: dict) -> None:
+        import marshal
+
+        self.cache.write(self.lines_name, marshal.dumps((self.identity, known)))
+
+    def _full(self, snapshot: "_Snapshot") -> _State:
+        """The reader's own answer, when two lines carry one id."""
+        contents = parse_bytes(snapshot.read(0, snapshot.size))
+        ledger = fold(contents.entries, contents.problems)
+        return _State((), False, 0, (), False, max((e.id for e in contents.entries), default=""),
+                      set(ledger.voided), ledger.completions, [(p.line, p.message) for p in contents.problems], 0,
+                      marks_to_plain(ledger.marks))
+
+
+def _stamp(info: os.stat_result) -> tuple:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+class _Snapshot:
+    """The journal's first ``size`` bytes (its size when the run looked), read through its descriptor.
+
+    Reads are pieces, never the whole file at once (except for the full reader); the digest of
+    the bytes read from the start is kept as it goes, so the digest of the whole file after a
+    prefix (or after :meth:`blocks`) costs only what was not read yet.  ``whole`` turns False if
+    the file was cut shorter meanwhile.
+    """
+
+    def __init__(self, fd: int, size: int) -> None:
+        self.fd = fd
+        self.size = size
+        self.whole = True
+        self.unterminated = b""
+        self._at = 0  # the digest covers [0, _at)
+        self._crc = 0
+        self._adler = 1
+
+    def read(self, start: int, stop: int) -> bytes:
+        chunks = []
+        while start < stop:
+            chunk = os.pread(self.fd, min(stop - start, 1 << 24), start)
+            if not chunk:
+                self.whole = False
+                break
+            chunks.append(chunk)
+            start += len(chunk)
+        return b"".join(chunks)
+
+    def _add(self, chunk: bytes) -> None:
+        from zlib import adler32, crc32
+
+        self._crc = crc32(chunk, self._crc)
+        self._adler = adler32(chunk, self._adler)
+        self._at += len(chunk)
+
+    def digest(self, stop: int) -> tuple[int, int]:
+        """The digest of the first ``stop`` bytes (as :func:`fupin_cli.cache.content_digest` makes it)."""
+        if stop < self._at:
+            self._at, self._crc, self._adler = 0, 0, 1
+        while self._at < stop:
+            chunk = self.read(self._at, min(stop, self._at + (1 << 24)))
+            if not chunk:
+                break
+            self._add(chunk)
+        return self._crc, self._adler
+
+    def blocks(self):
+        """The complete lines (without their newlines), about a megabyte of them at a time.
+
+        Afterwards ``unterminated`` holds a last line without its newline (b"" when there is none).
+        """
+        self._at, self._crc, self._adler = 0, 0, 1
+        carry = b""
+        while self._at < self.size:
+            chunk = self.read(self._at, min(self.size, self._at + BLOCK))
+            if not chunk:
+                break
+            self._add(chunk)
+            data = carry + chunk if carry else chunk
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data  # one line longer than a block
+                continue
+            carry = data[cut + 1:]
+            yield data[:cut].split(b"\n")
+        self.unterminated = carry
+
+    def earlier_entry(self, size: int, target: str):
+        """The entry ``target`` names in the first ``size`` bytes, if written in fupin's own form; else None."""
+        import mmap
+        import re
+
+        if not re.fullmatch(r"[0-9A-Za-z.:_-]+", target):
+            return None
+        needle = b'{"id":"' + target.encode("ascii") + b'"'
+        with mmap.mmap(self.fd, 0, access=mmap.ACCESS_READ) as whole:
+            at = whole.find(needle, 0, size)
+            while at > 0 and whole[at - 1:at] != b"\n":
+                at = whole.find(needle, at + 1, size)
+            if at < 0:
+                return None
+            end = whole.find(b"\n", at, size)
+            line = whole[at:end + 1]
+        contents = parse_lines([line])
+        if contents.problems or len(contents.entries) != 1 or contents.entries[0].id != target:
+            return None
+        return contents.entries[0]
+
+
+def _fold_in(meaning: tuple, key, seen: dict, live: list, voided: set, marked: list) -> bool:
+    """Count one line's entry; True when another line has its id (same entry or not: the reader decides)."""
+    if meaning[0] in seen:
+        return True
+    seen[meaning[0]] = key
+    if len(meaning) == 6:
+        live.append(meaning)
+    elif len(meaning) == 2:
+        voided.add(meaning[1])
+    elif len(meaning) == 4:
+        marked.append((meaning[2], meaning[3]))
+    return False
+
+
+def _meaning_of(raw: bytes, number: int):
+    """The meaning of one line read on its own, as line ``number``."""
+    each: list = []
+    parse_lines([raw], first=number, each=each)
+    return _meaning(each[0]) if each else ()
+
+
+def _meaning(item):
+    """What one parsed line says, as plain data for the parse cache.
+
+    (): blank.  ``_PROBLEM``: a problem.  A completion: (id, plan, task,
+    period, unit, date ordinal); a void: (id, target); an op this version does not
+    know: (id,); a progress report, extension or waiver: (id, "mark", op, its fields as
+    plain data).  What else a line holds matters only when two lines share an
+    id, and then the full reader decides.
+    """
+    kind = type(item)
+    if item is None:
+        return ()
+    if kind is DoneEntry:
+        return (item.id, intern(item.plan), intern(item.task), intern(item.period), intern(item.unit),
+                item.date.toordinal())
+    if kind is VoidEntry:
+        return (item.id, item.target)
+    if kind is UnknownEntry:
+        return (item.id,)
+    if kind in MARKERS:
+        return (item.id, "mark", *plain_entry(item))
+    return _PROBLEM

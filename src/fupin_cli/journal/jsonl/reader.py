@@ -56,20 +56,13 @@ def _fast_entries_work() -> bool:
 _FAST = _fast_entries_work()
 
 
-def read_journal(path: Path) -> JournalContents:
-    """Read the journal at ``path``; a missing or empty file gives no entries.
-
-    Entries are in file order (newest last), one per id, each with ``line``
-    set to the line of its first occurrence.  Bad lines are skipped and
-    reported in ``problems``.
-    """
-    path = Path(path)
-    contents = JournalContents()
+def open_journal(path: Path) -> int | None:
+    """A read-only descriptor of the journal at ``path`` (a regular file), or None when there is none."""
     try:
         # O_NONBLOCK: opening a FIFO must not hang; it is refused just below.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        return contents
+        return None
     except IsADirectoryError:
         raise JournalError("台账路径是一个文件夹，不是文件", file=str(path)) from None
     except OSError as exc:
@@ -85,6 +78,21 @@ def read_journal(path: Path) -> JournalContents:
     if not stat.S_ISREG(mode):
         os.close(fd)
         raise JournalError("台账不是普通文件（可能是管道或设备）", file=str(path))
+    return fd
+
+
+def read_journal(path: Path) -> JournalContents:
+    """Read the journal at ``path``; a missing or empty file gives no entries.
+
+    Entries are in file order (newest last), one per id, each with ``line``
+    set to the line of its first occurrence.  Bad lines are skipped and
+    reported in ``problems``.
+    """
+    path = Path(path)
+    contents = JournalContents()
+    fd = open_journal(path)
+    if fd is None:
+        return contents
     f = open(fd, "rb")
     # A million small dicts would set off the cyclic garbage collector again
     # and again (more than doubling the time); nothing made here is cyclic.
@@ -101,10 +109,30 @@ def read_journal(path: Path) -> JournalContents:
     return contents
 
 
-def parse_lines(lines: Iterable[bytes]) -> JournalContents:
-    """Entries and problems of some journal lines, numbered from 1 (for the index's new tail)."""
+def parse_bytes(data: bytes) -> JournalContents:
+    """What :func:`read_journal` gives for a journal holding ``data`` (a snapshot already read)."""
+    import io
+
     contents = JournalContents()
-    _read_lines(lines, contents)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _read_lines(io.BytesIO(data), contents)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return contents
+
+
+def parse_lines(lines: Iterable[bytes], first: int = 1, each: list | None = None) -> JournalContents:
+    """Entries and problems of some journal lines, numbered from ``first`` (for the index).
+
+    With ``each``, one item per line is appended to it as well: the line's
+    entry before duplicates are merged, its :class:`Problem`, or None for a
+    blank line.
+    """
+    contents = JournalContents()
+    _read_lines(lines, contents, first, each)
     return contents
 
 
@@ -116,7 +144,7 @@ def _bad_bytes_problem(lineno: int, raw: bytes) -> Problem:
     return Problem(lineno, f"第 {lineno} 行不是有效的 JSON，已忽略")
 
 
-def _read_lines(f: Iterable[bytes], contents: JournalContents) -> None:
+def _read_lines(f: Iterable[bytes], contents: JournalContents, first: int = 1, each: list | None = None) -> None:
     entries = contents.entries
     add_entry = entries.append
     add_problem = contents.problems.append
@@ -128,7 +156,7 @@ def _read_lines(f: Iterable[bytes], contents: JournalContents) -> None:
     remember = seen.setdefault
     get_done_keys = _DONE_GETTER
     join = "".join
-    lineno = 0
+    lineno = first - 1
     for raw in f:
         lineno += 1
         try:
@@ -144,12 +172,17 @@ def _read_lines(f: Iterable[bytes], contents: JournalContents) -> None:
                     raw = None
             if raw is not None:
                 if not raw.strip():
+                    if each is not None:
+                        each.append(None)
                     continue  # blank line
                 if not raw.endswith(b"\n"):
                     # Only the last line can lack its newline: an interrupted write.
-                    add_problem(Problem(lineno, f"最后一行（第 {lineno} 行）不完整，可能是写入时中断，已忽略"))
+                    problem = Problem(lineno, f"最后一行（第 {lineno} 行）不完整，可能是写入时中断，已忽略")
                 else:
-                    add_problem(_bad_bytes_problem(lineno, raw))
+                    problem = _bad_bytes_problem(lineno, raw)
+                add_problem(problem)
+                if each is not None:
+                    each.append(problem)
                 continue
 
         # Fast path: a ``done`` line as fupin writes it, with exactly the nine
@@ -178,7 +211,11 @@ def _read_lines(f: Iterable[bytes], contents: JournalContents) -> None:
         if entry is None:
             entry = entry_from_json(obj, lineno, dates, add_problem)
             if entry is None:
+                if each is not None:
+                    each.append(contents.problems[-1])
                 continue
+        if each is not None:
+            each.append(entry)
         eid = entry.id
         first = remember(eid, entry)
         if first is entry:

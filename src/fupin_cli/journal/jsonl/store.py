@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
 
 from ..ledger import Ledger
 from .reader import JournalContents, read_journal
 
 
 class JsonlStore:
-    """The file at ``path`` is the truth; the index in ``cache_dir`` (if any) only saves reading it."""
+    """The file at ``path`` is the truth; the index in ``cache`` (a CacheFolder, if any) only saves reading it."""
 
-    def __init__(self, path: Path, cache_dir: Path | None = None) -> None:
+    def __init__(self, path: Path, cache=None) -> None:
         self.path = Path(path)
-        self.cache_dir = cache_dir
+        self.cache = cache
+        self._index = None
 
     def describe(self) -> str:
         return str(self.path)
@@ -21,12 +25,58 @@ class JsonlStore:
     def contents(self) -> JournalContents:
         return read_journal(self.path)
 
+    def _journal_index(self):
+        """One index per store: it remembers what fupin had seen of the journal before this run."""
+        if self._index is None and self.cache is not None:
+            from .index import JournalIndex
+
+            self._index = JournalIndex(self.path, self.cache)
+        return self._index
+
     def ledger(self) -> Ledger:
-        from .index import ledger_of
+        index = self._journal_index()
+        if index is None:
+            from .index import ledger_of
 
-        return ledger_of(self.path, self.cache_dir)
+            return ledger_of(self.path, None)
+        return index.ledger()
 
-    def append(self, record: dict) -> dict:
+    def _last_seen(self) -> int | None:
+        index = self._journal_index()
+        return None if index is None else index.last_seen_size()
+
+    def append(self, record: dict, precondition: Callable[["JsonlStore"], None] | None = None) -> dict:
         from .writer import append
 
-        return append(self.path, record)
+        check = None if precondition is None else (lambda: precondition(self))
+        return append(self.path, record, last_seen=self._last_seen(), precondition=check)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        from .lock import JournalLock
+        from .writer import resolve_target
+
+        target = resolve_target(self.path)
+        with JournalLock(target, shown=self.path) as lock:
+            yield
+            try:
+                lock.remember(os.stat(target).st_size)
+            except OSError:
+                pass
+
+    def accept_current(self) -> None:
+        index = self._journal_index()
+        if index is not None:
+            index.accept_current()
+
+    def shrinkage(self) -> tuple[int | None, int] | None:
+        seen = self._last_seen()
+        if seen is None:
+            return None
+        try:
+            size = os.stat(self.path).st_size
+        except FileNotFoundError:
+            return None, seen
+        except OSError:
+            return None
+        return (size, seen) if size < seen else None

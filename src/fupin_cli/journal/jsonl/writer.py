@@ -8,23 +8,24 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 
 from ...domain.errors import JournalError
 from . import files as file_seam
-from .files import describe_oserror
+from .files import describe_oserror, new_file_mode
+from .lock import LOCK_TIMEOUT, JournalLock
 
 JOURNAL_FILENAME = "journal.jsonl"
-LOCK_TIMEOUT = 10.0
 
 
 def _write_error(path: Path, exc: OSError, what: str = "无法写入台账") -> JournalError:
     return JournalError(f"{what}：{describe_oserror(exc)}；什么也没有写入", file=str(path))
 
 
-def _resolve_target(path: Path) -> Path:
+def resolve_target(path: Path) -> Path:
     """The regular file (possibly not yet existing) that ``path`` names.
 
     Symlinks are followed only to an existing regular file; a directory, FIFO,
@@ -64,51 +65,95 @@ def _encode(record: dict) -> bytes:
     return orjson.dumps(record) + b"\n"
 
 
-def append(path: Path, record: dict, *, timeout: float = LOCK_TIMEOUT) -> dict:
+def append(path: Path, record: dict, *, timeout: float = LOCK_TIMEOUT, last_seen: int | None = None,
+           precondition: Callable[[], None] | None = None) -> dict:
     """Append ``record`` as one line to the journal at ``path`` and return it.
 
-    Under an exclusive lock (``<file>.lock`` next to the real file) the line
-    is written with a single ``os.write`` and fsynced.  If the file ends in a
-    torn line (no final newline), a newline goes first so the torn line never
-    swallows this one.  On any failure the file is cut back to its previous
-    size and :class:`JournalError` is raised: nothing half-written is left.
-    """
-    from filelock import FileLock, Timeout  # only writers need it
+    Under the journal's lock (:class:`~fupin_cli.journal.jsonl.lock.JournalLock`)
+    the line is written with a single ``os.write`` and fsynced.  If the file
+    ends in a torn line (no final newline), a newline goes first so the torn
+    line never swallows this one.  On any failure the file is cut back to its
+    previous size and :class:`JournalError` is raised: nothing half-written is
+    left.
 
+    A journal that should exist is never created afresh: when fupin has seen
+    it before (``last_seen``, its size when last read, or the size the lock
+    file remembers from the last write) and it is missing, or shorter than
+    ``last_seen``, the write is refused — git may be replacing the file right
+    now.  ``precondition()`` runs under the lock just before the write and
+    raises to refuse it.
+    """
     path = Path(path)
     line = _encode(record)
-    target = _resolve_target(path)
+    target = resolve_target(path)
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _write_error(path, exc, "无法创建台账所在的文件夹") from None
 
-    lock = FileLock(str(target) + ".lock", timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise JournalError(
-            f"台账被其他进程锁定，等待 {timeout:g} 秒后仍未释放；请稍后再试",
-            file=str(path)) from None
-    except OSError as exc:
-        raise _write_error(path, exc, "无法给台账加锁") from None
-    try:
-        _append_locked(path, target, line)
-    finally:
-        lock.release()
+    with JournalLock(target, timeout, shown=path) as lock:
+        try:
+            size_now = os.stat(target).st_size
+        except FileNotFoundError:
+            size_now = None
+        except OSError as exc:
+            raise _write_error(path, exc) from None
+        if size_now is None and (last_seen is not None or lock.remembered is not None):
+            raise JournalVanished(path, last_seen if last_seen is not None else lock.remembered)
+        if size_now is not None and last_seen is not None and size_now < last_seen:
+            raise JournalShrunk(path, size_now, last_seen)
+        if precondition is not None:
+            precondition()
+        size_after = _append_locked(path, target, line, create=size_now is None)
+        lock.remember(size_after)
     return record
 
 
-def _append_locked(path: Path, target: Path, line: bytes) -> None:
+class JournalVanished(JournalError):
+    """The journal fupin saw before is not there: git may be rewriting it; creating it afresh would lose it."""
+
+    def __init__(self, path: Path, seen: int) -> None:
+        super().__init__(
+            f"台账文件不存在，但 fupin 之前读写过它（当时 {seen} 字节）：可能 git 或其他程序正在替换它，"
+            f"也可能被删除了。为免新建一个空台账而丢失记录，本次没有写入。请稍后重试；"
+            f"如果确实要从空台账重新开始，先运行 touch '{path}'，再运行 fupin check，然后销号",
+            file=str(path))
+
+
+class JournalShrunk(JournalError):
+    """The journal is shorter than when fupin last read it: it may be being rewritten."""
+
+    def __init__(self, path: Path, size: int, seen: int) -> None:
+        super().__init__(
+            f"台账比 fupin 上次读取时短（现在 {size} 字节，上次 {seen} 字节）：可能 git 或其他程序正在改写它，"
+            f"本次没有写入。请稍后重试；如果是有意删改了台账，先运行 fupin check 查看，然后再销号",
+            file=str(path))
+
+
+def _append_locked(path: Path, target: Path, line: bytes, create: bool) -> int:
+    """Append ``line``; returns the journal's size after it."""
     files = file_seam.FILES
-    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-    created = not os.path.lexists(target)
+    flags = os.O_RDWR | os.O_APPEND | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if create:
+        flags |= os.O_CREAT | os.O_EXCL  # a journal that appeared meanwhile is someone else's: refused below
+    mode = new_file_mode(target.parent)
     try:
-        fd = files.open(target, flags, 0o644)
+        fd = files.open(target, flags, mode)
+    except FileExistsError:
+        raise JournalError("台账文件刚刚被其他程序创建（可能是 git），本次没有写入；请稍后重试",
+                           file=str(path)) from None
+    except FileNotFoundError:
+        raise JournalError("台账文件在写入前消失了（可能 git 或其他程序正在替换它），本次没有写入；请稍后重试",
+                           file=str(path)) from None
     except OSError as exc:
         raise _write_error(path, exc) from None
     try:
+        if create:
+            try:
+                files.fchmod(fd, mode)  # the group's write bit the folder wants, which the umask took
+            except OSError:
+                pass
         try:
             st = files.fstat(fd)
         except OSError as exc:  # pragma: no cover
@@ -135,10 +180,23 @@ def _append_locked(path: Path, target: Path, line: bytes) -> None:
             raise JournalError(
                 f"写入台账失败：{describe_oserror(exc)}；末尾可能留下不完整的一行，"
                 f"fupin 读取时会报告并忽略它", file=str(path)) from None
+        _check_still_there(path, target, st)
     finally:
         files.close(fd)
-    if created:
+    if create:
         _fsync_dir(target.parent)
+    return size + len(data)
+
+
+def _check_still_there(path: Path, target: Path, written: os.stat_result) -> None:
+    """The file written to must still be the journal: git may have replaced it while we wrote."""
+    try:
+        now = os.stat(target)
+    except OSError:
+        now = None
+    if now is None or (now.st_dev, now.st_ino) != (written.st_dev, written.st_ino):
+        raise JournalError("写入时台账文件被其他程序（可能是 git）替换了，这条记录可能没有保存；"
+                           "请用 fupin journal 查看，必要时重新销号", file=str(path))
 
 
 def _cut_back(fd: int, size: int) -> bool:
@@ -174,6 +232,30 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         files.close(dfd)
+
+
+def create_empty_journal(path: Path) -> bool:
+    """Create an empty journal at ``path`` (``fupin init``); False when one is there already.
+
+    Journals are created here or by the first write to a new path, never by a
+    write to a journal fupin has seen before (see :func:`append`).
+    """
+    path = Path(path)
+    mode = new_file_mode(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise _write_error(path, exc, "无法新建台账") from None
+    try:
+        os.fchmod(fd, mode)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    _fsync_dir(path.parent)
+    return True
 
 
 def git_attributes_text() -> str:
