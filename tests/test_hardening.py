@@ -547,7 +547,7 @@ def test_journal_symlink_to_a_directory_or_nowhere_is_refused(fupin, tmp_path, m
 
 def _record_all_at_once(journal: Path, combos: list[tuple[str, str]]) -> None:
     env = cli_env(journal, HOME=str(journal.parent))
-    procs = [subprocess.Popen([*FUPIN, "done", "5.1", "--unit", unit, "--period", period, "--date", "2018-07-15",
+    procs = [subprocess.Popen([*FUPIN, "done", "5.1", "--unit", unit, "--period", period, "--date", f"{period}-28",
                                "--as-of", "2019-01-15", "--note", f"并发 {unit} {period}"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for unit, period in combos]

@@ -129,10 +129,10 @@ def test_git_attributes_text():
 
 
 def test_append_then_read_round_trip(tmp_path):
-    path = tmp_path / "sub" / "dir" / "journal.jsonl"  # parents are created
+    path = tmp_path / "sub" / "dir" / "journal.jsonl"  # parents are created when asked (fupin's default place)
     first = done(0, note="说明：含“引号”、换行\n和 emoji 🎉")
     first["extra"] = {"来源": "手工"}  # an unknown key: kept in the file, ignored on reading
-    assert append(path, first) is first
+    assert append(path, first, make_folder=True) is first
     second = append(path, done(1, unit="金平区", period="2018-05", date=date(2018, 6, 30)))
     raw = path.read_bytes()
     assert raw.endswith(b"\n") and raw.count(b"\n") == 2
