@@ -461,3 +461,25 @@ def test_the_readme_ledger_recipe_leaves_what_it_says(tmp_path):
     assert [(r["task"], r["period"], r["due"], r["original_due"], r["extensions"], r["last_progress"]["done"])
             for r in weekly["extended"]] == [("8.2", "2018-07", "2018-08-31", "2018-07-31", 1, "已完成摸底")]
     assert "延期中" in result.stdout and "作废延期记录" in result.stdout
+
+
+def test_check_names_marks_that_match_no_duty(fupin, data, journal):
+    stray = [
+        {"id": "20180716T000000.000000Z-00000a", "op": "progress", "plan": "tasks", "task": "9", "unit": "甲局",
+         "period": "2018-07", "date": "2018-07-10", "done": "x", "problem": "", "next": "", "percent": None,
+         "recorded_at": "", "by": "", "note": ""},
+        {"id": "20180716T000000.000000Z-00000b", "op": "waive", "plan": "tasks", "task": "2", "unit": "东区",
+         "period": "*", "reason": "r", "approved_by": "李", "recorded_at": "", "by": "", "note": ""},
+        {"id": "20180716T000000.000000Z-00000c", "op": "extend", "plan": "tasks", "task": "4", "unit": "甲局",
+         "period": "2018-Q3", "until": "2018-10-31", "reason": "r", "approved_by": "李", "approved_on": None,
+         "due_before": "2018-08-31", "late": False, "recorded_at": "", "by": "", "note": ""},
+        {"id": "20180716T000000.000000Z-00000d", "op": "waive", "plan": "tasks", "task": "1", "unit": "东区",
+         "period": "*", "reason": "r", "approved_by": "李", "recorded_at": "", "by": "", "note": ""},
+    ]
+    journal.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in stray), encoding="utf-8")
+    result = fupin("check")
+    assert result.code == 1
+    assert [line for line in result.out.splitlines() if "不计入报表" in line] == [
+        f"{journal}:1: 进展记录 20180716T000000.000000Z-00000a 的任务 “9” 不在清单中，不计入报表",
+        f"{journal}:2: 免于考核记录 20180716T000000.000000Z-00000b：东区 不是任务 2 的责任单位，不计入报表",
+        f"{journal}:3: 延期记录 20180716T000000.000000Z-00000c 的期间 “2018-Q3” 不是任务 4 的期间，不计入报表"]

@@ -6,6 +6,7 @@ reporting cycle (``progress_every``) whose unit's last progress report is older 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ..domain.model import Obligation
@@ -57,31 +58,23 @@ def feedback_rows(timetable: Timetable, standing: Standing, scope: Scope, soon: 
         if not task.progress_every or (scope.category and task.category != scope.category):
             continue
         valid_from = plan_of(timetable, task).valid_from
-        occurrences = [o for o in timetable.occurrences(task) if begins(o, valid_from) <= today]
+        # The one begun last first: the first that is open, not waived and not overdue is the one.
+        occurrences = sorted((o for o in timetable.occurrences(task) if begins(o, valid_from) <= today),
+                             key=lambda o: begins(o, valid_from), reverse=True)
         for unit in units_in_scope(plan.units, task, scope):
             last = standing.last_progress(task, unit)
             when = feedback_due(task, valid_from, last)
             if when is None or when >= today:
                 continue
-            current = None
             for occ in occurrences:
-                dates = standing.dates(task, occ.period, unit)
-                row = status_row(Obligation(task, unit, occ), dates, today, soon,
-                                 standing.mark(task, occ.period, unit), last)
-                if row.waived or row.done_date is not None or row.status == "overdue":
+                if standing.count_of(standing.done_in(task, occ.period).get(unit)) >= occ.required:
                     continue
-                if current is None or begins(occ, valid_from) >= current.occurrence_start:
-                    current = _Candidate(row, begins(occ, valid_from))
-            if current is not None:
-                from dataclasses import replace
-
-                rows.append(replace(current.row, status="feedback_overdue", feedback_due=when))
+                row = status_row(Obligation(task, unit, occ), standing.dates(task, occ.period, unit), today, soon,
+                                 standing.mark(task, occ.period, unit), last)
+                if not row.waived and row.status != "overdue":
+                    rows.append(replace(row, status="feedback_overdue", feedback_due=when))
+                    break
     return rows
-
-
-class _Candidate:
-    def __init__(self, row: Row, start: date) -> None:
-        self.row, self.occurrence_start = row, start
 
 
 def plan_of(timetable: Timetable, task):
