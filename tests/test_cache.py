@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import shipped
 from support.cached_reports import AS_OF, reports, without_cache
 
 from fupin_cli.journal.jsonl import index as tally
 
-DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
+DISTRICTS = list(shipped.DISTRICTS)
 
 
 @pytest.fixture

@@ -9,10 +9,11 @@ import json
 import os
 
 import pytest
+from support import shipped
 from support.cached_reports import AS_OF, reports, without_cache
 from support.plans import done, void, write_journal
 
-DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
+DISTRICTS = list(shipped.DISTRICTS)
 
 
 @pytest.fixture
