@@ -410,6 +410,10 @@ def test_show_and_the_weekly_report_count_the_chases(fupin, folder, robots, smtp
     assert fupin("remind", "--data", str(folder), "--as-of", AS_OF, "--unit", "各区").code == 0
     shown = fupin("show", "4", "--data", str(folder), "--format", "json").json()
     assert shown["reminders"] == [{"unit": "甲局", "count": 3, "last": AS_OF}]
+    # Each 催办 is in the task's timeline, as delivered (one line per channel that carried it).
+    reminded = [(line["op"], line["unit"], line["period"], line["detail"]) for line in shown["timeline"]]
+    assert reminded == [("remind", "甲局", "2018-06-30", f"{channel}送达，{day} 的催办")
+                        for day in ("2018-07-12", "2018-07-13", AS_OF) for channel in ("钉钉", "邮件")]
     text = fupin("show", "3", "--data", str(folder), "--format", "markdown").out
     assert "| 催办 | 东区 1 次（最近 2018-07-16）、西区 1 次（最近 2018-07-16） |" in text
     assert "reminders" not in fupin("show", "2", "--data", str(folder), "--format", "json").json()

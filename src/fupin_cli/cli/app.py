@@ -14,7 +14,7 @@ import typer
 
 from .. import __version__
 from ..domain.errors import FupinError
-from .commands import deadlines, importing, journal, plan, remind, reports, sync
+from .commands import deadlines, importing, journal, ledger, plan, remind, reports, sync
 from .help import FupinGroup, FupinTyper
 from .messages import (
     ERROR,
@@ -54,7 +54,7 @@ report_app = FupinTyper(help="督办报表 / Supervision reports.\n\n"
                              "例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html",
                         no_args_is_help=True)
 app.add_typer(report_app, name="report")
-for commands in (plan, deadlines, journal, reports, importing, sync, remind):
+for commands in (plan, deadlines, journal, ledger, reports, importing, sync, remind):
     commands.register(app, report_app)
 
 
