@@ -416,6 +416,10 @@ def test_show_and_the_weekly_report_count_the_chases(fupin, folder, robots, smtp
                         for day in ("2018-07-12", "2018-07-13", AS_OF) for channel in ("钉钉", "邮件")]
     text = fupin("show", "3", "--data", str(folder), "--format", "markdown").out
     assert "| 催办 | 东区 1 次（最近 2018-07-16）、西区 1 次（最近 2018-07-16） |" in text
+    west = fupin("show", "3", "--unit", "西区", "--data", str(folder), "--format", "json").json()
+    assert west["reminders"] == [{"unit": "西区", "count": 1, "last": AS_OF}]
+    earlier = fupin("show", "4", "--as-of", "2018-07-13", "--data", str(folder), "--format", "json").json()
+    assert earlier["reminders"] == [{"unit": "甲局", "count": 2, "last": "2018-07-13"}]
     assert "reminders" not in fupin("show", "2", "--data", str(folder), "--format", "json").json()
     weekly = fupin("report", "weekly", "--data", str(folder), "--as-of", AS_OF, "--format", "json").json()
     assert weekly["reminders"] == [
