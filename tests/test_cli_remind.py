@@ -187,7 +187,7 @@ def test_dry_run_shows_every_message_and_sends_and_records_nothing(fupin, folder
 def test_nothing_to_say_sends_nothing(fupin, folder, robots, smtp, tmp_path):
     result = fupin("remind", "--data", str(folder), "--as-of", "2018-03-01")
     assert result.code == 0
-    assert result.err == "截至 2018-03-01 没有需要催办的事项（没有逾期或 14 天内到期的未完成事项），未发送\n"
+    assert result.err == "截至 2018-03-01 没有需要催办的事项（没有逾期、14 天内到期或进展报送逾期的未完成事项），未发送\n"
     assert robots.requests == [] and smtp.envelopes == [] and remind_entries(tmp_path) == []
 
 
@@ -497,3 +497,42 @@ def test_members_of_a_group_with_routes_use_the_groups_routes(fupin, folder, rob
     again = fupin("remind", "--data", str(folder), "--as-of", "2018-07-17", "--unit", "东区", "--escalate-after", "1")
     assert again.out.splitlines() == ["东区 · 企业微信：已送达（1 条消息）", "东区 · 邮件（领导）：已送达（1 条消息）"]
     assert smtp.messages[-1]["To"] == "qu-boss@example.org"
+
+
+def test_a_late_progress_report_is_asked_for_under_its_own_heading(fupin, tmp_path, robots, smtp, monkeypatch,
+                                                                    fake_clock):
+    monkeypatch.setenv("DING_TOKEN", DING_TOKEN)
+    monkeypatch.setenv("WECOM_KEY", WECOM_KEY)
+    monkeypatch.setenv("DING_SECRET", DING_SECRET)
+    monkeypatch.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
+    folder = plan_folder(tmp_path / "cycle", """
+    - {id: "1", text: 完成普查, units: [甲局], deadline: 2018年9月30日前, progress_every: month}
+    """, units=units_yaml(robots, smtp.port, leader=False))
+    progress = fupin("progress", "1", "--unit", "甲局", "--done", "入户一半", "--date", "2018-06-01",
+                     "--data", str(folder), "--as-of", "2018-06-01")
+    assert progress.code == 0, progress.err
+    result = fupin("remind", "--data", str(folder), "--as-of", AS_OF, "--channel", "dingtalk")
+    assert result.code == 0, result.err
+    [ding] = robots.to("dingtalk", DING_TOKEN)
+    assert ding.body["markdown"]["text"] == (
+        "#### 督办提醒\n\n**甲局** · 测试清单 · 截至 2018-07-16\n\n"
+        "**待报送进展 1 项**\n"
+        "- 1（2018-09-30） 完成普查：进展报送已逾期 15 天，2018-07-01 前报送\n\n"
+        "@13800001111")
+    assert remind_entries(tmp_path) == [("甲局", "dingtalk", "unit", (("1", "2018-09-30"),), "2018-07-16")]
+
+
+@pytest.mark.parametrize("day, why", [("2018-07-14", "a Saturday"), ("2018-10-03", "National Day holiday")])
+def test_workdays_only_sends_nothing_on_a_day_off(fupin, folder, robots, smtp, tmp_path, day, why):
+    result = fupin("remind", "--data", str(folder), "--as-of", day, "--workdays-only")
+    assert result.code == 0, why
+    assert result.out == ""
+    assert result.err == f"今天（{day}）不是法定工作日，按 --workdays-only 不催办\n"
+    assert robots.requests == [] and smtp.envelopes == [] and remind_entries(tmp_path) == []
+
+
+def test_workdays_only_sends_on_a_make_up_workday(fupin, folder, robots, smtp, tmp_path, fake_clock):
+    # 2018-09-29, a Saturday, was an official workday (调休 for National Day).
+    result = fupin("remind", "--data", str(folder), "--as-of", "2018-09-29", "--workdays-only", "--channel", "wecom")
+    assert result.code == 0, result.err
+    assert [r.path.split("?")[0] for r in robots.requests] == ["/cgi-bin/webhook/send"] * 3

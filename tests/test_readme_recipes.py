@@ -166,7 +166,7 @@ def test_cron_reminds_each_workday_morning_and_mails_when_a_unit_was_not_reached
     from support.loopback import status
 
     [line] = [line for line in runnable_cron_lines() if "fupin remind" in line]
-    assert line.split()[:5] == ["30", "8", "*", "*", "1-5"]  # 08:30, Monday to Friday
+    assert line.split()[:5] == ["30", "8", "*", "*", "*"]  # 08:30 every day; fupin skips days off
     [command] = [c for c in cron_commands() if "fupin remind" in c]
     url = robots.wecom("cron-key").replace("cron-key", "${CRON_KEY}")
     units = Path(cron_env["FUPIN_DATA"]) / "units.yaml"
@@ -188,6 +188,12 @@ def test_cron_reminds_each_workday_morning_and_mails_when_a_unit_was_not_reached
     assert mailed.startswith("mail -s 扶贫催办未全部送达 office@example.org\n")
     assert "错误：甲局 · 企业微信：未送达（已发出 0/1 条，共尝试 3 次；127.0.0.1 答复 HTTP 503）" in mailed
     assert len(Path(cron_env["FUPIN_JOURNAL"]).read_text(encoding="utf-8").splitlines()) == 1  # nothing recorded
+    # A day off (2018-02-17, the Spring Festival): nothing sent, nothing mailed.
+    robots.requests.clear()
+    Path(cron_env["MAIL_LOG"]).unlink()
+    cron_env["FUPIN_TODAY"] = "2018-02-17"
+    assert run_cron(command, cron_env, tmp_path).returncode == 0
+    assert robots.requests == [] and not Path(cron_env["MAIL_LOG"]).exists()
 
 
 def runnable_cron_lines() -> list[str]:

@@ -8,9 +8,10 @@ those of the first group (in units.yaml order) it belongs to that has routes,
 else ``default``; ``leader`` is found the same way.  Nothing is read from the plan cache, so a secret written into
 ``units.yaml`` by mistake never reaches a cache file.
 
-Each unit with something overdue or due within the plan's warning window gets
-one :class:`~fupin_cli.channels.Notice` per route: overdue items oldest first
-(with days overdue), then what falls due soon.  Each delivery that arrives is
+Each unit with something overdue or due within the plan's warning window, or a
+progress report late (反馈逾期), gets one :class:`~fupin_cli.channels.Notice` per
+route: overdue items oldest first (with days overdue), then what falls due soon,
+then the progress reports it owes.  Each delivery that arrives is
 recorded as ``remind`` entries (one per plan of its items) by the ``record``
 callback; a delivery that does not arrive records nothing.
 
@@ -197,15 +198,23 @@ def unit_reminders(found, days: Mapping[ItemKey, set[date]], *, title: str, plan
     for report in found.notices:
         if not report:
             continue
+        # A 反馈逾期 row (its progress report late) is listed among the due-soon rows of a notice; a
+        # reminder asks for the report under its own heading, dated by when the report was due.
+        feedback = [r for r in report.due_soon if r.status == "feedback_overdue"]
+        due_soon = [r for r in report.due_soon if r.status != "feedback_overdue"]
         entries: list[tuple[NoticeItem, ItemKey]] = []
-        for kind, rows in (("overdue", report.overdue), ("due_soon", report.due_soon)):
-            rows = sorted(rows, key=lambda r: (r.due or date.max, order.get((r.plan, r.task), 0), r.period))
+        for kind, rows in (("overdue", report.overdue), ("due_soon", due_soon), ("feedback_due", feedback)):
+            when = (lambda r: r.feedback_due) if kind == "feedback_due" else (lambda r: r.due)
+            rows = sorted(rows, key=lambda r: (when(r) or date.max, order.get((r.plan, r.task), 0), r.period))
             for row in rows:
                 key = (row.plan, row.task, row.period, row.unit)
                 count = chased(days, key, before=found.as_of)
-                days_value = None if row.days is None else abs(row.days)
+                if kind == "feedback_due":
+                    days_value = (row.feedback_due - found.as_of).days  # negative: that many days late
+                else:
+                    days_value = None if row.days is None else abs(row.days)
                 label = f"{row.plan}:{row.task}" if several_plans else row.task
-                entries.append((NoticeItem(label, row.text, row.period, row.due, days_value, kind, count), key))
+                entries.append((NoticeItem(label, row.text, row.period, when(row), days_value, kind, count), key))
         notice = Notice(report.unit, title, plan_title, [item for item, _ in entries], found.as_of)
         escalated = ()
         if escalate_after is not None:

@@ -50,6 +50,9 @@ def remind(
         "--timeout", click_type=Count(1, TIMEOUT_LIMIT, metavar="秒"),
         help=f"等待机器人或邮件服务器回应的最长秒数（1 到 {TIMEOUT_LIMIT}），默认 {DEFAULT_TIMEOUT}；"
              f"失败的发送最多重试 2 次。")] = DEFAULT_TIMEOUT,
+    workdays_only: Annotated[bool, typer.Option(
+        "--workdays-only", help="只在法定工作日催办：今天是周末或节假日（含调休安排）时不发送，退出码 0；"
+                                "cron 可每天运行。")] = False,
     as_of: AsOfOpt = None,
     plan_key: PlanOpt = None,
     data: DataOpt = None,
@@ -62,7 +65,7 @@ def remind(
 
     例：fupin remind --test --unit 市民政局
 
-    例：fupin remind --escalate-after 3
+    例：fupin remind --escalate-after 3 --workdays-only
     """
     from ...app import reminding
     from ...channels import SecretStore
@@ -71,6 +74,9 @@ def remind(
     ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
     if test and escalate_after is not None:
         raise UsageError("--test 只发测试消息，不能与 --escalate-after 同用", subject="test")
+    if workdays_only and not test and not ctx.timetable.calendar.is_workday(ctx.today):
+        _say(f"今天（{ctx.today}）不是法定工作日，按 --workdays-only 不催办", err=True)
+        return
     names = units_of(ctx, unit)
     if test and not names:
         raise UsageError("--test 需要用 --unit 指定测试哪个单位的渠道", subject="unit")
@@ -100,7 +106,8 @@ def remind(
                                              several_plans=len(ctx.reported_plans) > 1,
                                              escalate_after=escalate_after)
         if not reminders:
-            _say(f"截至 {ctx.today} 没有需要催办的事项（没有逾期或 {found.within} 天内到期的未完成事项），未发送", err=True)
+            _say(f"截至 {ctx.today} 没有需要催办的事项（没有逾期、{found.within} 天内到期或进展报送逾期的未完成事项），"
+                 f"未发送", err=True)
             finish_report(ctx)
             return
         planning = reminding.plan_messages(reminders, settings, store, channels,
