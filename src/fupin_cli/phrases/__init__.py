@@ -8,7 +8,20 @@ the :mod:`.families` table and makes sure no date word is left unread,
 :mod:`.describe` says a rule back in words.
 """
 
-from .describe import describe
-from .parser import Reading, count_in_text, parse, read
-
 __all__ = ["parse", "read", "Reading", "count_in_text", "describe"]
+
+_PARSER_NAMES = frozenset(("parse", "read", "Reading", "count_in_text"))
+
+
+def __getattr__(name: str):
+    # Lazily (PEP 562): saying a rule back in words (reports label shared periods with it) must not
+    # pay for compiling the families' patterns, which only reading deadline words needs.
+    if name == "describe":
+        from .describe import describe
+
+        return describe
+    if name in _PARSER_NAMES:
+        from . import parser
+
+        return getattr(parser, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
