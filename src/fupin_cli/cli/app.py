@@ -151,8 +151,11 @@ def root(
 
 def main() -> None:
     """Console entry point: the one place errors become messages and exit codes."""
+    from .progress import on_terminal
+
     try:
-        _run()
+        with on_terminal():  # long work draws a bar on stderr, on a terminal only
+            _run()
     finally:
         _say_cache_notices()
 

@@ -8,6 +8,7 @@ from ..domain.model import Obligation
 from ..domain.obligations import Scope, task_windows
 from ..domain.schedule import Timetable
 from ..journal.ledger import Standing
+from ..progress import step
 from .order import sort_rows
 from .rows import Row, soon_days, status_row
 
@@ -20,7 +21,9 @@ def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until:
     """
     rows = []
     count_of = standing.count_of
-    for task, units, found in task_windows(timetable, scope, None, due_until):
+    tasks = len(timetable.plan.tasks)
+    for number, (task, units, found) in enumerate(task_windows(timetable, scope, None, due_until)):
+        step("计算报表", number, tasks)  # a bar on a terminal, when a province-sized plan takes a while
         for occ in found:
             done = standing.done_in(task, occ.period)
             required = occ.required
