@@ -57,13 +57,14 @@ class ProgressLine:
         self.start = clock()
         self.last = float("-inf")
         self.shown = False
+        self.phase = ""
         self.width = width
 
     def __call__(self, phase: str, done: int = 0, total: int = 0) -> None:
         now = self.clock()
-        if now - self.start < self.delay or (now - self.last < REDRAW and done < total):
+        if now - self.start < self.delay or (now - self.last < REDRAW and done < total and phase == self.phase):
             return
-        self.last = now
+        self.last, self.phase = now, phase
         try:
             self.stream.write("\r\x1b[K" + self.line(phase, done, total, int(now - self.start)))
             self.stream.flush()
@@ -97,9 +98,25 @@ class ProgressLine:
 
 def _terminal_width(stream) -> int:
     try:
-        return os.get_terminal_size(stream.fileno()).columns
+        return os.get_terminal_size(stream.fileno()).columns or 80  # a new pty says 0
     except (AttributeError, OSError, ValueError):
         return 80
+
+
+class _Clearing:
+    """A stream that first wipes the progress line, so that a warning or the report starts on a clean line."""
+
+    def __init__(self, stream, line: ProgressLine) -> None:
+        self._stream = stream
+        self._line = line
+
+    def write(self, text: str) -> int:
+        if self._line.shown:
+            self._line.close()
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def _fit(text: str, width: int) -> str:
@@ -123,9 +140,17 @@ def on_terminal(stream=None) -> Iterator[ProgressLine | None]:
         return
     line = ProgressLine(stream)
     previous = progress.attach(line)
+    saved = sys.stdout, sys.stderr
+    sys.stderr = _Clearing(sys.stderr, line)
+    if _is_terminal(sys.stdout):
+        sys.stdout = _Clearing(sys.stdout, line)
     try:
         yield line
     finally:
+        if sys.stdout.__class__ is _Clearing:
+            sys.stdout = saved[0]
+        if sys.stderr.__class__ is _Clearing:
+            sys.stderr = saved[1]
         progress.attach(previous)
         line.close()
 
