@@ -1,15 +1,16 @@
-"""The derived caches (plan pickle, journal tally) never change an answer."""
+"""The derived caches (plan cache, journal index) never change an answer."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from support import shipped
+from support.cached_reports import AS_OF, reports, without_cache
 
 from fupin_cli.journal.jsonl import index as tally
 
-AS_OF = ("--as-of", "2018-10-15")
-DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
+DISTRICTS = list(shipped.DISTRICTS)
 
 
 @pytest.fixture
@@ -24,20 +25,6 @@ def record_some(fupin):
     for month in ("2018-05", "2018-06", "2018-07"):
         for unit in DISTRICTS[:4]:
             assert fupin("done", "5.1", "--unit", unit, "--period", month, "--date", "2018-08-01", *AS_OF).code == 0
-
-
-def reports(fupin) -> list:
-    return [fupin("overdue", "--format", "json", *AS_OF).json(),
-            fupin("due", "--format", "json", "--within", "30", *AS_OF).json(),
-            fupin("report", "weekly", "--format", "json", *AS_OF).json()]
-
-
-def without_cache(fupin, monkeypatch) -> list:
-    monkeypatch.setenv("FUPIN_NO_CACHE", "1")
-    try:
-        return reports(fupin)
-    finally:
-        monkeypatch.delenv("FUPIN_NO_CACHE")
 
 
 def test_same_answers_with_and_without_the_cache(fupin, cached, monkeypatch):

@@ -9,25 +9,11 @@ import json
 import os
 
 import pytest
-
+from support import shipped
+from support.cached_reports import AS_OF, reports, without_cache
 from support.plans import done, void, write_journal
 
-AS_OF = ("--as-of", "2018-10-15")
-DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
-
-
-def reports(fupin) -> list:
-    return [fupin("overdue", "--format", "json", *AS_OF).json(),
-            fupin("due", "--format", "json", "--within", "30", *AS_OF).json(),
-            fupin("report", "weekly", "--format", "json", *AS_OF).json()]
-
-
-def without_cache(fupin, monkeypatch) -> list:
-    monkeypatch.setenv("FUPIN_NO_CACHE", "1")
-    try:
-        return reports(fupin)
-    finally:
-        monkeypatch.delenv("FUPIN_NO_CACHE")
+DISTRICTS = list(shipped.DISTRICTS)
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from conftest import SEED
+from support import shipped
 
-DISTRICTS = ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
+DISTRICTS = list(shipped.DISTRICTS)
 COMMANDS = ["list", "show", "units", "info", "init", "check", "explain", "calendar", "done", "undo", "journal",
             "due", "overdue"]
 
@@ -37,8 +38,8 @@ def test_list_json_has_every_task_once(fupin):
     result = fupin("list", "--format", "json")
     assert result.code == 0, result.err
     tasks = result.json()
-    assert len(tasks) == 45
-    assert len({t["id"] for t in tasks}) == 45
+    assert len(tasks) == shipped.TASK_COUNT
+    assert len({t["id"] for t in tasks}) == shipped.TASK_COUNT
     assert set(tasks[0]) >= {"id", "seq", "category", "text", "units", "deadline"}
     first = tasks[0]
     assert first["id"] == "1.1" and first["seq"] == "1" and first["units"] == ["各区（县）"]
@@ -51,7 +52,7 @@ def test_every_seed_line_is_findable_with_grep(fupin):
     texts = [t["text"] for t in tasks]
     deadlines = [t["deadline"] for t in tasks]
     rows = seed_table_lines()
-    assert len(rows) == 40  # the table's lines, headers at page breaks excluded
+    assert len(rows) == shipped.SEED_TABLE_LINES  # the table's lines, headers at page breaks excluded
     for seq, text, _units, deadline in rows:
         for paragraph in paragraphs(text):
             if seq and text.strip() == "":
@@ -158,7 +159,7 @@ def test_init_writes_an_editable_copy(fupin, tmp_path):
     assert result.code == 0, result.err
     assert (folder / "tasks.yaml").exists() and (folder / "units.yaml").exists()
     assert "merge=union" in (folder / ".gitattributes").read_text(encoding="utf-8")
-    assert len(fupin("list", "--data", str(folder), "--format", "json").json()) == 45
+    assert len(fupin("list", "--data", str(folder), "--format", "json").json()) == shipped.TASK_COUNT
     again = fupin("init", str(folder))
     assert again.code == 2 and "--force" in again.err
 
@@ -173,7 +174,7 @@ def test_data_from_environment(fupin, plan_dir, monkeypatch):
 def test_check_on_the_shipped_plan_is_clean(fupin):
     result = fupin("check")
     assert result.code == 0, result.out
-    assert "检查通过：45 项任务" in result.out
+    assert f"检查通过：{shipped.TASK_COUNT} 项任务" in result.out
 
 
 def test_every_command_has_help_with_an_example(fupin):

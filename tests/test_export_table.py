@@ -16,6 +16,7 @@ from fupin_cli.plan_io.exporter import (
     round_trip_differences,
 )
 from fupin_cli.plan_io.tables import read_tasks
+from support import shipped
 from support.plans import make_plan, plan_folder
 
 DATA = Path(fupin_cli.__file__).parent / "data"
@@ -35,7 +36,7 @@ def test_the_shipped_plan_round_trips_through_the_official_table(fupin, tmp_path
     imported = fupin("import", str(table), "--into", str(folder))
     assert imported.code == 0, imported.out
     back = yaml.safe_load((folder / "tasks.yaml").read_text(encoding="utf-8"))
-    assert len(back["tasks"]) == 45
+    assert len(back["tasks"]) == shipped.TASK_COUNT
     for mine, theirs in zip(back["tasks"], SHIPPED["tasks"]):
         assert {f: mine[f] for f in FIELDS} == {f: theirs[f] for f in FIELDS}
         assert "lead" not in mine and "remark" not in mine
@@ -51,7 +52,7 @@ def test_the_workbook_looks_like_the_official_table(fupin, tmp_path):
     assert fupin("export", "--output", str(path)).code == 0           # xlsx is the default
     sheet = openpyxl.load_workbook(path).active
     assert sheet.title == "任务清单"
-    assert [sheet.cell(row, 1).value for row in (1, 2, 3)] == ["2018年汕头市脱贫攻坚主要任务清单", "汕扶〔2018〕9号", "2018年4月25日"]
+    assert [sheet.cell(row, 1).value for row in (1, 2, 3)] == [shipped.TITLE, shipped.DOC_NO, "2018年4月25日"]
     assert [cell.value for cell in sheet[4]] == ["序号", "工作任务", "责任单位", "完成时限", "备注"]
     assert sheet.freeze_panes == "A5" and sheet.print_title_rows == "$4:$4"
     assert [sheet.cell(row, 1).value for row in (5, 6, 7, 8)] == [1, 2, "一、帮扶项目", 3]
@@ -71,7 +72,7 @@ def test_the_document_has_a_repeated_header_and_landscape_pages(fupin, tmp_path)
     path = tmp_path / "清单.docx"
     assert fupin("export", "--format", "docx", "--output", str(path)).code == 0
     document = docx.Document(str(path))
-    assert [p.text for p in document.paragraphs] == ["汕扶〔2018〕9号", "2018年汕头市脱贫攻坚主要任务清单", "2018年4月25日"]
+    assert [p.text for p in document.paragraphs] == [shipped.DOC_NO, shipped.TITLE, "2018年4月25日"]
     section = document.sections[0]
     assert section.page_width > section.page_height
     (table,) = document.tables

@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 import fupin_cli
+from support.shipped import (CIVIL_AFFAIRS_DUE_ROWS_2018_07_15, DOC_NO, TASK_COUNT, TASKS_WITHOUT_DEADLINE, TITLE,
+                             UNIT_COUNT, UNITS_NAMED_BY_TASKS)
 from support.plans import done, write_journal
 from support.seed_tables import HEADING_LINES, JUDGED, build
 
@@ -57,8 +59,9 @@ def test_the_seed_imports_to_the_shipped_plan(fupin, tmp_path, seed_files, kind)
     folder = tmp_path / "导入"
     result = fupin("import", str(seed_files[kind]), "--into", str(folder))
     assert result.code == 0, result.err
-    assert summary(result.out) == {"任务": 45, "责任单位（已有）": 38, "责任单位（新增，待核对）": 0,
-                                   "完成时限无法识别（待核对）": 0, "完成时限为空": 2}
+    assert summary(result.out) == {"任务": TASK_COUNT, "责任单位（已有）": UNITS_NAMED_BY_TASKS,
+                                   "责任单位（新增，待核对）": 0, "完成时限无法识别（待核对）": 0,
+                                   "完成时限为空": TASKS_WITHOUT_DEADLINE}
     assert review_rows(result.out) == []
     imported = tasks_of(folder)
     shipped = SHIPPED["tasks"]
@@ -79,7 +82,8 @@ def test_the_seed_imports_to_the_shipped_plan(fupin, tmp_path, seed_files, kind)
     assert (folder / "units.yaml").read_bytes() == (DATA / "units.yaml").read_bytes()
     check = fupin("check", "--data", str(folder))
     assert check.code == 0, check.out
-    assert check.out.endswith("检查通过：45 项任务，48 个单位，台账 " + str(tmp_path / "journal.jsonl") + "。\n")
+    assert check.out.endswith(f"检查通过：{TASK_COUNT} 项任务，{UNIT_COUNT} 个单位，台账 "
+                              + str(tmp_path / "journal.jsonl") + "。\n")
 
 
 @pytest.mark.parametrize("kind, issuer, issued, valid_from", [
@@ -93,11 +97,11 @@ def test_the_plan_header_comes_from_the_lines_above_the_table(fupin, tmp_path, s
     assert fupin("import", str(seed_files[kind]), "--into", str(folder)).code == 0
     text = (folder / "tasks.yaml").read_text(encoding="utf-8")
     header = yaml.load(text, Loader=yaml.BaseLoader)["plan"]   # dates as written
-    assert header == {"title": "2018年汕头市脱贫攻坚主要任务清单", "doc_no": "汕扶〔2018〕9号", "issuer": issuer,
+    assert header == {"title": TITLE, "doc_no": DOC_NO, "issuer": issuer,
                       **({"issued": issued} if issued else {}), "valid_from": valid_from, "valid_to": "2018-12-31",
                       "timezone": "Asia/Shanghai", "holiday_shift": "next_workday", "warn_days": "14",
                       "semester_starts": ["03-01", "09-01"]}
-    assert text.startswith("# 2018年汕头市脱贫攻坚主要任务清单（汕扶〔2018〕9号） —— 任务数据\n#\n# 由 fupin import 从 ")
+    assert text.startswith(f"# {TITLE}（{DOC_NO}） —— 任务数据\n#\n# 由 fupin import 从 ")
     assert (folder / ".gitattributes").read_text(encoding="utf-8").endswith("*.jsonl merge=union\n")
 
 
@@ -113,7 +117,7 @@ def test_the_imported_plan_gives_the_shipped_reports(fupin, tmp_path, seed_files
     def comparable(rows):   # the judged categories aside
         return [{**row, "category": categories[row["task"]]} for row in rows]
 
-    assert len(shipped) == 13
+    assert len(shipped) == CIVIL_AFFAIRS_DUE_ROWS_2018_07_15
     assert comparable(imported) == shipped
 
 

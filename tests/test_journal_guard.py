@@ -69,6 +69,7 @@ def test_a_journal_shorter_than_last_seen_is_not_written_until_checked(fupin, jo
 
 
 def test_first_use_of_a_new_path_creates_the_journal(fupin, tmp_path):
+    (tmp_path / "新的").mkdir()  # a folder that is not there is refused (tests/test_journal_folder.py)
     fresh = tmp_path / "新的" / "台账.jsonl"
     result = done(fupin, "金平区", "2018-06", "--journal", str(fresh))
     assert result.code == 0, result.err

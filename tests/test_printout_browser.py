@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from support import shipped
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium fonts-noto-cjk poppler-utils)")
 
-JOURNAL = Path(__file__).resolve().parent / "golden" / "shipped-journal.jsonl"
+JOURNAL = shipped.SHIPPED_JOURNAL
 AS_OF = ("--as-of", "2018-07-16", "--journal", str(JOURNAL))
 MAX_WEEKLY_PAGES = 6
 
@@ -61,11 +63,12 @@ def test_the_shipped_weekly_prints_in_at_most_six_a4_pages(fupin, tmp_path):
     assert abs(width - 595) < 3 and abs(height - 842) < 3  # A4 portrait
     text = "\n".join(page_text(pdf, n) for n in range(1, pages + 1))
     assert "2018年汕头市脱贫攻坚主要任务清单 督办周报（2018年第29周）" in text  # CJK fonts render: text extracts
-    assert "依据：汕扶〔2018〕9号" in text and "合计" in text
+    assert f"依据：{shipped.DOC_NO}" in text and "合计" in text
     for number in range(1, pages + 1):
         assert re.search(rf"第\s*{number}\s*页\s*共\s*{pages}\s*页", page_text(pdf, number)), number
     # nothing lost: every overdue task and period of the JSON is on the printout
-    assert "逾期未完成（44 项，涉及 376 个单位次）" in text
+    assert (f"逾期未完成（{shipped.WEEK29_OVERDUE_TASKS} 项，"
+            f"涉及 {shipped.WEEK29_OVERDUE_UNIT_TIMES} 个单位次）") in text
     continued = [n for n in range(2, pages + 1) if "工作任务" in page_text(pdf, n)]
     assert continued
     for number in continued:  # a list that runs on says which list it is
@@ -75,7 +78,7 @@ def test_the_shipped_weekly_prints_in_at_most_six_a4_pages(fupin, tmp_path):
 def test_each_unit_notice_is_one_page(fupin, tmp_path):
     notices = fupin("report", "notice", "--each-unit", "--format", "json", *AS_OF).json()["notices"]
     pdf = print_page(fupin, tmp_path, "通知单", "report", "notice", "--each-unit")
-    assert page_count(pdf) == len(notices) == 20
+    assert page_count(pdf) == len(notices) == shipped.WEEK29_NOTICES
     if shutil.which("pdftotext"):
         for number, notice in enumerate(notices, start=1):
             text = page_text(pdf, number).replace(" ", "")  # the heading is letter-spaced

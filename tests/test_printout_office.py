@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from support import shipped
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer; .ci/run does)")
 
-JOURNAL = Path(__file__).resolve().parent / "golden" / "shipped-journal.jsonl"
+JOURNAL = shipped.SHIPPED_JOURNAL
 AS_OF = ("--as-of", "2018-07-16", "--journal", str(JOURNAL))
 
 
@@ -49,14 +51,15 @@ def test_the_shipped_weekly_in_word_is_at_most_six_a4_pages(fupin, tmp_path):
     if not shutil.which("pdftotext"):
         return
     first = text_of(pdf, 1)
-    assert "督办周报（2018年第29周）" in first and "依据：汕扶〔2018〕9号" in first and "合计" in first
+    assert "督办周报（2018年第29周）" in first and f"依据：{shipped.DOC_NO}" in first and "合计" in first
     for number in range(1, count + 1):
         text = text_of(pdf, number)
         assert f"第{number}页共{count}页" in text, number  # the footer's PAGE and NUMPAGES fields
         if number > 1 and "工作任务" in text:  # a continued list repeats its title and header rows
             assert re.search(r"(逾期未完成|本周到期|下周到期|本周已完成)（\d+项", text), number
     everything = "".join(text_of(pdf, n) for n in range(1, count + 1))
-    assert "逾期未完成（44项，涉及376个单位次）" in everything and "10a.1" in everything
+    assert (f"逾期未完成（{shipped.WEEK29_OVERDUE_TASKS}项，"
+            f"涉及{shipped.WEEK29_OVERDUE_UNIT_TIMES}个单位次）") in everything and "10a.1" in everything
 
 
 def test_notices_in_word_one_page_each(fupin, tmp_path):
@@ -65,7 +68,7 @@ def test_notices_in_word_one_page_each(fupin, tmp_path):
     result = fupin("report", "notice", "--each-unit", "--output-dir", str(folder), "--format", "docx", *AS_OF)
     assert result.code == 0, result.err
     files = sorted(folder.glob("*.docx"))
-    assert len(files) == len(notices) == 20
+    assert len(files) == len(notices) == shipped.WEEK29_NOTICES
     together = tmp_path / "通知单.docx"
     assert fupin("report", "notice", "--each-unit", *AS_OF, "--output", str(together)).code == 0
     pdf = to_pdf(tmp_path, together)

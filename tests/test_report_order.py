@@ -13,6 +13,7 @@ from fupin_cli.reports.labels import period_words, rule_hint
 from fupin_cli.reports.order import unit_order
 from fupin_cli.reports.rows import soon_days
 from support import report_plans as rp
+from support import shipped
 from support.plans import make_plan, plan_folder
 
 AS_OF = ("--as-of", "2018-07-16")
@@ -35,7 +36,7 @@ units:
 def test_shipped_units_in_the_official_order(fupin):
     summary = fupin("report", "weekly", "--format", "json", *AS_OF).json()["summary"]
     names = [s["unit"] for s in summary]
-    assert names[:7] == ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]
+    assert names[:7] == list(shipped.DISTRICTS)
     assert names.index("市民政局") < names.index("人行汕头中支")  # not by code point (人 < 市)
 
 
@@ -45,12 +46,13 @@ def test_due_gives_each_unit_one_heading(fupin):
     per_unit: dict[str, int] = {}
     for row in rows:
         per_unit[row["unit"]] = per_unit.get(row["unit"], 0) + 1
-    assert per_unit["各镇"] == 28 and len(per_unit) == 21 and len(rows) == 402
+    assert per_unit["各镇"] == shipped.DUE_ROWS_OF_TOWNS_2018_07_16
+    assert len(per_unit) == shipped.DUE_UNITS_2018_07_16 and len(rows) == shipped.DUE_ROWS_2018_07_16
     for sort in ("official", "due", "overdue", "name"):
         out = fupin("due", "--sort", sort, *AS_OF).out
         headings = re.findall(r"^(\S+)（(\d+) 项）$", out, re.M)
         assert {name: int(count) for name, count in headings} == per_unit, sort  # each unit once, all its rows
-        assert len(headings) == 21, sort
+        assert len(headings) == shipped.DUE_UNITS_2018_07_16, sort
 
 
 def test_due_sorted_by_name_is_by_pinyin(fupin, tmp_path):
@@ -91,7 +93,7 @@ def test_rule_hints_tell_two_duties_of_one_period_apart(fupin):
 
 def test_weekly_printout_says_periods_in_words_and_the_basis(fupin):
     out = fupin("report", "weekly", "--wide", *AS_OF).out
-    assert "依据：汕扶〔2018〕9号" in out
+    assert f"依据：{shipped.DOC_NO}" in out
     assert "2018年4月（每月25日前录入）" in out and "2018年4月（每月28日前审核）" in out
     assert "2018-04#" not in out
 

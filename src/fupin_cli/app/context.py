@@ -146,7 +146,8 @@ class RunContext:
         from ..cache import active_cache
         from ..journal.jsonl.store import JsonlStore
 
-        return JsonlStore(self.journal_path, active_cache())
+        # Only fupin's own default place is created; a folder someone named must exist.
+        return JsonlStore(self.journal_path, active_cache(), make_folder=self.journal_source == "用户数据目录")
 
     def journal_contents(self):
         contents = self.store.contents()

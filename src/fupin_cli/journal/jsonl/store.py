@@ -14,9 +14,10 @@ from .reader import JournalContents, read_journal
 class JsonlStore:
     """The file at ``path`` is the truth; the index in ``cache`` (a CacheFolder, if any) only saves reading it."""
 
-    def __init__(self, path: Path, cache=None) -> None:
+    def __init__(self, path: Path, cache=None, make_folder: bool = False) -> None:
         self.path = Path(path)
         self.cache = cache
+        self.make_folder = make_folder  # the journal's folder may be created (fupin's own default place)
         self._index = None
 
     def describe(self) -> str:
@@ -49,7 +50,8 @@ class JsonlStore:
         from .writer import append
 
         check = None if precondition is None else (lambda: precondition(self))
-        return append(self.path, record, last_seen=self._last_seen(), precondition=check)
+        return append(self.path, record, last_seen=self._last_seen(), precondition=check,
+                      make_folder=self.make_folder)
 
     @contextmanager
     def locked(self) -> Iterator[None]:

@@ -66,7 +66,7 @@ def _encode(record: dict) -> bytes:
 
 
 def append(path: Path, record: dict, *, timeout: float = LOCK_TIMEOUT, last_seen: int | None = None,
-           precondition: Callable[[], None] | None = None) -> dict:
+           precondition: Callable[[], None] | None = None, make_folder: bool = False) -> dict:
     """Append ``record`` as one line to the journal at ``path`` and return it.
 
     Under the journal's lock (:class:`~fupin_cli.journal.jsonl.lock.JournalLock`)
@@ -81,16 +81,22 @@ def append(path: Path, record: dict, *, timeout: float = LOCK_TIMEOUT, last_seen
     file remembers from the last write) and it is missing, or shorter than
     ``last_seen``, the write is refused — git may be replacing the file right
     now.  ``precondition()`` runs under the lock just before the write and
-    raises to refuse it.
+    raises to refuse it.  A missing folder is created only with
+    ``make_folder`` (fupin's own default place); a folder someone named that is
+    not there is a mistyped path, refused.
     """
     path = Path(path)
     line = _encode(record)
     target = resolve_target(path)
 
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _write_error(path, exc, "无法创建台账所在的文件夹") from None
+    if not target.parent.is_dir():
+        if not make_folder:
+            raise JournalError(f"台账所在的文件夹 {target.parent} 不存在（路径写错了？）；什么也没有写入",
+                               file=str(path))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _write_error(path, exc, "无法创建台账所在的文件夹") from None
 
     with JournalLock(target, timeout, shown=path) as lock:
         try:
