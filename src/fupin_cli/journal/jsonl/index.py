@@ -315,7 +315,7 @@ class JournalIndex:
                 return self._full(snapshot)
         completions: Completions = {}
         add_cells(completions, (m[1:] for m in live if m[0] not in voided))
-        if keeps and (parsed or len(fresh) != len(known)):
+        if keeps and _worth_storing(parsed, len(fresh), len(known)):
             self._store_lines(fresh)
         return _State((), False, 0, (), True, max(seen, default=""), voided, completions, problems)
 
@@ -444,6 +444,20 @@ class _Snapshot:
 
 
 _ABSENT = object()
+REWRITE_SHARE = 100  # the parse cache is written again once this many lines in one are new to it
+
+
+def _worth_storing(parsed: int, lines: int, known: int) -> bool:
+    """Whether to write the parse cache again after a fold that parsed ``parsed`` of ``lines`` lines.
+
+    Content-addressed, it is never wrong, only incomplete or holding lines the journal no longer
+    has: after a union merge that brought a few lines, rewriting a province's (70 MB) costs more
+    than parsing those few lines again next time.  So it is written when it was empty, when more
+    than one line in ``REWRITE_SHARE`` was new, or when it holds twice the journal's lines.
+    """
+    if lines < 10_000:  # small: always exactly the journal's lines
+        return bool(parsed) or known != lines
+    return known == 0 or parsed * REWRITE_SHARE > lines or known > 2 * lines
 
 
 def _forget(key, meaning) -> None:
