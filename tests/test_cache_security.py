@@ -80,7 +80,7 @@ def test_a_cache_folder_of_another_user_is_not_used(fupin, seeded, tmp_path, mon
 def _forge_everything_done(cache: Path, journal: Path) -> Path:
     """Rewrite the journal's index so that every obligation of the shipped plan looks done."""
     path = cache / journal_cache_name(journal)
-    identity, stamp, racy, size, digest, simple, max_id, voided, completions, problems, high = marshal.loads(
+    identity, stamp, racy, size, digest, simple, max_id, voided, completions, problems, high, marks = marshal.loads(
         path.read_bytes())
     from fupin_cli.plan_io.loader import load_plan
 
@@ -94,7 +94,7 @@ def _forge_everything_done(cache: Path, journal: Path) -> Path:
             for label in labels:
                 periods[label] = {unit: (736000, 736000, 736000) for unit in plan.units}
     path.write_bytes(marshal.dumps((identity, stamp, False, size, digest, simple, max_id, voided, everything,
-                                    problems, high)))
+                                    problems, high, marks)))
     return path
 
 

@@ -224,7 +224,8 @@ def test_show_a_task_with_its_note(fupin, plan):
     record = fupin("show", "1", "--format", "json").json()
     assert record == {"id": "1", "seq": "", "category": "", "text": "报送月报", "units": ["甲局", "各区"],
                       "deadline": "每月5日前", "note": "", "explicit_schedule": False,
-                      "plan": "tasks", "responsible": ["甲局", "东区", "西区"], "rules": ["每月，当月5日前（需完成1次）"]}
+                      "plan": "tasks", "responsible": ["甲局", "东区", "西区"], "rules": ["每月，当月5日前（需完成1次）"],
+                      "obligations": record["obligations"], "timeline": []}  # the ledger's, tested in test_cli_ledger
     text = fupin("show", "2", "--format", "text").out
     assert "备注" in text and "早于清单印发日的时限，照录。" in text and "一次性，2018-03-31前" in text
     unknown = fupin("show", "9")

@@ -61,8 +61,11 @@ def test_due_for_a_city_unit(fupin, small_journal):
 def test_due_json_keys_are_the_contract(fupin):
     [row, *_] = fupin("due", "--unit", "市民政局", "--format", "json", *AS_OF).json()
     assert list(row) == ["task", "text", "category", "unit", "period", "nominal_due", "due", "status", "days",
-                         "required", "done_count", "done_date", "plan"]
+                         "required", "done_count", "done_date", "plan",
+                         "original_due", "extensions", "last_progress", "waived", "feedback_due"]  # the ledger's, last
     assert row["nominal_due"] == "2018-04-30" and row["required"] == 1 and row["done_count"] == 0
+    assert (row["original_due"], row["extensions"], row["last_progress"], row["waived"], row["feedback_due"]) == (
+        row["due"], 0, None, False, None)
 
 
 def test_overdue_for_a_district_through_its_group(fupin, small_journal):
@@ -104,7 +107,7 @@ def test_weekly_report_counts(fupin, small_journal):
     assert summary == {"unit": "市民政局", "overdue": 10, "due_this_week": 0, "due_next_week": 0,
                        "done_this_week": 0, "done_on_time": 2, "done_late": 1, "was_due": 13,
                        "rate": pytest.approx(3 / 13), "previous_rate": pytest.approx(3 / 13), "change": 0.0,
-                       "rank": 1}
+                       "rank": 1, "extended": 0, "feedback_overdue": 0, "waived": 0}
     assert report["unit"] == "市民政局" and report["total"]["was_due"] == 13
     assert len(report["overdue"]) == 10
     assert report["due_this_week"] == [] and report["done_this_week"] == []

@@ -18,23 +18,26 @@ def task(task_id: str, plan: str = "") -> Task:
     return Task(id=task_id, seq="", category="", text="", units=(), deadline="", rules=(), plan=plan)
 
 
-def test_the_registry_knows_done_and_void():
-    assert {op: spec.type for op, spec in OPS.items()} == {"done": DoneEntry, "void": VoidEntry}
+def test_the_registry_knows_every_op():
+    from fupin_cli.journal.entries import ExtendEntry, ProgressEntry, WaiveEntry
+
+    assert {op: spec.type for op, spec in OPS.items()} == {
+        "done": DoneEntry, "void": VoidEntry, "progress": ProgressEntry, "extend": ExtendEntry, "waive": WaiveEntry}
 
 
 def test_an_unknown_op_is_kept_as_written_and_never_counted(tmp_path):
     """A newer fupin may write ops this one does not know: kept, not counted, not a reading problem."""
     a = done("1", "甲局", "2018-07", "2018-07-03", id="20180703T000000.000000Z-00000a")
-    note = {"id": "20180704T000000.000000Z-00000b", "op": "progress", "task": "1", "unit": "甲局",
-            "period": "2018-07", "done": "已完成一半", "percent": 50}
+    note = {"id": "20180704T000000.000000Z-00000b", "op": "escalate", "task": "1", "unit": "甲局",
+            "period": "2018-07", "to": "市委督查室"}
     path = write_journal(tmp_path / "journal.jsonl", [a, note])
     contents = read_journal(path)
     assert contents.problems == []
     unknown = contents.entries[1]
-    assert type(unknown) is UnknownEntry and unknown.op == "progress" and unknown.raw == note
+    assert type(unknown) is UnknownEntry and unknown.op == "escalate" and unknown.raw == note
     ledger = fold(contents.entries, contents.problems)
     assert ledger.as_of(D("2018-07-31")).dates(task("1"), "2018-07", "甲局") == [D("2018-07-03")]
-    assert path.read_text(encoding="utf-8").count("progress") == 1  # reading rewrote nothing
+    assert path.read_text(encoding="utf-8").count("escalate") == 1  # reading rewrote nothing
 
 
 def test_a_void_of_an_unknown_op_has_no_effect_on_completions(tmp_path):

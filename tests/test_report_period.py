@@ -149,10 +149,12 @@ def test_trend_days_are_sundays_then_the_day():
 def test_weekly_json_keeps_its_contract_and_adds_rank_previous_rate_and_total(plan, ledger):
     record = views.period_record(weekly_report(rp.timetable(plan), ledger.as_of(rp.MONDAY)))
     assert list(record) == ["title", "doc_no", "as_of", "week", "week_start", "week_end", "unit", "summary", "total",
-                            "overdue", "due_this_week", "due_next_week", "done_this_week"]
+                            "overdue", "due_this_week", "due_next_week", "done_this_week",
+                            "extended", "progress_this_week", "waived"]  # the ledger's, added last
     assert record["summary"][0] == {"unit": "甲局", "overdue": 5, "due_this_week": 0, "due_next_week": 0,
                                     "done_this_week": 1, "done_on_time": 1, "done_late": 2, "was_due": 8,
-                                    "rate": 0.375, "previous_rate": 0.25, "change": 0.125, "rank": 3}
+                                    "rate": 0.375, "previous_rate": 0.25, "change": 0.125, "rank": 3,
+                                    "extended": 0, "feedback_overdue": 0, "waived": 0}
     assert record["total"]["rate"] == 6 / 13 and record["total"]["rank"] is None
 
 

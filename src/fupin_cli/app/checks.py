@@ -37,6 +37,7 @@ def journal_problems(context: RunContext) -> list[str]:
     found += _lost_lines(context)
     found += _unmatched(context, contents)
     found += _odd_dates(context, contents)
+    found += _unmatched_marks(context, contents)
     return found
 
 
@@ -98,6 +99,36 @@ def _unmatched(context: RunContext, contents) -> list[str]:
         in_plan = f"清单 {plan_key}，" if several else ""
         found.append(f"{where}（{in_plan}任务 {entry.task}，{entry.unit}，期间 {entry.period}）"
                      f"不计入报表：{mismatch.why}；{fix}")
+    return found
+
+
+def _unmatched_marks(context: RunContext, contents) -> list[str]:
+    """Live progress reports, extensions and waivers whose task, unit or period the plan does not have."""
+    from ..journal.entries import ALL_PERIODS, OPS
+    from ..journal.ledger import MARKERS, live_entries
+
+    path = context.journal_path
+    found = []
+    periods: dict = {}
+    for entry in live_entries(contents.entries):
+        if type(entry) not in MARKERS:
+            continue
+        plan = context.plans.get(context.entry_plan(entry))
+        if plan is None:
+            continue  # another list than --plan names, or a list the folder lacks (named with the completions)
+        where = f"{path}:{entry.line}: {OPS[entry.op].words}记录 {entry.id}"
+        task = plan.find_task(entry.task)
+        if task is None:
+            found.append(f"{where} 的任务 “{entry.task}” 不在清单中，不计入报表")
+            continue
+        if entry.unit not in plan.units.responsible(task.units):
+            found.append(f"{where}：{entry.unit} 不是任务 {task.id} 的责任单位，不计入报表")
+            continue
+        key = (plan.key, task.id)
+        if key not in periods:
+            periods[key] = {o.period for o in context.timetable_for(plan).occurrences(task)}
+        if entry.period != ALL_PERIODS and entry.period not in periods[key]:
+            found.append(f"{where} 的期间 “{entry.period}” 不是任务 {task.id} 的期间，不计入报表")
     return found
 
 

@@ -154,11 +154,13 @@ def open_periods(occurrences: list[Occurrence], done_count, units: list[str], to
 
 
 def complete_entries(entries: Iterable, incomplete: str) -> list[Candidate]:
-    """Live completions whose id begins with ``incomplete``, newest first."""
-    from ..journal.ledger import live_completions
+    """Live entries (completions, progress, extensions, waivers) whose id begins with ``incomplete``, newest first."""
+    from ..journal.entries import OPS
+    from ..journal.ledger import live_entries
 
-    live = [e for e in live_completions(entries) if e.id.startswith(incomplete.strip())]
-    return [(e.id, f"{e.task} {e.unit} {e.period} {e.date}" + (f" {e.by}" if e.by else ""))
+    live = [e for e in live_entries(entries) if e.id.startswith(incomplete.strip())]
+    return [(e.id, f"{OPS[e.op].words} {e.task} {e.unit} {e.period}" + (f" {e.date}" if hasattr(e, "date") else "")
+             + (f" {e.by}" if e.by else ""))
             for e in sorted(live, key=lambda e: e.id, reverse=True)]
 
 
@@ -172,8 +174,8 @@ def find_entry(entries: Iterable, text: str):
     them listed; a part that only names voided or void entries names those,
     so the caller can say why they cannot be voided.
     """
-    from ..journal.entries import DoneEntry
-    from ..journal.ledger import live_completions
+    from ..journal.entries import OBLIGATION_ENTRIES
+    from ..journal.ledger import live_entries
 
     entries = list(entries)
     wanted = text.strip()
@@ -183,14 +185,14 @@ def find_entry(entries: Iterable, text: str):
         if entry.id == wanted:
             return entry
     matching = [e for e in entries if e.id.startswith(wanted) or e.id.endswith(wanted)]
-    live_ids = {e.id for e in live_completions(entries)}
+    live_ids = {e.id for e in live_entries(entries)}
     live = [e for e in matching if e.id in live_ids]
     if len(live) == 1:
         return live[0]
     if len(live) > 1:
         shown = "、".join(e.id for e in live[:5]) + ("……" if len(live) > 5 else "")
         raise UsageError(f"“{wanted}” 可指 {len(live)} 条记录：{shown}；请多写几位", subject="entry")
-    dead = [e for e in matching if type(e) is DoneEntry] or matching
+    dead = [e for e in matching if type(e) in OBLIGATION_ENTRIES] or matching
     if len(dead) == 1:
         return dead[0]
     close = difflib.get_close_matches(wanted, [e.id for e in entries], n=3, cutoff=0.6)

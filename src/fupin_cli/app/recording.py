@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from ..domain.errors import UsageError
 from ..domain.model import Occurrence, Plan, Settings, Task
-from ..journal.entries import DoneEntry, VoidEntry, make_done_record, make_void_record
+from ..journal.entries import OBLIGATION_ENTRIES, DoneEntry, VoidEntry, make_done_record, make_void_record
 from .context import RunContext
 from .lookup import find_task
 
@@ -141,11 +141,17 @@ class Recorded:
 
 
 def record_done(context: RunContext, task_id: str, unit: str, period: str | None, completed: date | None,
-                by: str, note: str, *, force: bool = False) -> Recorded:
+                by: str, note: str, *, force: bool = False, evidence: list[str] | None = None) -> Recorded:
     """Append a completion; ``force`` records one dated outside its window, marked ``forced`` in the entry.
 
     ``task_id`` is ``ID`` or ``KEY:ID``; the window is that of the task's own plan, and the line names it.
+    ``evidence``: files (hashed, not copied) and links behind the completion, checked before anything is written.
     """
+    items = None
+    if evidence:
+        from .evidence import evidence_items
+
+        items = evidence_items(evidence, context.journal_path.parent)
     task = find_task(context.plans, task_id)
     plan = context.plan_of(task)
     check_unit(plan, task, unit)
@@ -168,6 +174,10 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
         period = journal_labels(task.rules, occurrences).get(period, period)  # 2018-07#4, as older versions wrote
     occurrence = choose_occurrence(task, occurrences, period, done_count, unit, completed,
                                    plan.settings, lambda o: completion_window(plan, o)[0])
+    waiver = standing.ledger.mark(task, occurrence.period, unit).waiver
+    if waiver is not None:
+        raise UsageError(f"任务 {task.id} {unit} 的期间 {occurrence.period} 已免于考核（{waiver.reason}）；"
+                         f"如确已完成，先用 fupin undo {waiver.id[-6:]} 作废免于考核记录", subject="period")
     window = completion_window(plan, occurrence)
     forced = None
     if not window[0] <= completed <= window[1]:
@@ -176,7 +186,7 @@ def record_done(context: RunContext, task_id: str, unit: str, period: str | None
             raise refusal
         forced = refusal.reason
     record = make_done_record(plan=task.plan, task=task.id, unit=unit, period=occurrence.period, date=completed,
-                              by=by, note=note, now_utc=context.now(), tz=context.tz)
+                              by=by, note=note, now_utc=context.now(), tz=context.tz, evidence=items)
     if forced:
         record[FORCED_KEY] = forced  # an unknown key to older readers: kept and ignored
     counted: list[int] = []
@@ -215,14 +225,15 @@ class AlreadyVoided(UsageError):
 @dataclass(frozen=True)
 class Voided:
     record: dict
-    target: DoneEntry
+    target: DoneEntry  # or any entry about an obligation: progress, extension, waiver
 
 
 def last_entry(entries, *, by: str | None, units: set[str] | None) -> DoneEntry:
-    """The newest live completion recorded by ``by`` and/or for one of ``units`` (``undo --last``)."""
-    from ..journal.ledger import live_completions
+    """The newest live entry (completion, progress, extension, waiver) recorded by ``by`` and/or for one of
+    ``units`` (``undo --last``)."""
+    from ..journal.ledger import live_entries
 
-    live = [e for e in live_completions(entries)
+    live = [e for e in live_entries(entries)
             if (by is None or e.by == by) and (units is None or e.unit in units)]
     if not live:
         who = "、".join(part for part in (by is not None and f"经办人 {by}", units and f"单位 {'、'.join(sorted(units))}")
@@ -248,10 +259,12 @@ def record_void(context: RunContext, entry_id: str | None, reason: str, by: str,
         entries = contents.entries
         if context.narrowed:  # --last with --plan: the newest of that plan's completions
             keys = set(context.plans.keys)
-            entries = [e for e in entries if type(e) is not DoneEntry or context.entry_plan(e) in keys]
+            entries = [e for e in entries if not hasattr(e, "task") or context.entry_plan(e) in keys]
         target = last_entry(entries, by=last_by, units=last_units)
-    if type(target) is not DoneEntry:
+    if type(target) is VoidEntry:
         raise UsageError(f"记录 {target.id} 本身是作废记录，不能再作废", subject="entry")
+    if type(target) not in OBLIGATION_ENTRIES:
+        raise UsageError(f"记录 {target.id} 的操作 “{target.op}” 是本版本不认识的，不能作废", subject="entry")
     voided = [e for e in contents.entries if type(e) is VoidEntry and e.target == target.id]
     if voided:
         raise AlreadyVoided(f"记录 {target.id} 已于 {voided[0].recorded_at} 作废（作废记录 {voided[0].id}）",
@@ -299,11 +312,23 @@ def journal_records(context: RunContext, units: list[str], task_id: str | None, 
     return records
 
 
+# The keys of each op beyond those every record has (a completion's evidence only when it has some).
+OWN_KEYS = {"progress": ("done", "problem", "next", "percent"),
+            "extend": ("until", "reason", "approved_by", "approved_on", "due_before", "late"),
+            "waive": ("reason", "approved_by")}
+
+
 def entry_record(entry, voided_by: str | None, plan: str = "") -> dict:
     """One journal entry as a record (the JSON of ``fupin journal``); ``plan`` is the plan it counts for."""
     day = getattr(entry, "date", None)
-    return {"id": entry.id, "op": entry.op, "task": getattr(entry, "task", ""), "unit": getattr(entry, "unit", ""),
-            "period": getattr(entry, "period", ""), "date": day.isoformat() if day else None,
-            "recorded_at": getattr(entry, "recorded_at", ""), "by": getattr(entry, "by", ""),
-            "note": getattr(entry, "note", ""), "target": getattr(entry, "target", "") or None,
-            "voided_by": voided_by, "line": entry.line, "plan": plan}
+    record = {"id": entry.id, "op": entry.op, "task": getattr(entry, "task", ""), "unit": getattr(entry, "unit", ""),
+              "period": getattr(entry, "period", ""), "date": day.isoformat() if day else None,
+              "recorded_at": getattr(entry, "recorded_at", ""), "by": getattr(entry, "by", ""),
+              "note": getattr(entry, "note", ""), "target": getattr(entry, "target", "") or None,
+              "voided_by": voided_by, "line": entry.line, "plan": plan}
+    for key in OWN_KEYS.get(entry.op, ()):
+        value = getattr(entry, key)
+        record[key] = value.isoformat() if isinstance(value, date) else value
+    if getattr(entry, "evidence", ()):
+        record["evidence"] = [dict(item) for item in entry.evidence]
+    return record

@@ -39,6 +39,7 @@ COMMANDS = {
     "list": "plan", "show": "plan", "units": "plan", "info": "plan", "init": "plan", "check": "plan",
     "explain": "deadlines", "calendar": "deadlines",
     "done": "journal", "undo": "journal", "journal": "journal",
+    "progress": "ledger", "extend": "ledger", "waive": "ledger",
     "due": "reports", "overdue": "reports",
     "import": "importing", "export": "importing",
     "sync": "sync",

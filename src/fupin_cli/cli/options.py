@@ -298,6 +298,30 @@ class PathValue(FupinType):
         return path
 
 
+class EvidenceValue(FupinType):
+    """A file (hashed when recorded, never copied) or an http(s):// link behind a completion (佐证材料)."""
+
+    kind = "path"
+    metavar = "文件或链接"
+    folder = False
+
+    def convert(self, value, param, ctx):
+        import re
+
+        text = str(value).strip()
+        if not text:
+            raise UsageError(f"{_name(param)} 不能为空", subject="path")
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", text):
+            return text
+        path = Path(text)
+        existing = next((p for p in path.parents if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            raise UsageError(f"{_name(param)} {path} 无效：{existing} 是文件，不是文件夹", subject="path")
+        if path.is_dir():
+            raise UsageError(f"{_name(param)} {path} 是文件夹，这里要的是文件或链接", subject="path")
+        return text
+
+
 class EntryId(FupinType):
     """A journal entry id (or a unique part of one); completes the ids of live completions."""
 

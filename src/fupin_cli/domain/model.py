@@ -113,6 +113,7 @@ class Task:
     remark: str = ""                # the 备注 column of the official table
     source: str = ""                # where an imported task was read: ``清单.xlsx:Sheet1 第7行``
     plan: str = ""                  # the key of the plan the task belongs to (ids are unique within a plan)
+    progress_every: str = ""        # week, month or quarter: how often progress is reported; "" = not asked
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class Settings:
     semester_starts: tuple[tuple[int, int], ...] = ((3, 1), (9, 1))
     # 黄灯 within this many official working days; None: within warn_days calendar days.
     yellow_workdays: int | None = None
+    # How often 长期性 (ongoing) tasks report progress unless the task says: week, month, quarter; "" = not asked.
+    progress_every: str = ""
 
 
 @dataclass(frozen=True, eq=False)

@@ -171,3 +171,7 @@ class CombinedTimetable:
 
     def occurrences(self, task: Task) -> list[Occurrence]:
         return self._timetables[task.plan].occurrences(task)
+
+    def plan_of(self, task: Task) -> Plan:
+        """The plan ``task`` belongs to (its own window, e.g. where its reporting cycle starts)."""
+        return self._timetables[task.plan].plan

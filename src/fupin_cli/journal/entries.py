@@ -4,8 +4,10 @@ A line of the journal is a JSON object with at least ``id`` and ``op``.  Each op
 in :data:`OPS` says which keys it needs and builds its entry type from a line.
 A line whose op this version does not know (written by a newer one) becomes an
 :class:`UnknownEntry`: kept, never rewritten, left out of every count, and
-reported by ``fupin check``.  Adding an op is one entry type here and one
-branch in :func:`fupin_cli.journal.ledger.fold`.
+reported by ``fupin check``.  Adding an op is one entry type and one
+:class:`OpSpec` here (its keys and their kinds, read by the table in
+:data:`KEY_KINDS`), and, if it changes what is due, one entry in
+:data:`fupin_cli.journal.ledger.MARKERS`.
 
 Nothing here reads files or the clock: builders take ``now_utc``.
 """
@@ -19,6 +21,11 @@ from typing import Any, Callable, ClassVar
 
 OP_DONE = "done"
 OP_VOID = "void"
+OP_PROGRESS = "progress"
+OP_EXTEND = "extend"
+OP_WAIVE = "waive"
+ALL_PERIODS = "*"  # the period of a waiver of every period of a task for a unit (--all-periods)
+TEXT_LIMIT = 2000  # characters of one free text (progress, reasons) a line may carry
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,75 @@ class DoneEntry:
     note: str = ""
     line: int = 0
     plan: str = ""  # the key of the task's plan; "" on lines written before entries carried one
+    # Files and links behind the completion (佐证材料): ({"path", "sha256", "bytes"} | {"url"}, …)
+    evidence: tuple = ()
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    """A progress report (进展): what was done, the problems, the next steps, as of ``date``."""
+
+    op: ClassVar[str] = OP_PROGRESS
+    id: str
+    task: str
+    unit: str
+    period: str
+    date: date
+    done: str = ""
+    problem: str = ""
+    next: str = ""
+    percent: int | None = None
+    recorded_at: str = ""
+    by: str = ""
+    note: str = ""
+    line: int = 0
+    plan: str = ""
+
+
+@dataclass(frozen=True)
+class ExtendEntry:
+    """An approved extension (延期): the obligation is due on ``until`` instead.
+
+    ``due_before`` is the due date it replaced; ``late`` says it was asked for after that date.
+    """
+
+    op: ClassVar[str] = OP_EXTEND
+    id: str
+    task: str
+    unit: str
+    period: str
+    until: date
+    reason: str = ""
+    approved_by: str = ""
+    approved_on: date | None = None
+    due_before: date | None = None
+    late: bool = False
+    recorded_at: str = ""
+    by: str = ""
+    note: str = ""
+    line: int = 0
+    plan: str = ""
+
+
+@dataclass(frozen=True)
+class WaiveEntry:
+    """An exemption or termination (免于考核 / 已终止): the obligation leaves the counts.
+
+    ``period`` is :data:`ALL_PERIODS` for every period of the task for the unit.
+    """
+
+    op: ClassVar[str] = OP_WAIVE
+    id: str
+    task: str
+    unit: str
+    period: str
+    reason: str = ""
+    approved_by: str = ""
+    recorded_at: str = ""
+    by: str = ""
+    note: str = ""
+    line: int = 0
+    plan: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +138,9 @@ class UnknownEntry:
     line: int = 0
 
 
-Entry = DoneEntry | VoidEntry | UnknownEntry
+Entry = DoneEntry | VoidEntry | ProgressEntry | ExtendEntry | WaiveEntry | UnknownEntry
+# Entries about one obligation (task, unit, period): everything but voids and unknown ops.
+OBLIGATION_ENTRIES = (DoneEntry, ProgressEntry, ExtendEntry, WaiveEntry)
 
 
 @dataclass(frozen=True)
@@ -77,21 +155,83 @@ class Problem:
 
 @dataclass(frozen=True)
 class OpSpec:
-    """How one op is read: the keys its lines must carry, which of them are text, its entry type."""
+    """How one op is read: the keys its lines must carry, which of them are text, its entry type.
+
+    ``optional`` maps the op's own optional keys to their kind in :data:`KEY_KINDS`;
+    ``kinds`` gives required keys a kind other than text (``date`` is a day).
+    ``words`` is the op in Chinese, for tables and messages.
+    """
 
     op: str
     type: type
     required: tuple[str, ...]
     text_keys: tuple[str, ...]
     dated: bool = False  # ``date`` is a YYYY-MM-DD day
+    optional: tuple[tuple[str, str], ...] = ()
+    kinds: tuple[tuple[str, str], ...] = ()
+    words: str = ""
 
 
 _COMMON_TEXT = ("recorded_at", "by", "note", "plan")
+_OBLIGATION = ("task", "unit", "period")
 
 OPS: dict[str, OpSpec] = {spec.op: spec for spec in (
-    OpSpec(OP_DONE, DoneEntry, ("task", "unit", "period", "date"), ("task", "unit", "period", "date"), dated=True),
-    OpSpec(OP_VOID, VoidEntry, ("target",), ("target",)),
+    OpSpec(OP_DONE, DoneEntry, ("task", "unit", "period", "date"), ("task", "unit", "period", "date"), dated=True,
+           optional=(("evidence", "evidence"),), words="销号"),
+    OpSpec(OP_VOID, VoidEntry, ("target",), ("target",), words="作废"),
+    OpSpec(OP_PROGRESS, ProgressEntry, (*_OBLIGATION, "date"), (*_OBLIGATION, "date"), dated=True,
+           optional=(("done", "text"), ("problem", "text"), ("next", "text"), ("percent", "percent")),
+           words="进展"),
+    OpSpec(OP_EXTEND, ExtendEntry, (*_OBLIGATION, "until"), _OBLIGATION, kinds=(("until", "day"),),
+           optional=(("reason", "text"), ("approved_by", "text"), ("approved_on", "day_or_null"),
+                     ("due_before", "day_or_null"), ("late", "bool")), words="延期"),
+    OpSpec(OP_WAIVE, WaiveEntry, _OBLIGATION, _OBLIGATION,
+           optional=(("reason", "text"), ("approved_by", "text")), words="免于考核"),
 )}
+
+
+def _read_text(value: Any, dates: dict[str, date]) -> tuple[bool, Any]:
+    return type(value) is str, value
+
+
+def _read_day(value: Any, dates: dict[str, date]) -> tuple[bool, Any]:
+    day = parse_day(value, dates) if type(value) is str else None
+    return day is not None, day
+
+
+def _read_day_or_null(value: Any, dates: dict[str, date]) -> tuple[bool, Any]:
+    return (True, None) if value is None or value == "" else _read_day(value, dates)
+
+
+def _read_percent(value: Any, dates: dict[str, date]) -> tuple[bool, Any]:
+    if value is None:
+        return True, None
+    return type(value) is int and 0 <= value <= 100, value
+
+
+def _read_bool(value: Any, dates: dict[str, date]) -> tuple[bool, Any]:
+    return type(value) is bool, value
+
+
+def _read_evidence(value: Any, dates: dict[str, date]) -> tuple[bool, Any]:
+    """``[{path, sha256, bytes} | {url}, …]``: each item a mapping naming a file or a link."""
+    if type(value) is not list:
+        return False, value
+    for item in value:
+        if type(item) is not dict or not (type(item.get("path")) is str or type(item.get("url")) is str):
+            return False, value
+    return True, tuple(value)
+
+
+# How a key of each kind is read: (ok, value), and what a message calls the kind.
+KEY_KINDS: dict[str, tuple[Callable[[Any, dict], tuple[bool, Any]], str]] = {
+    "text": (_read_text, "文本"),
+    "day": (_read_day, "YYYY-MM-DD 日期"),
+    "day_or_null": (_read_day_or_null, "YYYY-MM-DD 日期或 null"),
+    "percent": (_read_percent, "0 到 100 的整数或 null"),
+    "bool": (_read_bool, "true 或 false"),
+    "evidence": (_read_evidence, "佐证材料列表（每项含 path 或 url）"),
+}
 
 
 def parse_day(text: str, cache: dict[str, date]) -> date | None:
@@ -151,6 +291,13 @@ def entry_from_json(obj: Any, lineno: int, dates: dict[str, date],
     if spec.op == OP_VOID and not values["target"]:
         report(Problem(lineno, f"第 {lineno} 行的 target 为空，已忽略"))
         return None
+    for key, kind in (*spec.kinds, *((k, v) for k, v in spec.optional if k in obj)):
+        read, words = KEY_KINDS[kind]
+        ok, value = read(obj[key], dates)
+        if not ok:
+            report(Problem(lineno, f"第 {lineno} 行键 \"{key}\" 的值应为{words}，实际是 {show(obj[key])}，已忽略"))
+            return None
+        values[key] = value
     return spec.type(**values)
 
 
@@ -216,9 +363,12 @@ def _date_text(value: date | str) -> str:
 
 
 def make_done_record(*, plan: str, task: str, unit: str, period: str, date: date | str,
-                     by: str, note: str, now_utc: datetime, tz: tzinfo) -> dict[str, str]:
-    """A ``done`` line ready to append (``date`` as YYYY-MM-DD), keys in the documented order."""
-    return {
+                     by: str, note: str, now_utc: datetime, tz: tzinfo, evidence: list[dict] | None = None) -> dict:
+    """A ``done`` line ready to append (``date`` as YYYY-MM-DD), keys in the documented order.
+
+    ``evidence`` (when given) goes last: a line without it is exactly what older versions wrote.
+    """
+    record = {
         "id": new_entry_id(now_utc),
         "op": OP_DONE,
         "plan": plan,
@@ -230,6 +380,9 @@ def make_done_record(*, plan: str, task: str, unit: str, period: str, date: date
         "by": by,
         "note": note,
     }
+    if evidence:
+        record["evidence"] = evidence
+    return record
 
 
 def make_void_record(*, plan: str, target: str, reason: str, by: str, now_utc: datetime,
@@ -244,3 +397,38 @@ def make_void_record(*, plan: str, target: str, reason: str, by: str, now_utc: d
         "by": by,
         "note": reason,
     }
+
+
+def _obligation_record(op: str, *, plan: str, task: str, unit: str, period: str, by: str, note: str,
+                       now_utc: datetime, tz: tzinfo, own: dict) -> dict:
+    """A line about one obligation: the common keys in the documented order, the op's own keys before ``by``."""
+    return {"id": new_entry_id(now_utc), "op": op, "plan": plan, "task": task, "unit": unit, "period": period,
+            **own, "recorded_at": _recorded_at(now_utc, tz), "by": by, "note": note}
+
+
+def make_progress_record(*, plan: str, task: str, unit: str, period: str, date: date | str, done: str,
+                         problem: str, next: str, percent: int | None, by: str, note: str, now_utc: datetime,
+                         tz: tzinfo) -> dict:
+    """A ``progress`` line: 进展情况 ``done``, 存在问题 ``problem``, 下步计划 ``next``, ``percent`` (or None)."""
+    return _obligation_record(OP_PROGRESS, plan=plan, task=task, unit=unit, period=period, by=by, note=note,
+                              now_utc=now_utc, tz=tz,
+                              own={"date": _date_text(date), "done": done, "problem": problem, "next": next,
+                                   "percent": percent})
+
+
+def make_extend_record(*, plan: str, task: str, unit: str, period: str, until: date, reason: str,
+                       approved_by: str, approved_on: date | None, due_before: date | None, late: bool, by: str,
+                       note: str, now_utc: datetime, tz: tzinfo) -> dict:
+    """An ``extend`` line: due on ``until`` instead of ``due_before``, approved by ``approved_by``."""
+    return _obligation_record(OP_EXTEND, plan=plan, task=task, unit=unit, period=period, by=by, note=note,
+                              now_utc=now_utc, tz=tz,
+                              own={"until": _date_text(until), "reason": reason, "approved_by": approved_by,
+                                   "approved_on": _date_text(approved_on) if approved_on else None,
+                                   "due_before": _date_text(due_before) if due_before else None, "late": late})
+
+
+def make_waive_record(*, plan: str, task: str, unit: str, period: str, reason: str, approved_by: str, by: str,
+                      note: str, now_utc: datetime, tz: tzinfo) -> dict:
+    """A ``waive`` line; ``period`` is :data:`ALL_PERIODS` for every period."""
+    return _obligation_record(OP_WAIVE, plan=plan, task=task, unit=unit, period=period, by=by, note=note,
+                              now_utc=now_utc, tz=tz, own={"reason": reason, "approved_by": approved_by})

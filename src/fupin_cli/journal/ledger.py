@@ -11,6 +11,13 @@ encoding is private: callers get a cell with :meth:`Ledger.done_in` and ask
 A void cancels a completion.  A void whose target is a void or is not in the
 journal has no effect; :func:`void_problems` reports it.  There is no
 "un-void": to restore a voided completion, record it again.
+
+Beside completions the ledger keeps the *marks* of an obligation: its live
+extensions (延期; the latest counts, so voiding it restores the one before),
+its waiver (免于考核, for one period or all of them) and its progress reports
+(进展).  They are few, so they are kept as entries: plan → task → period →
+unit → :class:`Mark` (a waiver of every period under :data:`ALL_PERIODS`).
+:data:`MARKERS` says how each op marks; a new op that marks is one entry there.
 """
 
 from __future__ import annotations
@@ -20,13 +27,118 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
+from dataclasses import dataclass, fields, replace
+
 from ..domain.model import Task
-from .entries import DoneEntry, Entry, Problem, VoidEntry
+from .entries import (
+    ALL_PERIODS,
+    OPS,
+    DoneEntry,
+    Entry,
+    ExtendEntry,
+    Problem,
+    ProgressEntry,
+    VoidEntry,
+    WaiveEntry,
+)
 
 Done = int | tuple[int, ...]  # one completion's date ordinal, or several, sorted
 Completions = dict[str, dict[str, dict[str, dict[str, Done]]]]
 UNKEYED = ""  # the plan key of lines written before entries carried one
 _NOTHING: dict = {}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What the journal says of one obligation beside its completions: all live, oldest first."""
+
+    extensions: tuple[ExtendEntry, ...] = ()  # by id, i.e. the order they were recorded in
+    waiver: WaiveEntry | None = None  # the latest live waiver
+    progress: tuple[ProgressEntry, ...] = ()  # by report date, then id
+
+    @property
+    def extension(self) -> ExtendEntry | None:
+        """The extension that counts: the latest live one."""
+        return self.extensions[-1] if self.extensions else None
+
+    def __bool__(self) -> bool:
+        return bool(self.extensions or self.waiver or self.progress)
+
+
+def _add_extension(mark: Mark, entry: ExtendEntry) -> Mark:
+    return replace(mark, extensions=tuple(sorted((*mark.extensions, entry), key=lambda e: e.id)))
+
+
+def _add_waiver(mark: Mark, entry: WaiveEntry) -> Mark:
+    return replace(mark, waiver=entry if mark.waiver is None or mark.waiver.id < entry.id else mark.waiver)
+
+
+def _add_progress(mark: Mark, entry: ProgressEntry) -> Mark:
+    return replace(mark, progress=tuple(sorted((*mark.progress, entry), key=lambda e: (e.date, e.id))))
+
+
+# How each op that marks an obligation adds itself to its Mark.
+MARKERS = {ExtendEntry: _add_extension, WaiveEntry: _add_waiver, ProgressEntry: _add_progress}
+Marks = dict[str, dict[str, dict[str, dict[str, Mark]]]]
+
+
+def add_marks(marks: Marks, entries: Iterable[Entry]) -> None:
+    """Mark obligations with ``entries`` (in place); entries of other ops are left out."""
+    for entry in entries:
+        add = MARKERS.get(type(entry))
+        if add is None:
+            continue
+        if entry.line:  # the index cannot always know a line's number: marks carry none, however read
+            entry = replace(entry, line=0)
+        units = marks.setdefault(entry.plan, {}).setdefault(entry.task, {}).setdefault(entry.period, {})
+        units[entry.unit] = add(units.get(entry.unit, Mark()), entry)
+
+
+_DAY_FIELDS = ("date", "until", "approved_on", "due_before")
+
+
+def plain_entry(entry) -> tuple[str, dict]:
+    """(op, {field: value}) of a marking entry, days as ordinals: what a marshal file can hold."""
+    values = {f.name: getattr(entry, f.name) for f in fields(entry)}
+    for key in _DAY_FIELDS:
+        if values.get(key) is not None:
+            values[key] = values[key].toordinal()
+    return entry.op, values
+
+
+def marks_to_plain(marks: Marks) -> list:
+    """The entries of ``marks`` as plain values (op, {field: value}) a marshal file can hold."""
+    plain = []
+    for tasks in marks.values():
+        for periods in tasks.values():
+            for units in periods.values():
+                for mark in units.values():
+                    for entry in (*mark.extensions, *((mark.waiver,) if mark.waiver else ()), *mark.progress):
+                        plain.append(plain_entry(entry))
+    return plain
+
+
+def marks_from_plain(plain: list) -> Marks:
+    marks: Marks = {}
+    entries = []
+    for op, values in plain:
+        values = dict(values)
+        for key in _DAY_FIELDS:
+            if values.get(key) is not None:
+                values[key] = date.fromordinal(values[key])
+        entries.append(OPS[op].type(**values))
+    add_marks(marks, entries)
+    return marks
+
+
+def live_entries(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries about an obligation (completions, progress, extensions, waivers), in order, that no void
+    cancels."""
+    from .entries import OBLIGATION_ENTRIES
+
+    entries = list(entries)
+    voided = {e.target for e in entries if type(e) is VoidEntry}
+    return [e for e in entries if type(e) in OBLIGATION_ENTRIES and e.id not in voided]
 
 
 def live_completions(entries: Iterable[Entry]) -> list[DoneEntry]:
@@ -40,14 +152,43 @@ class Ledger:
     """Live completion dates per obligation, as the whole journal says (later dates included).
 
     ``voided`` holds the id of every entry some void names (whether or not
-    that entry exists), so a second void of one entry can be refused.
+    that entry exists), so a second void of one entry can be refused.  ``marks``: see the module's doc.
     """
 
     def __init__(self, completions: Completions, problems: list[Problem],
-                 voided: frozenset[str] = frozenset()) -> None:
+                 voided: frozenset[str] = frozenset(), marks: Marks | None = None) -> None:
         self.completions = completions
         self.problems = problems
         self.voided = voided
+        self.marks: Marks = marks or {}
+
+    def marks_in(self, task: Task, period: str) -> Mapping[str, Mark]:
+        """unit → Mark for one task (of its plan) and period; a waiver of every period is not in it."""
+        return self.marks.get(task.plan, _NOTHING).get(task.id, _NOTHING).get(period, _NOTHING)
+
+    def mark(self, task: Task, period: str, unit: str) -> Mark:
+        """The marks of one obligation, a waiver of every period of the task included."""
+        by_period = self.marks.get(task.plan, _NOTHING).get(task.id, _NOTHING)
+        if not by_period:
+            return _NO_MARK
+        mark = by_period.get(period, _NOTHING).get(unit, _NO_MARK)
+        every = by_period.get(ALL_PERIODS, _NOTHING).get(unit)
+        if every is not None and every.waiver is not None and (
+                mark.waiver is None or mark.waiver.id < every.waiver.id):
+            mark = replace(mark, waiver=every.waiver)
+        return mark
+
+    def progress_of(self, task: Task, unit: str) -> list[ProgressEntry]:
+        """Every live progress report of a task by a unit, whatever its period, by date."""
+        found = [p for units in self.marks.get(task.plan, _NOTHING).get(task.id, _NOTHING).values()
+                 for p in units.get(unit, _NO_MARK).progress]
+        return sorted(found, key=lambda e: (e.date, e.id))
+
+    def marked_tasks(self) -> Iterator[tuple[str, str]]:
+        """(plan, task id) of every task with a mark."""
+        for plan, tasks in self.marks.items():
+            for task in tasks:
+                yield plan, task
 
     def done_in(self, task: Task, period: str) -> Mapping[str, Done]:
         """unit → completions for one task (of its plan) and period (hot loops look units up in it)."""
@@ -62,14 +203,21 @@ class Ledger:
         Such lines were written when a data folder had one list, ``tasks.yaml``,
         which is the first plan of the folder.  Copies only what it merges.
         """
+        marks = self.marks
+        if UNKEYED in marks and plan != UNKEYED:  # marks are written with a plan key; be safe all the same
+            marks = dict(marks)
+            into = marks[plan] = {task: dict(periods) for task, periods in marks.get(plan, _NOTHING).items()}
+            for task, periods in marks.pop(UNKEYED).items():
+                for period, units in periods.items():
+                    into.setdefault(task, {}).setdefault(period, {}).update(units)
         unkeyed = self.completions.get(UNKEYED)
         if unkeyed is None or plan == UNKEYED:
-            return self
+            return self if marks is self.marks else Ledger(self.completions, self.problems, self.voided, marks)
         completions = dict(self.completions)
         del completions[UNKEYED]
         own = completions.get(plan)
         completions[plan] = unkeyed if own is None else _merged(unkeyed, own)
-        return Ledger(completions, self.problems, self.voided)
+        return Ledger(completions, self.problems, self.voided, marks)
 
     def relabelled(self, labels: Mapping[str, Mapping[str, Mapping[str, str]]]) -> "Ledger":
         """The ledger with period labels read anew: plan → task → {label in the journal → label to count it under}.
@@ -81,7 +229,7 @@ class Ledger:
             tasks = completions[plan] = dict(completions.get(plan, _NOTHING))
             for task, mapping in by_task.items():
                 tasks[task] = self._relabelled_periods(tasks.get(task, _NOTHING), mapping)
-        return Ledger(completions, self.problems, self.voided)
+        return Ledger(completions, self.problems, self.voided, self.marks)
 
     @staticmethod
     def _relabelled_periods(cells: Mapping, mapping: Mapping[str, str]) -> dict:
@@ -99,6 +247,9 @@ class Ledger:
         return periods
 
 
+_NO_MARK = Mark()
+
+
 def _merge(a: Done, b: Done) -> Done:
     ordinals = ((a,) if type(a) is int else a) + ((b,) if type(b) is int else b)
     return tuple(sorted(ordinals))
@@ -110,9 +261,36 @@ class Standing:
     def __init__(self, ledger: Ledger, today: date) -> None:
         self.ledger = ledger
         self.done_in = ledger.done_in
+        self.marks_in = ledger.marks_in
         self.problems = ledger.problems
         self.today = today
         self.today_ordinal = today.toordinal()
+
+    def mark(self, task: Task, period: str, unit: str) -> Mark:
+        """The obligation's marks as of today: progress reported later does not count yet.
+
+        Extensions and waivers count from when they are recorded, whatever day the report stands on.
+        """
+        mark = self.ledger.mark(task, period, unit)
+        if mark.progress and mark.progress[-1].date > self.today:
+            mark = replace(mark, progress=tuple(p for p in mark.progress if p.date <= self.today))
+        return mark
+
+    def last_progress(self, task: Task, unit: str) -> ProgressEntry | None:
+        """The unit's latest progress report on the task (any period) dated on or before today."""
+        found = [p for p in self.ledger.progress_of(task, unit) if p.date <= self.today]
+        return found[-1] if found else None
+
+    def progress_between(self, first: date, last: date) -> Iterator[ProgressEntry]:
+        """Every live progress report dated from ``first`` to ``last`` (and not after today)."""
+        last = min(last, self.today)
+        for tasks in self.ledger.marks.values():
+            for periods in tasks.values():
+                for units in periods.values():
+                    for mark in units.values():
+                        for entry in mark.progress:
+                            if first <= entry.date <= last:
+                                yield entry
 
     def count_of(self, done: Done | None) -> int:
         """How many of ``done`` (a value of :meth:`Ledger.done_in`) fall on or before today."""
@@ -155,7 +333,9 @@ def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
     voided = frozenset(e.target for e in entries if type(e) is VoidEntry)
     completions: Completions = {}
     add_completions(completions, [e for e in entries if type(e) is DoneEntry and e.id not in voided])
-    return Ledger(completions, problems, voided)
+    marks: Marks = {}
+    add_marks(marks, [e for e in entries if type(e) in MARKERS and e.id not in voided])
+    return Ledger(completions, problems, voided, marks)
 
 
 def add_completions(completions: Completions, done: Iterable[DoneEntry]) -> None:

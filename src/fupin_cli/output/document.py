@@ -23,6 +23,9 @@ STATUS_WORDS = {
     "ongoing": "长期",
     "done": "已完成",
     "done_late": "逾期完成",
+    "extended": "延期中",
+    "feedback_overdue": "反馈逾期",
+    "waived": "免于考核",
 }
 STATUS_COLOURS = {  # rich style names; html and xlsx map them to their own colours
     "overdue": "red",
@@ -31,6 +34,9 @@ STATUS_COLOURS = {  # rich style names; html and xlsx map them to their own colo
     "ongoing": "cyan",
     "done": "blue",
     "done_late": "magenta",
+    "extended": "bright_magenta",
+    "feedback_overdue": "dark_orange",
+    "waived": "bright_black",
 }
 
 # How a column behaves when a table must fit a width: ``fixed`` cells never break (ids, dates,
@@ -38,13 +44,13 @@ STATUS_COLOURS = {  # rich style names; html and xlsx map them to their own colo
 # folds anywhere a line may break and may be shortened with … in narrow terminals.
 FITS = ("fixed", "name", "prose")
 _FIT_OF_KIND = {"text": "fixed", "date": "fixed", "int": "fixed", "status": "fixed", "rate": "fixed",
-                "change": "fixed", "period": "name", "units": "name", "prose": "prose"}
+                "change": "fixed", "period": "name", "units": "name", "prose": "prose", "brief": "prose"}
 
 
 @dataclass(frozen=True)
 class Column:
     """One column.  ``kind`` says how a value is shown (text, prose, units, period, date, int, status,
-    rate, change); ``priority`` 1 is always shown, 2 and 3 may be left out of a narrow terminal
+    rate, change; ``brief``: prose kept to one line with … in terminal tables, whole in files); ``priority`` 1 is always shown, 2 and 3 may be left out of a narrow terminal
     (3 first); ``hoist`` lets a column whose value is the same on every row move into the title."""
 
     key: str

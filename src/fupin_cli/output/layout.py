@@ -234,7 +234,10 @@ def lay_out(columns: list[Column], cells: list[list[str]], width: int | None, *,
         for column, w, text in zip(kept, widths, row):
             if column.fit == "prose":
                 lines = fold(text, w)
-                if cut and len(lines) > MAX_PROSE_LINES:
+                if column.kind == "brief" and not wide and len(lines) > 1:  # one line in a terminal
+                    lines = shorten(lines, w, 1)
+                    shortened = True
+                elif cut and len(lines) > MAX_PROSE_LINES:
                     lines = shorten(lines, w, MAX_PROSE_LINES)
                     shortened = True
             elif column.fit == "name":

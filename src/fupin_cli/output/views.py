@@ -91,12 +91,33 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def progress_record(entry) -> dict | None:
+    """A progress report (进展) in JSON: the ``last_progress`` of a row, an item of 本周进展."""
+    if entry is None:
+        return None
+    return {"id": entry.id, "date": entry.date.isoformat(), "done": entry.done, "problem": entry.problem,
+            "next": entry.next, "percent": entry.percent, "by": entry.by}
+
+
 def row_record(row: Row) -> dict:
     """The JSON contract of a report row (documented in the README)."""
     return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
             "period": row.period, "nominal_due": _iso(row.nominal_due), "due": _iso(row.due),
             "status": row.status, "days": row.days, "required": row.required,
-            "done_count": row.done_count, "done_date": _iso(row.done_date), "plan": row.plan}
+            "done_count": row.done_count, "done_date": _iso(row.done_date), "plan": row.plan,
+            "original_due": _iso(row.original_due), "extensions": row.extensions,
+            "last_progress": progress_record(row.last_progress), "waived": row.waived,
+            "feedback_due": _iso(row.feedback_due)}
+
+
+def progress_words(entry) -> str:
+    """A progress report in one run of words: 进展：…；问题：…；下步：…（60%，7月10日）."""
+    if entry is None:
+        return ""
+    parts = [f"{label}：{text}" for label, text in (("进展", entry.done), ("问题", entry.problem),
+                                                     ("下步", entry.next)) if text]
+    when = short_date(entry.date) + (f"，{entry.percent}%" if entry.percent is not None else "")
+    return "；".join(parts) + f"（{when}）"
 
 
 def _display(row: Row) -> dict:
@@ -105,10 +126,13 @@ def _display(row: Row) -> dict:
             "period": row.period, "nominal_due": row.nominal_due, "due": row.due, "status": row.status,
             "days": row.days, "required": row.required, "done_count": row.done_count,
             "done_date": row.done_date, "progress": f"{row.done_count}/{row.required}",
-            "days_text": _days_text(row.days)}
+            "days_text": _days_text(row.days, row), "original_due": row.original_due if row.extensions else None,
+            "extensions": row.extensions or None, "latest": progress_words(row.last_progress)}
 
 
-def _days_text(days: int | None) -> str:
+def _days_text(days: int | None, row: Row | None = None) -> str:
+    if row is not None and row.feedback_due is not None:
+        return f"进展应于{short_date(row.feedback_due)}前报送"
     if days is None:
         return ""
     if days < 0:
@@ -122,9 +146,25 @@ def rows_document(title: str, lines: list[str], rows: list[Row], *, group_by_uni
 
     ``show_plan``: the list covers several plans (a 清单 column)."""
     columns = with_plan([c for c in ROW_COLUMNS if not (group_by_unit and c.key == "unit")], show_plan)
+    columns += ledger_columns(rows)
     return Document(title=title, lines=lines,
                     tables=[Table("", columns, [_display(r) for r in rows],
                                   group_by="unit" if group_by_unit else None, empty=empty)])
+
+
+EXTENSION_COLUMNS = [Column("original_due", "原应完成日", "date", priority=2),
+                     Column("extensions", "延期次数", "int", priority=2)]
+LATEST_COLUMN = Column("latest", "最新进展", "brief", priority=2)
+
+
+def ledger_columns(rows: list[Row]) -> list[Column]:
+    """The columns the ledger adds when some row needs them: extensions, the latest progress."""
+    columns = []
+    if any(r.extensions for r in rows):
+        columns += EXTENSION_COLUMNS
+    if any(r.last_progress for r in rows):
+        columns.append(LATEST_COLUMN)
+    return columns
 
 
 def calendar_document(title: str, lines: list[str], rows: list[Row], show_plan: bool = False) -> Document:
@@ -139,23 +179,52 @@ def calendar_record(row: Row) -> dict:
             "required": row.required, "plan": row.plan}
 
 
-_OP_WORDS = {"done": "销号", "void": "作废"}
+def _op_words(op: str) -> str:
+    from ..journal.entries import OPS
+
+    spec = OPS.get(op)
+    return spec.words if spec is not None else f"未知操作 {op}"
+
+
+def entry_details(record: dict) -> str:
+    """What an entry of the ledger's own ops says, in words (a completion: its evidence)."""
+    op = record["op"]
+    if op == "progress":
+        parts = [f"{label}：{record[key]}" for label, key in (("进展", "done"), ("问题", "problem"), ("下步", "next"))
+                 if record.get(key)]
+        if record.get("percent") is not None:
+            parts.append(f"完成 {record['percent']}%")
+        return "；".join(parts)
+    if op == "extend":
+        before = f"（原 {record['due_before']}）" if record.get("due_before") else ""
+        late = "；到期后申请" if record.get("late") else ""
+        approved = f" {record['approved_on']} 批准" if record.get("approved_on") else " 批准"
+        return (f"延期至 {record['until']}{before}，{record.get('approved_by', '')}{approved}；"
+                f"原因：{record.get('reason', '')}{late}")
+    if op == "waive":
+        scope = "全部期间" if record.get("period") == "*" else "本期间"
+        return f"免于考核（{scope}），{record.get('approved_by', '')} 批准；原因：{record.get('reason', '')}"
+    if record.get("evidence"):
+        return "佐证：" + "、".join(e.get("path") or e.get("url") or "" for e in record["evidence"])
+    return ""
 
 
 def _journal_row(record: dict) -> dict:
     op = record["op"]
-    if op == "done":
-        state = "已作废" if record["voided_by"] else "有效"
-    elif op == "void":
+    if op == "void":
         state = f"作废 {record['target']}"
+    elif op in ("done", "progress", "extend", "waive"):
+        state = "已作废" if record["voided_by"] else "有效"
     else:  # written by a newer fupin: shown, never counted
         state = "本版本不认识，已保留"
-    return record | {"op": _OP_WORDS.get(op, f"未知操作 {op}"), "state": state}
+    return record | {"op": _op_words(op), "state": state, "detail": entry_details(record)}
 
 
 def journal_document(path: str, records: list[dict]) -> Document:
     rows = [_journal_row(r) for r in records]
     columns = with_plan(JOURNAL_COLUMNS, len({r.get("plan") for r in records if r.get("plan")}) > 1)
+    if any(r["detail"] for r in rows):
+        columns = [*columns[:-1], Column("detail", "内容", "prose", priority=2), columns[-1]]
     return Document(title="销号台账", lines=[f"文件：{path}  共 {len(records)} 条"],
                     tables=[Table("", columns, rows, empty="台账中没有记录")])
 
@@ -199,13 +268,16 @@ def units_words(names: list[str], groups: dict[str, tuple[str, ...]], *, count: 
 # ---------------------------------------------------------------- period reports
 
 
-def _summary_columns(kind: str) -> list[Column]:
+def _summary_columns(kind: str, ledger: bool = False) -> list[Column]:
+    """The summary's columns; ``ledger``: with 延期 and 反馈逾期 (once the journal records either)."""
     name = PERIOD_NAMES[kind]
+    extra = [Column("extended", "延期", "int", priority=2),
+             Column("feedback_overdue", "反馈逾期", "int", priority=2)] if ledger else []
     return [
         Column("rank", "排名", "int", priority=2), Column("unit", "责任单位"),
         Column("was_due", "应完成", "int", priority=2), Column("done", "已完成", "int", priority=2),
         Column("done_late", "其中逾期完成", "int", priority=3), Column("overdue", "逾期未完成", "int"),
-        Column("due_now", f"本{name}到期", "int", priority=2), Column("due_next", f"下{name}到期", "int", priority=3),
+        *extra, Column("due_now", f"本{name}到期", "int", priority=2), Column("due_next", f"下{name}到期", "int", priority=3),
         Column("done_now", f"本{name}已完成", "int", priority=3),
         Column("previous_rate", f"上{name}完成率", "rate", priority=3), Column("rate", f"本{name}完成率", "rate"),
         Column("change", "变化", "change", priority=2),
@@ -217,7 +289,8 @@ def summary_row(summary: UnitSummary) -> dict:
             "done_on_time": summary.done_on_time, "done_late": summary.done_late, "overdue": summary.overdue,
             "due_now": summary.due_now, "due_next": summary.due_next, "done_now": summary.done_now,
             "previous_rate": summary.previous_rate, "rate": summary.rate,
-            "change": shown_change(summary.rate, summary.previous_rate)}
+            "change": shown_change(summary.rate, summary.previous_rate), "extended": summary.extended,
+            "feedback_overdue": summary.feedback_overdue}
 
 
 def report_title(report: PeriodReport) -> str:
@@ -245,7 +318,10 @@ def _summary_table(report: PeriodReport) -> Table:
     name = PERIOD_NAMES[report.kind]
     note = (f"完成率 = 已完成 ÷ 应完成（截至统计日已到期的事项）；上{name}完成率为上{name}最后一天的完成率；"
             f"变化以百分点计，▲ 上升 ▼ 下降；排名按本{name}完成率。")
-    return Table("各单位完成情况", _summary_columns(report.kind), rows, empty=f"本{name}没有需要督办的事项",
+    if report.waived:
+        note += f"免于考核（不适用或已终止）的 {report.waived} 项不计入应完成和完成率。"
+    ledger = bool(report.total.extended or report.total.feedback_overdue)
+    return Table("各单位完成情况", _summary_columns(report.kind, ledger), rows, empty=f"本{name}没有需要督办的事项",
                  total=total, note=note if rows else "")
 
 
@@ -265,17 +341,22 @@ def _trend_table(report: PeriodReport) -> Table:
 
 # Where progress (进展) and extensions (延期) will go once the journal records them: one more Column in
 # the item columns below and one more key in ``_item_row`` — nothing else changes.
-def _item_columns(key: str, *, by_unit: bool) -> list[Column]:
+def _item_columns(key: str, *, by_unit: bool, ledger: bool = False) -> list[Column]:
+    """``ledger``: the list has extensions or progress to show (延期次数, 最新进展)."""
     columns = [Column("task", "编号"), Column("text", "工作任务", "prose"), Column("period_words", "期间", "period"),
                Column("due", "应完成日", "date", priority=2)]
     if key == "overdue":
         columns.append(Column("days_overdue", "逾期天数", "int"))
+    if key == "extended":
+        columns.insert(3, Column("original_due", "原应完成日", "date", priority=2))
     if key == "done_now":
         columns.append(Column("done_words" if not by_unit else "done_words_unit", "完成情况", "units"))
     elif not by_unit:
         columns.append(Column("units_words", "未完成单位", "units"))
-    elif key != "overdue":
+    elif key not in ("overdue", "extended"):
         columns.append(Column("progress", "完成次数", priority=2))
+    if key in ("overdue", "extended") and ledger:
+        columns += [Column("extensions", "延期次数", "int", priority=2), LATEST_COLUMN]
     return columns
 
 
@@ -304,8 +385,12 @@ def _items(rows: list[Row], key: str, groups: dict[str, tuple[str, ...]]) -> lis
             partial = [f"{r.unit}{r.done_count}/{r.required}" for r in found if r.done_count]
             if partial:
                 units += "；已部分完成：" + "、".join(partial)
+        with_progress = [r for r in found if r.last_progress]
+        latest = "；".join((f"{r.unit}：" if len(found) > 1 else "") + progress_words(r.last_progress)
+                          for r in with_progress)
         out.append({"plan": plan, "task": task, "text": first.text, "period": first.period,
-                    "period_words": _period_text(first),
+                    "period_words": _period_text(first), "original_due": first.original_due,
+                    "extensions": max(r.extensions for r in found) or None, "latest": latest,
                     "due": first.due, "days_overdue": -first.days if first.days is not None and first.days < 0 else None,
                     "units_words": units, "units": names, "count": len(found),
                     "done_words": "、".join(_done_words(r, with_unit=True) for r in found)})
@@ -325,7 +410,9 @@ def _unit_rows(rows: list[Row]) -> list[dict]:
     return [{"unit": r.unit, "plan": r.plan, "task": r.task, "text": r.text, "period": r.period,
              "period_words": _period_text(r),
              "due": r.due, "days_overdue": -r.days if r.days is not None and r.days < 0 else None,
-             "progress": f"{r.done_count}/{r.required}", "done_words_unit": _done_words(r, with_unit=False)}
+             "progress": f"{r.done_count}/{r.required}", "done_words_unit": _done_words(r, with_unit=False),
+             "original_due": r.original_due, "extensions": r.extensions or None,
+             "latest": progress_words(r.last_progress)}
             for r in rows]
 
 
@@ -348,19 +435,47 @@ def period_document(report: PeriodReport, plan: Plan, *, by_unit: bool | None = 
     unit_order = [s.unit for s in report.summaries]
     for key, heading in report.sections:
         rows = getattr(report, key)
+        if key == "extended" and not rows:
+            continue  # the 延期中 list appears once something is extended
+        ledger = any(r.extensions or r.last_progress for r in rows)
         if by_unit:
             table_rows = _unit_rows(_group_rows_by_unit(rows, unit_order))
             count = f"（{len(rows)} 项）"
             one_unit = len({r.unit for r in rows}) <= 1 and report.unit is not None  # named in the title already
-            blocks.append(Table(heading, with_plan(_item_columns(key, by_unit=True), several), table_rows,
-                                group_by=None if one_unit else "unit", count=count, merge=merge))
+            blocks.append(Table(heading, with_plan(_item_columns(key, by_unit=True, ledger=ledger), several),
+                                table_rows, group_by=None if one_unit else "unit", count=count, merge=merge))
         else:
             items = _items(_by_task(rows, plan, sort), key, groups)
             count = f"（{len(items)} 项，涉及 {len(rows)} 个单位次）" if rows else "（0 项）"
-            blocks.append(Table(heading, with_plan(_item_columns(key, by_unit=False), several), items, count=count,
-                                merge=merge))
+            blocks.append(Table(heading, with_plan(_item_columns(key, by_unit=False, ledger=ledger), several),
+                                items, count=count, merge=merge))
+    if report.progress:
+        blocks.append(_progress_table(report, several))
     return Document(title=report_title(report), lines=_report_lines(report), blocks=blocks,
                     subject=report.unit or "", running=f"{report.name}（{report.label}）")
+
+
+PROGRESS_COLUMNS = [Column("task", "编号"), Column("text", "工作任务", "prose"),
+                    Column("unit", "责任单位", "units"), Column("period_words", "期间", "period", priority=3),
+                    Column("date", "日期", "date"), Column("done", "进展情况", "prose"),
+                    Column("problem", "存在问题", "prose", priority=2), Column("next", "下步计划", "prose", priority=2),
+                    Column("percent", "完成比例", "text", priority=3), Column("by", "经办人", "units", priority=3)]
+
+
+def progress_heading(kind: str) -> str:
+    return f"本{PERIOD_NAMES[kind]}进展"
+
+
+def _progress_table(report: PeriodReport, several: bool) -> Table:
+    """本周进展: every progress report dated in the period, tasks in plan order."""
+    texts = report.task_texts
+    rows = [{"plan": p.plan, "task": p.task, "text": texts.get((p.plan, p.task), ""), "unit": p.unit,
+             "period_words": period_words(p.period), "period": p.period, "date": p.date, "done": p.done,
+             "problem": p.problem, "next": p.next, "percent": "" if p.percent is None else f"{p.percent}%",
+             "by": p.by}
+            for p in report.progress]
+    return Table(progress_heading(report.kind), with_plan(PROGRESS_COLUMNS, several), rows,
+                 count=f"（{len(rows)} 条）", merge=("plan", "task", "text") if several else ("task", "text"))
 
 
 DETAIL_COLUMNS = {
@@ -377,6 +492,11 @@ DETAIL_COLUMNS = {
                  Column("done_date", "完成日期", "date")],
 }
 DETAIL_COLUMNS["due_next"] = DETAIL_COLUMNS["due_now"]
+DETAIL_COLUMNS["extended"] = [Column("status", "状态", "status"), Column("unit", "责任单位", "units"),
+                              Column("task", "编号"), Column("text", "工作任务", "prose"),
+                              Column("period_words", "期间", "period"), Column("period", "期间代码"),
+                              Column("original_due", "原应完成日", "date"), Column("due", "延期至", "date"),
+                              Column("extensions", "延期次数", "int")]
 
 
 def period_detail_document(report: PeriodReport) -> Document:
@@ -385,11 +505,19 @@ def period_detail_document(report: PeriodReport) -> Document:
     if report.trend and report.kind != "week":
         blocks.append(_trend_table(report))
     for key, heading in report.sections:
+        found = getattr(report, key)
+        if key == "extended" and not found:
+            continue
         rows = [_display(r) | {"period_words": _period_text(r),
                                "days_overdue": -r.days if r.days is not None and r.days < 0 else None}
-                for r in getattr(report, key)]
-        blocks.append(Table(heading, with_plan(DETAIL_COLUMNS[key], len(report.plans) > 1), rows,
+                for r in found]
+        columns = DETAIL_COLUMNS[key]
+        if key in ("overdue", "extended"):
+            columns = columns + [c for c in ledger_columns(found) if c.key not in {k.key for k in columns}]
+        blocks.append(Table(heading, with_plan(columns, len(report.plans) > 1), rows,
                             count=f"（{len(rows)} 项）"))
+    if report.progress:
+        blocks.append(_progress_table(report, len(report.plans) > 1))
     return Document(title=report_title(report), lines=_report_lines(report), blocks=blocks,
                     subject=report.unit or "", running=f"{report.name}（{report.label}）")
 
@@ -401,15 +529,19 @@ def summary_record(summary: UnitSummary, kind: str = "week") -> dict:
     return {"unit": summary.unit, "overdue": summary.overdue, names[0]: summary.due_now, names[1]: summary.due_next,
             names[2]: summary.done_now, "done_on_time": summary.done_on_time, "done_late": summary.done_late,
             "was_due": summary.was_due, "rate": summary.rate, "previous_rate": summary.previous_rate,
-            "change": summary.change, "rank": summary.rank}
+            "change": summary.change, "rank": summary.rank, "extended": summary.extended,
+            "feedback_overdue": summary.feedback_overdue, "waived": summary.waived}
 
 
-_RECORD_SECTIONS = {"week": ("overdue", "due_this_week", "due_next_week", "done_this_week")}
+_RECORD_SECTIONS = {"week": {"overdue": "overdue", "due_now": "due_this_week", "due_next": "due_next_week",
+                             "done_now": "done_this_week", "extended": "extended"}}
+_PERIOD_SECTIONS = {"overdue": "overdue", "due_now": "due_this_period", "due_next": "due_next_period",
+                    "done_now": "done_this_period", "extended": "extended"}
 
 
 def period_record(report: PeriodReport) -> dict:
     """The JSON of a period report (documented in the README)."""
-    names = _RECORD_SECTIONS.get(report.kind, ("overdue", "due_this_period", "due_next_period", "done_this_period"))
+    names = _RECORD_SECTIONS.get(report.kind, _PERIOD_SECTIONS)  # the documented order; extended added last
     head = {"title": report.title, "doc_no": report.doc_no, "as_of": report.as_of.isoformat()}
     if report.kind == "week":
         head |= {"week": f"{report.year}-W{report.week:02d}", "week_start": report.start.isoformat(),
@@ -420,11 +552,17 @@ def period_record(report: PeriodReport) -> dict:
     body = {"unit": report.unit,
             "summary": [summary_record(s, report.kind) for s in report.summaries],
             "total": summary_record(report.total, report.kind),
-            **{name: [row_record(r) for r in getattr(report, key)]
-               for name, (key, _) in zip(names, report.sections)}}
+            **{name: [row_record(r) for r in getattr(report, key)] for key, name in names.items()
+               if key != "extended"}}
     if report.kind != "week":
         body["trend"] = [{"date": p.day.isoformat(), "done": p.done, "was_due": p.was_due, "rate": p.rate}
                          for p in report.trend]
+    # Added with the ledger's own ops, after every key of the earlier contract.
+    body["extended"] = [row_record(r) for r in report.extended]
+    body["progress_this_week" if report.kind == "week" else "progress_this_period"] = [
+        {"plan": p.plan, "task": p.task, "unit": p.unit, "period": p.period} | progress_record(p)
+        for p in report.progress]
+    body["waived"] = report.waived
     return head | body
 
 
@@ -475,7 +613,8 @@ def _notice_rows(overdue: list[Row], soon: list[Row], deadlines: dict[tuple[str,
         out.append({"plan": first.plan, "task": task, "text": first.text, "deadline": deadlines.get(key, ""),
                     "overdue_periods": periods_in_words(late), "days_overdue": max(days) if days else None,
                     "soon_periods": "；".join(f"{_period_text(r)}：{short_date(r.due)}" for r in coming),
-                    "progress_words": progress.get((task, first.unit), "")})
+                    "progress_words": progress.get((task, first.unit), "")
+                    or progress_words(next((r.last_progress for r in (*late, *coming) if r.last_progress), None))})
     return out
 
 

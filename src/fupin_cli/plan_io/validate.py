@@ -143,6 +143,8 @@ def build_plan(path: Path, doc, units: UnitIndex, units_path: Path, key: str | N
             explicit_schedule=explicit, note=_optional_text(item, "note", where), line=item.line,
             lead=_task_lead(item, where, units, unit_names), remark=_optional_text(item, "remark", where),
             source=_task_source(item, where), plan=plan_key,
+            progress_every=_progress_every(item, where) or (
+                settings.progress_every if any(r.kind == "ongoing" for r in rules) else ""),
         ))
     loaded.plan = Plan(
         title=_required_text(header, "title", where), doc_no=_optional_text(header, "doc_no", where),
@@ -177,7 +179,22 @@ def _settings(header: Mapping, where: _Where) -> Settings:
     if yellow is not None and (not isinstance(yellow, int) or isinstance(yellow, bool) or not 0 <= yellow <= 366):
         raise where.error(f"yellow_workdays 应是 0 到 366 之间的整数（黄灯：几个工作日内到期），而不是{show_value(yellow)}",
                           header, "yellow_workdays")
-    return Settings(holiday_shift=shift, warn_days=warn, semester_starts=tuple(parsed), yellow_workdays=yellow)
+    return Settings(holiday_shift=shift, warn_days=warn, semester_starts=tuple(parsed), yellow_workdays=yellow,
+                    progress_every=_progress_every(header, where))
+
+
+PROGRESS_CYCLES = ("week", "month", "quarter")
+
+
+def _progress_every(mapping: Mapping, where: _Where) -> str:
+    """``progress_every``: how often progress is reported (week, month, quarter), or "" when not given."""
+    value = mapping.get("progress_every")
+    if value is None:
+        return ""
+    if not isinstance(value, str) or value.strip() not in PROGRESS_CYCLES:
+        raise where.error(f"progress_every 应是 week（每周）、month（每月）或 quarter（每季度）之一，"
+                          f"而不是{show_value(value)}", mapping, "progress_every")
+    return value.strip()
 
 
 def _task_id(item: Mapping, where: _Where) -> str:

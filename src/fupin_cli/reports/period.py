@@ -8,6 +8,10 @@ the completion rate week by week (the trend).
 A *completion rate* at day ``t`` is done / (done + overdue) over the obligations
 due by ``t``: done counts those due on or before ``t`` whose required completions
 were reached by ``t``; overdue those due before ``t`` and not reached by then.
+An extended obligation (延期) is due on its approved date; a waived one (免于考核)
+is in no count and no list (the report says how many were left out).  Open
+extended obligations not yet overdue are listed apart (延期中), and the progress
+reports dated in the period (本周进展) follow the lists.
 """
 
 from __future__ import annotations
@@ -21,16 +25,18 @@ from ..domain.model import Obligation, Occurrence, Task
 from ..domain.obligations import Scope, task_windows, units_in_scope
 from ..domain.periods import add_months, month_end
 from ..domain.schedule import Timetable
+from ..journal.entries import ProgressEntry
 from ..journal.ledger import Standing
-from .order import plan_keys, sort_rows, sort_units
+from .due import feedback_rows
+from .order import plan_keys, sort_rows, sort_units, task_order, unit_order
 from .rows import Row, soon_days, status_row
 
 KINDS = ("week", "month", "quarter")
-SECTION_KEYS = ("overdue", "due_now", "due_next", "done_now")
+SECTION_KEYS = ("overdue", "extended", "due_now", "due_next", "done_now")
 _SECTION_WORDS = {
-    "week": ("逾期未完成", "本周到期", "下周到期", "本周已完成"),
-    "month": ("逾期未完成", "本月到期", "下月到期", "本月已完成"),
-    "quarter": ("逾期未完成", "本季度到期", "下季度到期", "本季度已完成"),
+    "week": ("逾期未完成", "延期中", "本周到期", "下周到期", "本周已完成"),
+    "month": ("逾期未完成", "延期中", "本月到期", "下月到期", "本月已完成"),
+    "quarter": ("逾期未完成", "延期中", "本季度到期", "下季度到期", "本季度已完成"),
 }
 PERIOD_NAMES = {"week": "周", "month": "月", "quarter": "季度"}
 REPORT_NAMES = {"week": "督办周报", "month": "督办月报", "quarter": "督办季报"}
@@ -71,6 +77,9 @@ class UnitSummary:
     done_now: int = 0
     done_on_time: int = 0
     done_late: int = 0
+    extended: int = 0  # open, on an approved later date not yet passed (延期中)
+    feedback_overdue: int = 0  # open obligations whose progress report is late (反馈逾期)
+    waived: int = 0  # exempted or terminated, left out of every count
     previous_rate: float | None = None  # the rate at the end of the previous period
     rank: int | None = None  # 1 = best rate; units with nothing due yet have none
 
@@ -95,7 +104,8 @@ class UnitSummary:
         return self.rate - self.previous_rate
 
     def __bool__(self) -> bool:
-        return bool(self.was_due or self.due_now or self.due_next or self.done_now)
+        return bool(self.was_due or self.due_now or self.due_next or self.done_now or self.extended
+                    or self.feedback_overdue)
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,10 @@ class PeriodReport:
     due_now: list[Row] = field(default_factory=list)
     due_next: list[Row] = field(default_factory=list)
     done_now: list[Row] = field(default_factory=list)
+    extended: list[Row] = field(default_factory=list)
+    progress: list[ProgressEntry] = field(default_factory=list)  # reported in the period, in plan order
+    task_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # of the tasks in ``progress``
+    waived: int = 0  # obligations left out of every count: exempted or terminated (免于考核 / 已终止)
     trend: list[TrendPoint] = field(default_factory=list)
     deadlines: dict[tuple[str, str], str] = field(default_factory=dict)  # (plan key, task id) → deadline words
     plans: tuple[str, ...] = ()  # the keys of the plans the report covers
@@ -229,41 +243,67 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
             found = summaries[name] = UnitSummary(name)
         return found
 
-    def row(task: Task, name: str, occ: Occurrence) -> Row:
-        return status_row(Obligation(task, name, occ), standing.dates(task, occ.period, name), today, soon)
+    def row(task: Task, name: str, occ: Occurrence, mark=None) -> Row:
+        dates = standing.dates(task, occ.period, name)
+        if mark is None:
+            return status_row(Obligation(task, name, occ), dates, today, soon)
+        return status_row(Obligation(task, name, occ), dates, today, soon, mark, standing.last_progress(task, name))
 
     # Done obligations only count, unless done in the period: no Row for the many others.
     start_ordinal = start.toordinal()
+    marked = set(standing.ledger.marked_tasks())
     for task, units, found in task_windows(timetable, scope, None, next_end):
+        has_marks = (task.plan, task.id) in marked
         for occ in found:
             done = standing.done_in(task, occ.period)
-            due_ordinal = occ.due.toordinal()
             for name in units:
                 reached = standing.reached(done.get(name), occ.required)
-                if occ.due <= today:
+                mark = standing.mark(task, occ.period, name) if has_marks else None
+                due = occ.due
+                if mark:
+                    if mark.waiver is not None and reached is None:
+                        summary(name).waived += 1
+                        continue
+                    if mark.extension is not None:
+                        due = mark.extension.until
+                        if reached is None and due >= today:
+                            report.extended.append(row(task, name, occ, mark))
+                            summary(name).extended += 1
+                            continue
+                due_ordinal = due.toordinal()
+                if due <= today:
                     counter = counters.get(name)
                     if counter is None:
                         counter = counters[name] = _Counter()
                     counter.add(due_ordinal, reached)
                     total_counter.add(due_ordinal, reached)
                 if reached is not None:
-                    if occ.due <= today:
+                    if due <= today:
                         if reached <= due_ordinal:
                             summary(name).done_on_time += 1
                         else:
                             summary(name).done_late += 1
                     if reached >= start_ordinal:
-                        report.done_now.append(row(task, name, occ))
+                        report.done_now.append(row(task, name, occ, mark))
                         summary(name).done_now += 1
-                elif occ.due < today:
-                    report.overdue.append(row(task, name, occ))
+                elif due < today:
+                    report.overdue.append(row(task, name, occ, mark))
                     summary(name).overdue += 1
-                elif start <= occ.due <= end:
-                    report.due_now.append(row(task, name, occ))
+                elif start <= due <= end:
+                    report.due_now.append(row(task, name, occ, mark))
                     summary(name).due_now += 1
-                elif next_start <= occ.due:
-                    report.due_next.append(row(task, name, occ))
+                elif next_start <= due <= next_end:
+                    report.due_next.append(row(task, name, occ, mark))
                     summary(name).due_next += 1
+    for task, occ, name, mark in _extended_later(timetable, standing, scope, after=next_end):
+        report.extended.append(row(task, name, occ, mark))
+        summary(name).extended += 1
+    for late in feedback_rows(timetable, standing, scope, soon):
+        summary(late.unit).feedback_overdue += 1
+    report.progress = _progress_in(timetable, standing, scope, start, end)
+    if report.progress:
+        reported = {(p.plan, p.task) for p in report.progress}
+        report.task_texts = {(t.plan, t.id): t.text for t in plan.tasks if (t.plan, t.id) in reported}
     for early in _done_early(timetable, standing, scope, after=next_end, since=start, soon=soon):
         report.done_now.append(early)
         summary(early.unit).done_now += 1
@@ -274,6 +314,7 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
         summary(name).previous_rate = _rate(*counter.at(previous_end))
     total_counter.freeze()
 
+    report.waived = sum(s.waived for s in summaries.values())
     kept = [s for s in summaries.values() if s]
     rank_units(kept)
     report.summaries = sort_units(kept, plan, sort, name_of=lambda s: s.unit)
@@ -298,6 +339,8 @@ def _total(summaries: list[UnitSummary], previous_rate: float | None) -> UnitSum
         total.done_now += s.done_now
         total.done_on_time += s.done_on_time
         total.done_late += s.done_late
+        total.extended += s.extended
+        total.feedback_overdue += s.feedback_overdue
     return total
 
 
@@ -323,3 +366,38 @@ def _done_early(timetable: Timetable, standing: Standing, scope: Scope, after: d
         dates = standing.dates(task, period, unit)
         if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[key]:
             yield status_row(Obligation(task, unit, occ), dates, standing.today, soon)
+
+
+def _progress_in(timetable: Timetable, standing: Standing, scope: Scope, start: date, end: date) -> list[ProgressEntry]:
+    """The progress reports dated in [start, end] on tasks and units the report covers: tasks in plan
+    order, units in the official order, then by date."""
+    plan = timetable.plan
+    tasks = task_order(plan)
+    units = unit_order(plan.units)
+    by_key = {(task.plan, task.id): task for task in plan.tasks
+              if not scope.category or task.category == scope.category}
+    found = [p for p in standing.progress_between(start, end)
+             if (p.plan, p.task) in by_key and (scope.units is None or p.unit in scope.units)]
+    return sorted(found, key=lambda p: (tasks.get((p.plan, p.task), len(tasks)), units.get(p.unit, len(units)),
+                                        p.date, p.id))
+
+
+def _extended_later(timetable: Timetable, standing: Standing, scope: Scope, after: date):
+    """(task, occurrence, unit, mark) of open obligations due by the plan after ``after`` that carry a live
+    extension: the window of the lists leaves them out, but 延期中 lists every extended obligation."""
+    plan = timetable.plan
+    marked = set(standing.ledger.marked_tasks())
+    for task in plan.tasks:
+        if (task.plan, task.id) not in marked or (scope.category and task.category != scope.category):
+            continue
+        units = set(units_in_scope(plan.units, task, scope))
+        for occ in timetable.occurrences(task):
+            if occ.due is None or occ.due <= after:
+                continue
+            for name, mark in standing.marks_in(task, occ.period).items():
+                if name not in units or mark.extension is None:
+                    continue
+                mark = standing.mark(task, occ.period, name)
+                if mark.waiver is None and standing.reached(standing.done_in(task, occ.period).get(name),
+                                                            occ.required) is None:
+                    yield task, occ, name, mark

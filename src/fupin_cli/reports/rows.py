@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..domain.holidays import HolidayCalendar
-from ..domain.model import Obligation, Settings
+from ..domain.model import Obligation, Settings, Task
+from ..domain.periods import add_months
 from ..domain.status import status_of
+from ..journal.entries import ProgressEntry
+from ..journal.ledger import Mark
 from .labels import rule_hint
 
 
@@ -29,6 +32,11 @@ class Row:
     # (每月25日前录入 / 每月28日前审核 both give a July): tells 2018-07 from 2018-07#4 in print.
     rule_hint: str = ""
     plan: str = ""  # the key of the task's plan
+    original_due: date | None = None  # the due date before any extension (= due when there is none)
+    extensions: int = 0  # live extensions (延期) of this obligation; the latest gave ``due``
+    last_progress: ProgressEntry | None = None  # the unit's latest progress report on the task
+    waived: bool = False  # exempted or terminated (免于考核 / 已终止)
+    feedback_due: date | None = None  # when the next progress report is due, for a task with a reporting cycle
 
     @property
     def task_key(self) -> tuple[str, str]:
@@ -36,14 +44,52 @@ class Row:
         return (self.plan, self.task)
 
 
-def status_row(obligation: Obligation, done_dates: list[date], today: date, soon_days: int) -> Row:
-    """The row of one obligation; ``soon_days`` is the yellow light's window in calendar days."""
+def status_row(obligation: Obligation, done_dates: list[date], today: date, soon_days: int,
+               mark: Mark | None = None, last_progress: ProgressEntry | None = None) -> Row:
+    """The row of one obligation; ``soon_days`` is the yellow light's window in calendar days.
+
+    ``mark`` (extensions, waiver) moves the due date to the approved one or takes the row out of the
+    counts; ``last_progress`` is shown with it.
+    """
     occ, task = obligation.occurrence, obligation.task
-    status, days, done_date = status_of(occ.due, occ.required, done_dates, today, soon_days)
+    extension = mark.extension if mark else None
+    due = extension.until if extension else occ.due
+    status, days, done_date = status_of(due, occ.required, done_dates, today, soon_days,
+                                        extended=extension is not None)
+    waived = bool(mark and mark.waiver)
+    if waived and done_date is None:
+        status = "waived"
     return Row(task=task.id, text=task.text, category=task.category, unit=obligation.unit,
-               period=occ.period, nominal_due=occ.nominal_due, due=occ.due, status=status,
+               period=occ.period, nominal_due=occ.nominal_due, due=due, status=status,
                days=days, required=occ.required, done_count=len(done_dates), done_date=done_date,
-               rule_hint=rule_hint(task.rules, occ.rule_index), plan=task.plan)
+               rule_hint=rule_hint(task.rules, occ.rule_index), plan=task.plan, original_due=occ.due,
+               extensions=len(mark.extensions) if mark else 0, last_progress=last_progress, waived=waived)
+
+
+def begins(occurrence, valid_from: date) -> date:
+    """The first day work on an occurrence counts: its period's start; a one-off (whose period is its date)
+    from the plan's first day, or 1 January of its year if that is earlier — as a completion may be dated."""
+    if occurrence.start == occurrence.end == occurrence.nominal_due:
+        return min(valid_from, occurrence.start.replace(month=1, day=1))
+    return occurrence.start
+
+
+CYCLE_MONTHS = {"month": 1, "quarter": 3}
+
+
+def next_feedback(cycle: str, since: date) -> date:
+    """The last day a progress report is on time when the previous one (or the start) was on ``since``."""
+    if cycle == "week":
+        return since + timedelta(days=7)
+    return add_months(since, CYCLE_MONTHS[cycle])
+
+
+def feedback_due(task: Task, start: date, last_progress: ProgressEntry | None) -> date | None:
+    """When the unit's next progress report on ``task`` is due: one cycle after the last one, or after
+    ``start`` (the day its open obligation began, or the plan's first day) when it has none."""
+    if not task.progress_every:
+        return None
+    return next_feedback(task.progress_every, last_progress.date if last_progress else start)
 
 
 def soon_days(today: date, settings: Settings, calendar: HolidayCalendar, default: int | None = None) -> int:

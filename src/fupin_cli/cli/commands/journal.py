@@ -15,6 +15,7 @@ from ..options import (
     DataOpt,
     DateValue,
     EntryId,
+    EvidenceValue,
     ForceOpt,
     JournalOpt,
     OutputOpt,
@@ -53,6 +54,9 @@ def done(
     note: Annotated[str, typer.Option("--note", click_type=Text("备注"), show_default=False, help="备注。")] = "",
     force: Annotated[bool, typer.Option(
         "--force", help="完成日期早于期间开始或超出清单有效期时仍然记录（记录中注明 forced）。")] = False,
+    evidence: Annotated[Optional[list[str]], typer.Option(
+        "--evidence", click_type=EvidenceValue(), show_default=False,
+        help="佐证材料：文件（记下 SHA-256 和大小，不复制）或 http(s):// 链接；可给多次。")] = None,
     fmt: Annotated[str, format_option(RECORD_FORMATS)] = "table",
     as_of: AsOfOpt = None,
     plan_key: PlanOpt = None,
@@ -71,7 +75,7 @@ def done(
     completed = read_date(ctx, on, "--date")
     label = read_period(period, "--period", today=ctx.today) if period is not None else None
     try:
-        recorded = record_done(ctx, task, name, label, completed, by, note, force=force)
+        recorded = record_done(ctx, task, name, label, completed, by, note, force=force, evidence=evidence)
     except PeriodComplete as exc:
         raise UsageError(f"{exc.message}；如记录有误，先用 fupin undo 作废") from None
     except PeriodUnknown as exc:
@@ -90,6 +94,8 @@ def done(
     occurrence = recorded.occurrence
     late = "（逾期完成）" if recorded.late else ""
     forced = "（--force：日期超出可完成范围，已注明）" if "forced" in recorded.record else ""
+    if recorded.record.get("evidence"):
+        forced += f"；佐证材料 {len(recorded.record['evidence'])} 件"
     message = Document(
         title=f"已销号：任务 {ctx.folder_plans.task_ref(recorded.task)}，{recorded.unit}，期间 {occurrence.period}，"
               f"完成日期 {recorded.completed}{late}{forced}；该期间已记 {recorded.count}/{occurrence.required} 次。",
@@ -135,10 +141,27 @@ def undo(
         if unit:
             raise UsageError("--unit 只与 --last 同用", subject="unit")
         voided = record_void(ctx, entry_id, reason, by)
+    from ...journal.entries import OPS
+
     target = voided.target
     task_ref = f"{ctx.entry_plan(target)}:{target.task}" if len(ctx.folder_plans) > 1 else target.task
-    print(terminal_safe(f"已作废记录 {target.id}（任务 {task_ref}，{target.unit}，期间 {target.period}，"
-                        f"完成日期 {target.date}）。\n作废记录号：{voided.record['id']}", keep_newlines=True))
+    what = _UNDONE.get(target.op, lambda e: "")(target)
+    kind = "" if target.op == "done" else OPS[target.op].words
+    period = "全部期间" if target.period == "*" else f"期间 {target.period}"
+    restored = ""
+    if target.op == "extend":
+        restored = f"\n应完成日恢复为 {target.due_before}" if target.due_before else ""
+    print(terminal_safe(f"已作废{kind}记录 {target.id}（任务 {task_ref}，{target.unit}，{period}{what}）。{restored}"
+                        f"\n作废记录号：{voided.record['id']}", keep_newlines=True))
+
+
+# What the message of ``undo`` adds about the entry voided, per op (a table: a new op is one line).
+_UNDONE = {
+    "done": lambda e: f"，完成日期 {e.date}",
+    "progress": lambda e: f"，报送日期 {e.date}",
+    "extend": lambda e: f"，延期至 {e.until}",
+    "waive": lambda e: f"，原因：{e.reason}",
+}
 
 
 def journal_cmd(

@@ -6,10 +6,12 @@ from typing import Annotated, Optional
 import typer
 
 from ... import __version__
-from ...domain.errors import OutputError
+from ...domain.errors import OutputError, UsageError
 from ...domain.text import terminal_safe
 from ...output.formats import View
 from ..options import (
+    PERIOD_HELP,
+    AsOfOpt,
     CategoryOpt,
     DataOpt,
     ForceOpt,
@@ -17,6 +19,7 @@ from ..options import (
     PlanOpt,
     OutputOpt,
     PathValue,
+    PeriodValue,
     TaskId,
     Text,
     UnitsOpt,
@@ -81,21 +84,32 @@ def list_tasks(
 def show_task(
     task: Annotated[str, typer.Argument(click_type=TaskId(), metavar="任务编号", show_default=False,
                                         help="任务编号，如 2.1。")],
+    unit: UnitsOpt = None,
+    period: Annotated[Optional[str], typer.Option(
+        "--period", "-p", click_type=PeriodValue(), show_default=False,
+        help=f"只看这个期间（默认：今天以前已开始的全部期间）。{PERIOD_HELP}。")] = None,
     fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
+    as_of: AsOfOpt = None,
     plan_key: PlanOpt = None,
     data: DataOpt = None,
+    journal: JournalOpt = None,
 ) -> None:
-    """显示一项任务的全部内容：工作任务、责任单位（及其成员）、完成时限及 fupin 的理解、备注。Show one task.
+    """一项任务的全部内容和经过：工作任务、责任单位、完成时限及 fupin 的理解、备注；各单位各期间的应完成日（原定与延期后）
+    和状态；台账中关于它的每一条记录（进展、延期及批准人、销号及佐证、免于考核、作废及原因），按登记先后。Show one task.
 
-    例：fupin show 2.1
+    例：fupin show 2.1；fupin show 8.2 --unit 市残联 --period 2018-07
     """
+    from ...app.history import line_record, obligation_record, task_history
+    from ...app.inputs import read_period
     from ...app.lookup import find_task
     from ...output import views
     from ...output.document import Column, Document, Table
     from ...phrases.describe import describe
 
-    ctx = context(data=data, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
     found = find_task(ctx.plans, task)
+    label = read_period(period, "--period", today=ctx.today) if period is not None else None
+    names = units_of(ctx, unit)
     plan = ctx.plan_of(found)
     leaves = list(plan.units.responsible(found.units))
     rules = [describe(rule) for rule in found.rules]
@@ -107,8 +121,41 @@ def show_task(
             ("备注", found.note)]
     table = Table("", [Column("field", "项目"), Column("value", "内容")],
                   [{"field": field, "value": value} for field, value in rows if value])
-    record = views.task_record(found) | {"responsible": leaves, "rules": rules}
-    show(View(document=lambda: Document(title=f"{plan.title}：任务 {found.id}", tables=[table]),
+    chosen = None
+    if names:
+        chosen = {leaf for name in names for leaf in plan.units.leaves(name)}
+        if not chosen & set(leaves):
+            raise UsageError(f"--unit {'、'.join(names)} 不是任务 {found.id} 的责任单位；责任单位是：{'、'.join(found.units)}",
+                             subject="unit")
+    if label is not None and label not in {o.period for o in ctx.timetable_for(plan).occurrences(found)}:
+        from ...app.recording import _unknown_period
+
+        occurrences = ctx.timetable_for(plan).occurrences(found)
+        raise UsageError(f"--period {_unknown_period(found, occurrences, label, plan.settings)}", subject="period")
+    story = task_history(ctx, found, chosen, label)
+    duties = Table("各单位各期间", [
+        Column("unit", "责任单位", "units", hoist=True), Column("period", "期间"),
+        Column("original_due", "原应完成日", "date", priority=2), Column("due", "应完成日", "date"),
+        Column("status", "状态", "status"), Column("extensions", "延期次数", "int", priority=2),
+        Column("done_date", "完成日期", "date", priority=2), Column("remark", "说明", "prose", priority=2)],
+        [{"unit": r.unit, "period": r.period, "original_due": r.original_due if r.extensions else None,
+          "due": r.due, "status": r.status, "extensions": r.extensions or None, "done_date": r.done_date,
+          "remark": (f"免于考核：{story.waivers[(r.unit, r.period)]}" if (r.unit, r.period) in story.waivers
+                     else "")}
+         for r in story.obligations], empty="没有已开始的期间", count=f"（截至 {ctx.today}）")
+    timeline = Table("台账记录（按登记先后）", [
+        Column("recorded_at", "登记时间"), Column("words", "类型"), Column("unit", "责任单位", "units", hoist=True),
+        Column("period", "期间"), Column("detail", "内容", "prose"), Column("by", "经办人", "units", priority=2),
+        Column("state", "状态", "units", priority=2), Column("id", "记录号", priority=3)],
+        [{"recorded_at": line.recorded_at[:16].replace("T", " "), "words": line.words, "unit": line.unit,
+          "period": "全部期间" if line.period == "*" else line.period, "detail": line.detail, "by": line.by,
+          "state": line.state, "id": line.id} for line in story.timeline], empty="台账中没有关于它的记录",
+        count=f"（{len(story.timeline)} 条）")
+    record = views.task_record(found) | {"responsible": leaves, "rules": rules,
+                                         "obligations": [obligation_record(r, story.waivers.get((r.unit, r.period)))
+                                                         for r in story.obligations],
+                                         "timeline": [line_record(line) for line in story.timeline]}
+    show(View(document=lambda: Document(title=f"{plan.title}：任务 {found.id}", tables=[table, duties, timeline]),
               records=lambda: record), fmt)
 
 
@@ -260,15 +307,25 @@ def init(
     print(terminal_safe(f"以后运行：fupin list --data {folder}  或设置 FUPIN_DATA={folder}"))
 
 
-def check(plan_key: PlanOpt = None, data: DataOpt = None, journal: JournalOpt = None) -> None:
+def check(
+    evidence: Annotated[bool, typer.Option(
+        "--evidence", help="也检查销号时登记的佐证材料文件：已不存在或已改变的逐一列出。")] = False,
+    plan_key: PlanOpt = None,
+    data: DataOpt = None,
+    journal: JournalOpt = None,
+) -> None:
     """检查清单、单位文件和销号台账，列出每个问题；无问题退出码 0，有问题 1。Validate everything.
 
-    例：fupin check --data ./扶贫清单
+    例：fupin check --data ./扶贫清单；fupin check --evidence
     """
     from ...app.checks import check_all
 
     ctx = context(data=data, journal=journal, plan=plan_key)
     problems, notices = check_all(ctx)
+    if evidence:
+        from ...app.evidence import evidence_problems
+
+        problems += evidence_problems(ctx)
     for notice in notices:
         print(terminal_safe(f"提示：{notice}"))
     for problem in problems:  # problems quote the plan and the journal: shown safely

@@ -133,8 +133,10 @@ def due(
     if grouped:
         rows = group_contiguous(rows, lambda r: r.unit)  # each unit once, however sorted
     overdue = sum(r.status == "overdue" for r in rows)
+    feedback = sum(r.status == "feedback_overdue" for r in rows)
     title = f"{plan.title}：到期与逾期事项" + _title_units(names)
-    lines = [f"截至 {ctx.today}：逾期 {overdue} 项，{days} 天内到期 {len(rows) - overdue} 项"]
+    lines = [f"截至 {ctx.today}：逾期 {overdue} 项，{days} 天内到期 {len(rows) - overdue - feedback} 项"
+             + (f"，反馈逾期 {feedback} 项" if feedback else "")]
     show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=grouped,
                                                    empty="没有逾期或即将到期的事项",
                                                    show_plan=len(ctx.reported_plans) > 1),
@@ -151,6 +153,8 @@ def overdue(
     force: ForceOpt = False,
     wide: WideOpt = False,
     exit_code: ExitCodeOpt = False,
+    include_feedback: Annotated[bool, typer.Option(
+        "--include-feedback", help="也列出反馈逾期的事项：设了 progress_every、进展报送已超过周期的。")] = False,
     as_of: AsOfOpt = None,
     holiday_shift: ShiftOpt = None,
     plan_key: PlanOpt = None,
@@ -170,14 +174,17 @@ def overdue(
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, names, scope = _report_scope(ctx, unit, category)
     plan = ctx.timetable.plan
-    rows = group_contiguous(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort), lambda r: r.unit)
+    rows = group_contiguous(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort,
+                                         include_feedback=include_feedback), lambda r: r.unit)
     units = len({r.unit for r in rows})
+    late = sum(r.status == "overdue" for r in rows)
     title = f"{plan.title}：逾期未完成事项" + _title_units(names)
-    lines = [f"截至 {ctx.today}：{units} 个单位共逾期 {len(rows)} 项"]
+    lines = [f"截至 {ctx.today}：{units} 个单位共逾期 {late} 项"
+             + (f"，反馈逾期 {len(rows) - late} 项" if include_feedback else "")]
     show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项",
                                                    show_plan=len(ctx.reported_plans) > 1),
               records=lambda: [views.row_record(r) for r in rows]), fmt, output, force, wide=wide)
-    _finish_report(ctx, exit_code, len(rows))
+    _finish_report(ctx, exit_code, late)
 
 
 def _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, timetable=None, named=False) -> None:

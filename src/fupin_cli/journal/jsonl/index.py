@@ -9,7 +9,8 @@ they are opened and checked):
     its size, a digest of its bytes and its greatest id.
 ``lines-<name>.marshal``
     a parse cache keyed on each line's content (an 8-byte blake2b): what the
-    line says (a completion's task, period, unit and date; a void's target …).
+    line says (a completion's task, period, unit and date; a void's target; a
+    progress report, extension or waiver as its plain fields …).
     Content-addressed, so it cannot go stale: a changed line has another key.
 
 Reading the ledger:
@@ -40,10 +41,22 @@ from sys import intern
 
 from ...progress import step
 from ..entries import DoneEntry, Problem, UnknownEntry, VoidEntry, parse_day
-from ..ledger import Completions, Ledger, add_cells, add_completions, fold, remove_completion
+from ..ledger import (
+    MARKERS,
+    Completions,
+    Ledger,
+    add_cells,
+    add_completions,
+    add_marks,
+    fold,
+    marks_from_plain,
+    marks_to_plain,
+    plain_entry,
+    remove_completion,
+)
 from .reader import open_journal, parse_bytes, parse_lines, read_journal
 
-FORMAT = 6  # 6: completions keyed by plan first
+FORMAT = 7  # 6: completions keyed by plan first; 7: and the marks (progress, extensions, waivers)
 RACY_NS = 2_000_000_000  # a stamp this close to the last change may hide a same-length write
 _BOM = b"\xef\xbb\xbf"
 _PROBLEM = 0  # a line's meaning in the parse cache: a problem, re-read with its line number
@@ -95,10 +108,12 @@ class _State:
     completions: Completions
     problems: list
     high: int = 0  # the greatest size seen (see JournalIndex.last_seen_size)
+    marks: list = None  # every progress report, extension and waiver as (op, fields); the voided left out on use
 
     def ledger(self) -> Ledger:
-        return Ledger(self.completions, [Problem(line, message) for line, message in self.problems],
-                      frozenset(self.voided))
+        voided = frozenset(self.voided)
+        marks = marks_from_plain([m for m in self.marks or () if m[1]["id"] not in voided])
+        return Ledger(self.completions, [Problem(line, message) for line, message in self.problems], voided, marks)
 
 
 class JournalIndex:
@@ -135,7 +150,8 @@ class JournalIndex:
 
         try:
             data = marshal.dumps((self.identity, state.stamp, state.racy, state.size, state.digest, state.simple,
-                                  state.max_id, sorted(state.voided), state.completions, state.problems, state.high))
+                                  state.max_id, sorted(state.voided), state.completions, state.problems, state.high,
+                                  state.marks or []))
         except ValueError:  # pragma: no cover - only plain data is stored
             return
         self.cache.write(self.name, data)
@@ -219,6 +235,7 @@ class JournalIndex:
         max_id = state.max_id
         added: dict[str, DoneEntry] = {}
         targets: list[str] = []
+        marked: list = []
         for entry in contents.entries:
             if entry.id <= state.max_id:
                 return None  # an id from the past (a merge): the full fold decides
@@ -227,6 +244,8 @@ class JournalIndex:
                 added[entry.id] = entry
             elif type(entry) is VoidEntry:
                 targets.append(entry.target)
+            elif type(entry) in MARKERS:
+                marked.append(plain_entry(entry))
         removed: list[DoneEntry] = []
         for target in dict.fromkeys(targets):
             if target in state.voided:
@@ -245,6 +264,7 @@ class JournalIndex:
         add_completions(state.completions, [e for e in added.values() if e.id not in voided])
         state.voided = voided
         state.max_id = max_id
+        state.marks = (state.marks or []) + marked
         return state
 
     def _rebuild(self, snapshot: "_Snapshot") -> _State:
@@ -262,6 +282,7 @@ class JournalIndex:
         remember = fresh.__setitem__ if keeps else _forget
         seen: dict[str, tuple] = {}
         live: list[tuple] = []
+        marked: list = []
         voided: set[str] = set()
         problems: list[tuple[int, str]] = []
         parsed = number = 0
@@ -300,6 +321,8 @@ class JournalIndex:
                     seen[meaning[0]] = key
                     if size == 6:
                         live.append(meaning)
+                    elif size == 4:  # a progress report, an extension or a waiver: (id, "mark", op, fields)
+                        marked.append((meaning[2], meaning[3]))
                     elif size == 2:
                         voided.add(meaning[1])
                 elif size < 0:
@@ -311,13 +334,13 @@ class JournalIndex:
             meaning = _meaning_of(last, number + 1)
             if meaning == _PROBLEM:
                 problems += [(p.line, p.message) for p in parse_lines([last], first=number + 1).problems]
-            elif meaning and _fold_in(meaning, None, seen, live, voided):
+            elif meaning and _fold_in(meaning, None, seen, live, voided, marked):
                 return self._full(snapshot)
         completions: Completions = {}
         add_cells(completions, (m[1:] for m in live if m[0] not in voided))
         if keeps and _worth_storing(parsed, len(fresh), len(known)):
             self._store_lines(fresh)
-        return _State((), False, 0, (), True, max(seen, default=""), voided, completions, problems)
+        return _State((), False, 0, (), True, max(seen, default=""), voided, completions, problems, 0, marked)
 
     def _load_lines(self) -> dict:
         import marshal
@@ -341,7 +364,8 @@ class JournalIndex:
         contents = parse_bytes(snapshot.read(0, snapshot.size))
         ledger = fold(contents.entries, contents.problems)
         return _State((), False, 0, (), False, max((e.id for e in contents.entries), default=""),
-                      set(ledger.voided), ledger.completions, [(p.line, p.message) for p in contents.problems])
+                      set(ledger.voided), ledger.completions, [(p.line, p.message) for p in contents.problems], 0,
+                      marks_to_plain(ledger.marks))
 
 
 def _stamp(info: os.stat_result) -> tuple:
@@ -509,7 +533,7 @@ class _FastMeanings:
         return rest
 
 
-def _fold_in(meaning: tuple, key, seen: dict, live: list, voided: set) -> bool:
+def _fold_in(meaning: tuple, key, seen: dict, live: list, voided: set, marked: list) -> bool:
     """Count one line's entry; True when another line has its id (same entry or not: the reader decides)."""
     if meaning[0] in seen:
         return True
@@ -518,6 +542,8 @@ def _fold_in(meaning: tuple, key, seen: dict, live: list, voided: set) -> bool:
         live.append(meaning)
     elif len(meaning) == 2:
         voided.add(meaning[1])
+    elif len(meaning) == 4:
+        marked.append((meaning[2], meaning[3]))
     return False
 
 
@@ -533,7 +559,8 @@ def _meaning(item):
 
     (): blank.  ``_PROBLEM``: a problem.  A completion: (id, plan, task,
     period, unit, date ordinal); a void: (id, target); an op this version does not
-    know: (id,).  What else a line holds matters only when two lines share an
+    know: (id,); a progress report, extension or waiver: (id, "mark", op, its fields as
+    plain data).  What else a line holds matters only when two lines share an
     id, and then the full reader decides.
     """
     kind = type(item)
@@ -546,4 +573,6 @@ def _meaning(item):
         return (item.id, item.target)
     if kind is UnknownEntry:
         return (item.id,)
+    if kind in MARKERS:
+        return (item.id, "mark", *plain_entry(item))
     return _PROBLEM

@@ -37,7 +37,8 @@ FONT_TABLE = {
     "黑体": ("SimHei", "02010609060101010101", "modern"),
 }
 STATUS_FILLS = {"overdue": "FDE8E6", "due_soon": "FFF4D6", "upcoming": "E6F4EA", "ongoing": "E3F4F7",
-                "done": "E5EDFA", "done_late": "F6E6F3"}
+                "done": "E5EDFA", "done_late": "F6E6F3", "extended": "EEE8F7", "feedback_overdue": "FBE9DD",
+                "waived": "EEEEEE"}
 HEADER_FILL = "E7E6E6"
 CAPTION_FILL = "FFFFFF"
 TABLE_FONT_PT = 9

@@ -35,6 +35,9 @@ STATUS_STYLE = {
     "ongoing": ("◇", "#0b6477", "#e3f4f7"),
     "done": ("■", "#1f4e9c", "#e5edfa"),
     "done_late": ("◆", "#8a2a7d", "#f6e6f3"),
+    "extended": ("◐", "#5b3f8f", "#eee8f7"),
+    "feedback_overdue": ("◍", "#a4461c", "#fbe9dd"),
+    "waived": ("–", "#595959", "#eeeeee"),
 }
 _UNKNOWN_STATUS = ("◌", "#333333", "#f2f2f2")
 PAGE_NUMBERS = '"第 " counter(page) " 页 共 " counter(pages) " 页"'

@@ -28,10 +28,13 @@ STATUS_FILLS = {
     "ongoing": ("DDF3F7", "0B6477"),
     "done": ("DDEBF7", "1F4E9C"),
     "done_late": ("F2DCEF", "8A2A7D"),
+    "extended": ("E4DCF2", "5B3F8F"),
+    "feedback_overdue": ("F8DCC8", "A4461C"),
+    "waived": ("EDEDED", "595959"),
 }
 # A grouped table whose group key is not one of its columns gets it as a first column.
 GROUP_HEADERS = {"unit": "责任单位", "category": "工作板块"}
-WRAPPED_KINDS = {"prose": 48, "units": 30, "period": 18}  # wrapped columns and their widths (characters)
+WRAPPED_KINDS = {"prose": 48, "brief": 48, "units": 30, "period": 18}  # wrapped columns and their widths (characters)
 MAX_WIDTH = 60
 LINE_HEIGHT = 15.0  # points per line of the default 11 pt font
 FIRST_DATA_ROW = 3
