@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fupin_cli"
 
 # Each layer may import itself and the layers after it in this list, never the ones before.
-LAYERS = ["cli", "channels", "app", "output", "reports", "journal", "plan_io", "phrases", "domain", "cache", "progress"]
+LAYERS = ["cli", "app", "channels", "output", "reports", "journal", "plan_io", "phrases", "domain", "cache", "progress"]
 ROOT_MODULES = {"__init__", "__main__"}
 
 

@@ -19,10 +19,11 @@ def task(task_id: str, plan: str = "") -> Task:
 
 
 def test_the_registry_knows_every_op():
-    from fupin_cli.journal.entries import ExtendEntry, ProgressEntry, WaiveEntry
+    from fupin_cli.journal.entries import ExtendEntry, ProgressEntry, RemindEntry, WaiveEntry
 
     assert {op: spec.type for op, spec in OPS.items()} == {
-        "done": DoneEntry, "void": VoidEntry, "progress": ProgressEntry, "extend": ExtendEntry, "waive": WaiveEntry}
+        "done": DoneEntry, "void": VoidEntry, "progress": ProgressEntry, "extend": ExtendEntry, "waive": WaiveEntry,
+        "remind": RemindEntry}
 
 
 def test_an_unknown_op_is_kept_as_written_and_never_counted(tmp_path):
@@ -42,7 +43,7 @@ def test_an_unknown_op_is_kept_as_written_and_never_counted(tmp_path):
 
 def test_a_void_of_an_unknown_op_has_no_effect_on_completions(tmp_path):
     a = done("1", "甲局", "2018-07", "2018-07-03", id="20180703T000000.000000Z-00000a")
-    odd = {"id": "20180704T000000.000000Z-00000b", "op": "remind", "unit": "甲局"}
+    odd = {"id": "20180704T000000.000000Z-00000b", "op": "audit", "unit": "甲局"}  # an op this version lacks
     path = write_journal(tmp_path / "journal.jsonl", [a, odd, void(odd["id"], id="20180705T000000.000000Z-00000c")])
     contents = read_journal(path)
     standing = fold(contents.entries, contents.problems).as_of(D("2018-07-31"))

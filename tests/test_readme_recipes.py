@@ -20,6 +20,8 @@ import pytest
 
 from support.plans import plan_folder
 
+pytest_plugins = ["support.loopback"]  # the robots fixture
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 BIN = Path(sys.executable).parent
 BLOCK = re.compile(r"<!-- runnable(?::\s*(?P<kind>[\w ]+?))?\s*-->\n```(?P<lang>\w+)\n(?P<body>.*?)\n```", re.S)
@@ -129,7 +131,7 @@ def run_cron(command: str, env: dict[str, str], cwd: Path) -> subprocess.Complet
 
 
 def test_cron_mails_nothing_when_all_is_well(tmp_path, cron_env):
-    daily = [c for c in cron_commands() if "mail" in c]
+    daily = [c for c in cron_commands() if "mail" in c and "fupin remind" not in c]
     assert len(daily) == 1
     cron_env["FUPIN_TODAY"] = "2018-01-03"  # January's report is due on the 5th
     run_cron(daily[0], cron_env, tmp_path)
@@ -137,7 +139,7 @@ def test_cron_mails_nothing_when_all_is_well(tmp_path, cron_env):
 
 
 def test_cron_mails_the_overdue_list(tmp_path, cron_env):
-    [daily] = [c for c in cron_commands() if "mail" in c]
+    [daily] = [c for c in cron_commands() if "mail" in c and "fupin remind" not in c]
     cron_env["FUPIN_TODAY"] = "2018-01-10"
     run_cron(daily, cron_env, tmp_path)
     sent = Path(cron_env["MAIL_LOG"]).read_text(encoding="utf-8")
@@ -157,3 +159,43 @@ def test_cron_writes_the_printouts_and_notices(tmp_path, cron_env):
     [notices] = [p for p in folder.iterdir() if p.name.startswith("通知单")]
     assert [p.name for p in notices.iterdir()] == ["督办通知单-甲局-20180715.docx"]
     assert "已写入" in (Path(cron_env["HOME"]) / "fupin.log").read_text(encoding="utf-8")
+
+
+def test_cron_reminds_each_workday_morning_and_mails_when_a_unit_was_not_reached(tmp_path, cron_env, robots):
+    """The reminder line against a loopback WeCom robot: no mail when it took the reminder, the failure when not."""
+    from support.loopback import status
+
+    [line] = [line for line in runnable_cron_lines() if "fupin remind" in line]
+    assert line.split()[:5] == ["30", "8", "*", "*", "*"]  # 08:30 every day; fupin skips days off
+    [command] = [c for c in cron_commands() if "fupin remind" in c]
+    url = robots.wecom("cron-key").replace("cron-key", "${CRON_KEY}")
+    units = Path(cron_env["FUPIN_DATA"]) / "units.yaml"
+    units.write_text(f'remind:\n  default:\n    wecom: {{webhook: "{url}"}}\n' + units.read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    cron_env.update(FUPIN_TODAY="2018-01-10", CRON_KEY="cron-key")
+    result = run_cron(command, cron_env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    [sent] = robots.requests
+    assert sent.answer == "ok" and "报送月报" in sent.body["markdown"]["content"]
+    assert not Path(cron_env["MAIL_LOG"]).exists()
+    journal = [json.loads(l) for l in Path(cron_env["FUPIN_JOURNAL"]).read_text(encoding="utf-8").splitlines()]
+    assert [(e["op"], e["unit"], e["channel"]) for e in journal] == [("remind", "甲局", "wecom")]
+    # The robot down: retried, given up, exit 1, and the office gets a mail saying which unit was missed.
+    robots.script("wecom", "cron-key", status(503), status(503), status(503))
+    cron_env["FUPIN_TODAY"] = "2018-01-11"
+    run_cron(command, cron_env, tmp_path)
+    mailed = Path(cron_env["MAIL_LOG"]).read_text(encoding="utf-8")
+    assert mailed.startswith("mail -s 扶贫催办未全部送达 office@example.org\n")
+    assert "错误：甲局 · 企业微信：未送达（已发出 0/1 条，共尝试 3 次；127.0.0.1 答复 HTTP 503）" in mailed
+    assert len(Path(cron_env["FUPIN_JOURNAL"]).read_text(encoding="utf-8").splitlines()) == 1  # nothing recorded
+    # A day off (2018-02-17, the Spring Festival): nothing sent, nothing mailed.
+    robots.requests.clear()
+    Path(cron_env["MAIL_LOG"]).unlink()
+    cron_env["FUPIN_TODAY"] = "2018-02-17"
+    assert run_cron(command, cron_env, tmp_path).returncode == 0
+    assert robots.requests == [] and not Path(cron_env["MAIL_LOG"]).exists()
+
+
+def runnable_cron_lines() -> list[str]:
+    [body] = [body for kind, _, body in runnable_blocks() if kind == "cron"]
+    return [line for line in body.splitlines() if line.strip() and not line.startswith("#")]

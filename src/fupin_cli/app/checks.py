@@ -173,6 +173,62 @@ def window_notices(context: RunContext) -> list[str]:
     return notices
 
 
+def remind_findings(context: RunContext) -> tuple[list[str], list[str]]:
+    """(problems, notices) of the reminder routes in units.yaml (see app.reminding).
+
+    Every route is validated as ``fupin remind`` would; a secret this environment
+    lacks is a notice (cron may have it), anything else a problem.  No value of a
+    secret is ever part of a finding.
+    """
+    import os
+
+    from ..plan_io.loader import UNITS_FILE, shipped_data_dir
+    from .reminding import read_remind_settings, resolve_route
+
+    folder = context.data_dir if context.data_dir is not None else shipped_data_dir()
+    try:
+        settings = read_remind_settings(folder / UNITS_FILE)
+        store = _LenientStore.from_environ(os.environ)
+    except FupinError as exc:
+        return [f"错误：{exc}"], []
+    problems: list[str] = []
+    configs = [*settings.default, *settings.leader]
+    for name, routes in settings.units.items():
+        configs += routes
+    for name, routes in settings.unit_leaders.items():
+        configs += routes
+    for config in configs:
+        try:
+            resolve_route(config, settings, store)
+        except FupinError as exc:
+            problems.append(f"错误：{exc}")
+    notices = [f"{where}：占位符 ${{{name}}} 在当前环境中没有值（环境变量或 FUPIN_SECRETS 的密钥文件），"
+               f"fupin remind 运行时需要它" for name, where in dict.fromkeys(store.missing)]
+    return problems, notices
+
+
+class _LenientStore:
+    """A SecretStore that notes a missing secret instead of refusing it (for check)."""
+
+    @classmethod
+    def from_environ(cls, environ):
+        from ..channels import SecretError, SecretStore
+
+        class Lenient(SecretStore):
+            missing: list
+
+            def get(self, name: str, *, where: str) -> str:
+                try:
+                    return super().get(name, where=where)
+                except SecretError:
+                    self.missing.append((name, where))
+                    return "fupin-check-placeholder"
+
+        store = Lenient.from_environ(environ)
+        store.missing = []
+        return store
+
+
 CHECKS: tuple[Callable[[RunContext], list[str]], ...] = (plan_problems, journal_problems)
 
 
@@ -183,4 +239,5 @@ def check_all(context: RunContext) -> tuple[list[str], list[str]]:
     except FupinError as exc:
         return [f"错误：{exc}"], []
     problems = [problem for check in CHECKS for problem in check(context)]
-    return problems, list(loaded.notices) + window_notices(context)
+    remind_problems, remind_notices = remind_findings(context)
+    return problems + remind_problems, list(loaded.notices) + window_notices(context) + remind_notices

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..domain.model import Obligation, Task
-from ..journal.entries import ALL_PERIODS, OPS, VoidEntry
+from ..journal.entries import ALL_PERIODS, OPS, RemindEntry, VoidEntry
 from ..reports.rows import Row, begins, status_row
 from .context import RunContext
 
@@ -48,6 +48,11 @@ def _extend_words(entry) -> str:
 def _waive_words(entry) -> str:
     scope = "全部期间" if entry.period == ALL_PERIODS else "本期间"
     return f"免于考核（{scope}），{entry.approved_by} 批准；原因：{entry.reason}"
+
+
+def _remind_words(entry) -> str:
+    channel = {"dingtalk": "钉钉", "wecom": "企业微信", "email": "邮件"}.get(entry.channel, entry.channel)
+    return f"{channel}{'（领导）' if entry.route == 'leader' else ''}送达，{entry.date} 的催办"
 
 
 # What each op's entry says in the timeline; a void is worded with the entry it cancels.
@@ -120,6 +125,12 @@ def _timeline(context: RunContext, task: Task, units: set[str], period: str | No
             lines.append(TimelineLine(entry.recorded_at, entry.op, OPS[entry.op].words, target.unit, target.period,
                                       f"作废{OPS[target.op].words}记录 {target.id}：{entry.note}", entry.by,
                                       entry.id, "有效"))
+            continue
+        if type(entry) is RemindEntry:  # a 催办 naming this task's items (issue 17)
+            named = [p for t, p in entry.items if t == task.id and (period is None or p == period)]
+            if named and context.entry_plan(entry) == task.plan and entry.unit in units:
+                lines.append(TimelineLine(entry.recorded_at, entry.op, OPS[entry.op].words, entry.unit,
+                                          "、".join(named), _remind_words(entry), entry.by, entry.id, "已送达"))
             continue
         if not about(entry) or entry.op not in TIMELINE:
             continue

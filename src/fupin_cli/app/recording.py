@@ -331,4 +331,15 @@ def entry_record(entry, voided_by: str | None, plan: str = "") -> dict:
         record[key] = value.isoformat() if isinstance(value, date) else value
     if getattr(entry, "evidence", ()):
         record["evidence"] = [dict(item) for item in entry.evidence]
-    return record
+    return record | _remind_keys(entry)
+
+
+def _remind_keys(entry) -> dict:
+    """A reminder's own keys in its record: where it went and the items it named (task ids and periods)."""
+    items = getattr(entry, "items", None)
+    if entry.op != "remind" or items is None:
+        return {}
+    return {"task": "、".join(dict.fromkeys(task for task, _ in items)),
+            "period": "、".join(dict.fromkeys(period for _, period in items)),
+            "channel": entry.channel, "route": entry.route,
+            "items": [{"task": task, "period": period} for task, period in items]}

@@ -43,6 +43,7 @@ COMMANDS = {
     "due": "reports", "overdue": "reports",
     "import": "importing", "export": "importing",
     "sync": "sync",
+    "remind": "remind",
 }
 REPORT_COMMANDS = {"weekly": "reports", "monthly": "reports", "quarterly": "reports", "notice": "reports"}
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, ClassVar
 
 OP_DONE = "done"
 OP_VOID = "void"
+OP_REMIND = "remind"
 OP_PROGRESS = "progress"
 OP_EXTEND = "extend"
 OP_WAIVE = "waive"
@@ -129,6 +130,29 @@ class VoidEntry:
 
 
 @dataclass(frozen=True)
+class RemindEntry:
+    """A reminder (催办) that reached ``unit`` through ``channel`` about ``items`` ((task, period) pairs).
+
+    ``date`` is the day the reminder was about (``--as-of``); ``route`` says whose
+    route carried it: ``unit`` (the unit's own), ``group`` (its group's), ``default``
+    (the plan-wide one) or ``leader`` (escalation).  One entry per plan of the items; never the message.
+    """
+
+    op: ClassVar[str] = OP_REMIND
+    id: str
+    unit: str
+    channel: str
+    route: str
+    items: tuple[tuple[str, str], ...]
+    date: date
+    recorded_at: str = ""
+    by: str = ""
+    note: str = ""
+    line: int = 0
+    plan: str = ""
+
+
+@dataclass(frozen=True)
 class UnknownEntry:
     """A line with an op this version does not know: kept as it is, never counted."""
 
@@ -138,7 +162,7 @@ class UnknownEntry:
     line: int = 0
 
 
-Entry = DoneEntry | VoidEntry | ProgressEntry | ExtendEntry | WaiveEntry | UnknownEntry
+Entry = DoneEntry | VoidEntry | ProgressEntry | ExtendEntry | WaiveEntry | RemindEntry | UnknownEntry
 # Entries about one obligation (task, unit, period): everything but voids and unknown ops.
 OBLIGATION_ENTRIES = (DoneEntry, ProgressEntry, ExtendEntry, WaiveEntry)
 
@@ -187,6 +211,8 @@ OPS: dict[str, OpSpec] = {spec.op: spec for spec in (
                      ("due_before", "day_or_null"), ("late", "bool")), words="延期"),
     OpSpec(OP_WAIVE, WaiveEntry, _OBLIGATION, _OBLIGATION,
            optional=(("reason", "text"), ("approved_by", "text")), words="免于考核"),
+    OpSpec(OP_REMIND, RemindEntry, ("unit", "channel", "route", "items", "date"), ("unit", "channel", "route", "date"),
+           dated=True, kinds=(("items", "items"),), words="催办"),
 )}
 
 
@@ -223,6 +249,15 @@ def _read_evidence(value: Any, dates: dict[str, date]) -> tuple[bool, Any]:
     return True, tuple(value)
 
 
+def _read_items(value: Any, dates: dict[str, date]) -> tuple[bool, Any]:
+    """A reminder's items: ``[{task, period}, …]`` (at least one) → ((task, period), …)."""
+    if type(value) is not list or not value or not all(
+            type(item) is dict and set(item) == {"task", "period"} and type(item["task"]) is str and item["task"]
+            and type(item["period"]) is str for item in value):
+        return False, value
+    return True, tuple((item["task"], item["period"]) for item in value)
+
+
 # How a key of each kind is read: (ok, value), and what a message calls the kind.
 KEY_KINDS: dict[str, tuple[Callable[[Any, dict], tuple[bool, Any]], str]] = {
     "text": (_read_text, "文本"),
@@ -231,6 +266,7 @@ KEY_KINDS: dict[str, tuple[Callable[[Any, dict], tuple[bool, Any]], str]] = {
     "percent": (_read_percent, "0 到 100 的整数或 null"),
     "bool": (_read_bool, "true 或 false"),
     "evidence": (_read_evidence, "佐证材料列表（每项含 path 或 url）"),
+    "items": (_read_items, "事项列表 [{\"task\": …, \"period\": …}, …]"),
 }
 
 
@@ -432,3 +468,22 @@ def make_waive_record(*, plan: str, task: str, unit: str, period: str, reason: s
     """A ``waive`` line; ``period`` is :data:`ALL_PERIODS` for every period."""
     return _obligation_record(OP_WAIVE, plan=plan, task=task, unit=unit, period=period, by=by, note=note,
                               now_utc=now_utc, tz=tz, own={"reason": reason, "approved_by": approved_by})
+
+
+def make_remind_record(*, plan: str, unit: str, channel: str, route: str, items: list[tuple[str, str]],
+                       day: date, now_utc: datetime, tz: tzinfo, by: str = "") -> dict:
+    """A ``remind`` line: a reminder about ``items`` ((task, period) pairs of plan ``plan``) reached
+    ``unit`` through ``channel`` on ``route``, about the day ``day``.  No message text, no address."""
+    return {
+        "id": new_entry_id(now_utc),
+        "op": OP_REMIND,
+        "plan": plan,
+        "unit": unit,
+        "channel": channel,
+        "route": route,
+        "items": [{"task": task, "period": period} for task, period in items],
+        "date": _date_text(day),
+        "recorded_at": _recorded_at(now_utc, tz),
+        "by": by,
+        "note": "",
+    }

@@ -179,6 +179,9 @@ def calendar_record(row: Row) -> dict:
             "required": row.required, "plan": row.plan}
 
 
+_CHANNEL_WORDS = {"dingtalk": "钉钉", "wecom": "企业微信", "email": "邮件"}
+
+
 def _op_words(op: str) -> str:
     from ..journal.entries import OPS
 
@@ -201,6 +204,9 @@ def entry_details(record: dict) -> str:
         approved = f" {record['approved_on']} 批准" if record.get("approved_on") else " 批准"
         return (f"延期至 {record['until']}{before}，{record.get('approved_by', '')}{approved}；"
                 f"原因：{record.get('reason', '')}{late}")
+    if op == "remind":
+        items = "、".join(f"{i['task']}（{i['period']}）" for i in record.get("items", ()))
+        return f"{_CHANNEL_WORDS.get(record.get('channel', ''), record.get('channel', ''))}：{items}"
     if op == "waive":
         scope = "全部期间" if record.get("period") == "*" else "本期间"
         return f"免于考核（{scope}），{record.get('approved_by', '')} 批准；原因：{record.get('reason', '')}"
@@ -215,6 +221,9 @@ def _journal_row(record: dict) -> dict:
         state = f"作废 {record['target']}"
     elif op in ("done", "progress", "extend", "waive"):
         state = "已作废" if record["voided_by"] else "有效"
+    elif op == "remind":
+        state = "已送达" + _CHANNEL_WORDS.get(record.get("channel", ""), record.get("channel", "")) \
+            + ("（领导）" if record.get("route") == "leader" else "")
     else:  # written by a newer fupin: shown, never counted
         state = "本版本不认识，已保留"
     return record | {"op": _op_words(op), "state": state, "detail": entry_details(record)}
@@ -567,6 +576,27 @@ def period_record(report: PeriodReport) -> dict:
 
 
 weekly_record = period_record
+
+
+# ---------------------------------------------------------------- reminders (催办) in reports
+
+REMINDER_COLUMNS = [Column("unit", "责任单位", "units"), Column("task", "编号"), Column("text", "工作任务", "prose"),
+                    Column("period", "期间", "period"), Column("chased", "催办次数")]
+
+
+def with_reminders(document: Document, chases: list[dict]) -> Document:
+    """``document`` with a last table of the overdue items that were chased: 催办 N 次 each."""
+    if chases:
+        rows = [{"unit": c["unit"], "task": c["task"], "text": c["text"], "period": c["period"],
+                 "chased": f"催办 {c['count']} 次"} for c in chases]
+        table = Table("逾期事项催办情况", REMINDER_COLUMNS, rows, count=f"（{len(rows)} 项）")
+        document.blocks = document.body() + [table]
+    return document
+
+
+def reminders_record(chases: list[dict]) -> list[dict]:
+    return [{"unit": c["unit"], "task": c["task"], "period": c["period"], "count": c["count"], "plan": c["plan"]}
+            for c in chases]
 
 
 # ---------------------------------------------------------------- notices (督办通知单)

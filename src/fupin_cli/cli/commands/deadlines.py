@@ -11,6 +11,7 @@ from ...domain.errors import UsageError
 from ...output.formats import View
 from ..options import (
     YEAR,
+    FupinType,
     AsOfOpt,
     CategoryOpt,
     Count,
@@ -35,6 +36,7 @@ from ..closing import finish_report
 from ..output import choices, show
 
 MARGIN_DAYS = 366  # how far before and after the plan a calendar may look
+ALARM_LIMIT = 60  # days before a due date an ics alarm may go off
 EXPLAIN_FORMATS = choices({"document", "records"})
 CALENDAR_FORMATS = choices({"document", "records", "calendar"})
 
@@ -109,6 +111,30 @@ def calendar_window(ctx, month: Optional[str], start: Optional[str], end: Option
     return first, last
 
 
+class AlarmDays(FupinType):
+    """``3d,1d``: how many days before each due date calendar apps remind (0 = the day itself)."""
+
+    kind = "text"
+    metavar = "提前天数"
+
+    def convert(self, value, param, ctx):
+        import re
+
+        if isinstance(value, tuple):
+            return value
+        parts = [p.strip() for p in re.split(r"[,，、\s]+", str(value)) if p.strip()]
+        days = []
+        for part in parts:
+            found = re.fullmatch(r"(\d{1,3})\s*(?:d|D|天)?", part)
+            if found is None or int(found.group(1)) > ALARM_LIMIT:
+                raise UsageError(f"--alarm 的值 “{value}” 无效：写作 3d,1d（到期前几天提醒，0 到 {ALARM_LIMIT}，"
+                                 f"0d 为到期当天；每次在当天 9 时提醒）", subject="alarm")
+            days.append(int(found.group(1)))
+        if not days:
+            raise UsageError(f"--alarm 不能为空；写作 3d,1d", subject="alarm")
+        return tuple(sorted(set(days), reverse=True))
+
+
 def calendar(
     unit: UnitsOpt = None,
     task: TaskOpt = None,
@@ -120,6 +146,10 @@ def calendar(
     month: Annotated[Optional[str], typer.Option("--month", "-m", click_type=MonthValue(), show_default=False,
                                                  help="某个月，并显示月历：2018-07、2018年7月、7月、本月、上月。")] = None,
     fmt: Annotated[str, format_option(CALENDAR_FORMATS)] = "table",
+    alarm: Annotated[Optional[str], typer.Option(
+        "--alarm", click_type=AlarmDays(), show_default=False,
+        help=f"与 --format ics 同用：到期前几天由日历软件提醒，如 3d,1d（0 到 {ALARM_LIMIT} 天，"
+             f"0d 为当天；在当天 9 时提醒）。")] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     as_of: AsOfOpt = None,
@@ -130,12 +160,17 @@ def calendar(
     """列出某段时间内到期的事项（默认为本月），每项任务、期间、单位一行。Deadlines in a window.
 
     例：fupin calendar --month 2018-07 --unit 市民政局
+
+    例：fupin calendar --from 2018-07-01 --to 2018-12-31 --format ics --alarm 3d,1d --output 到期.ics
     """
     from ...app.lookup import find_task
     from ...output import views
     from ...reports.calendar import calendar_rows
 
     ctx = context(data=data, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    if alarm is not None and fmt != "ics":
+        raise UsageError("--alarm 需与 --format ics 同用（提醒由日历软件发出）", subject="alarm")
+    alarms = AlarmDays().convert(alarm, None, None) if alarm is not None else ()
     plans = ctx.plans
     names = units_of(ctx, unit)
     chosen = find_task(plans, task) if task else None
@@ -156,7 +191,7 @@ def calendar(
         return found
 
     show(View(document=document, records=lambda: [views.calendar_record(r) for r in rows],
-              calendar=lambda: (plan, rows)), fmt, output, force)
+              calendar=lambda: (plan, rows, alarms)), fmt, output, force)
     # A window named outright (--month, --from) is not in question; the month of today is.
     finish_report(ctx, named=bool(month or start))
 

@@ -112,21 +112,23 @@ def show_task(
     names = units_of(ctx, unit)
     plan = ctx.plan_of(found)
     leaves = list(plan.units.responsible(found.units))
-    rules = [describe(rule) for rule in found.rules]
-    rows = [("清单", plan.key if len(ctx.folder_plans) > 1 else ""), ("编号", found.id), ("序号", found.seq), ("工作板块", found.category), ("工作任务", found.text),
-            ("责任单位", "、".join(found.units)),
-            ("其中各单位", "、".join(leaves) if leaves != list(found.units) else ""),
-            ("完成时限", found.deadline), ("fupin 的理解", "；".join(rules) or "（无法识别，运行 fupin check 查看）"),
-            ("来源", "schedule（明确写出的规则）" if found.explicit_schedule else "完成时限的文字"),
-            ("备注", found.note)]
-    table = Table("", [Column("field", "项目"), Column("value", "内容")],
-                  [{"field": field, "value": value} for field, value in rows if value])
     chosen = None
     if names:
         chosen = {leaf for name in names for leaf in plan.units.leaves(name)}
         if not chosen & set(leaves):
             raise UsageError(f"--unit {'、'.join(names)} 不是任务 {found.id} 的责任单位；责任单位是：{'、'.join(found.units)}",
                              subject="unit")
+    chases = [c for c in _task_chases(ctx, found) if chosen is None or c[0] in chosen]
+    rules = [describe(rule) for rule in found.rules]
+    rows = [("清单", plan.key if len(ctx.folder_plans) > 1 else ""), ("编号", found.id), ("序号", found.seq), ("工作板块", found.category), ("工作任务", found.text),
+            ("责任单位", "、".join(found.units)),
+            ("其中各单位", "、".join(leaves) if leaves != list(found.units) else ""),
+            ("完成时限", found.deadline), ("fupin 的理解", "；".join(rules) or "（无法识别，运行 fupin check 查看）"),
+            ("来源", "schedule（明确写出的规则）" if found.explicit_schedule else "完成时限的文字"),
+            ("备注", found.note),
+            ("催办", "、".join(f"{unit} {count} 次（最近 {last}）" for unit, count, last in chases))]
+    table = Table("", [Column("field", "项目"), Column("value", "内容")],
+                  [{"field": field, "value": value} for field, value in rows if value])
     if label is not None and label not in {o.period for o in ctx.timetable_for(plan).occurrences(found)}:
         from ...app.recording import _unknown_period
 
@@ -155,8 +157,20 @@ def show_task(
                                          "obligations": [obligation_record(r, story.waivers.get((r.unit, r.period)))
                                                          for r in story.obligations],
                                          "timeline": [line_record(line) for line in story.timeline]}
+    if chases:
+        record["reminders"] = [{"unit": unit, "count": count, "last": last.isoformat()} for unit, count, last in chases]
     show(View(document=lambda: Document(title=f"{plan.title}：任务 {found.id}", tables=[table, duties, timeline]),
               records=lambda: record), fmt)
+
+
+def _task_chases(ctx, task) -> list:
+    """(unit, 催办次数, latest day) of ``task`` up to the as-of day, units in the official order (issue 17)."""
+    from ...app.chases import journal_chase_days, unit_chases
+
+    days = journal_chase_days(ctx.store, ctx.folder_plans.first.key)
+    order = {name: index for index, name in enumerate(ctx.plans.units.responsible(task.units))}
+    return sorted(unit_chases(days, task.plan, task.id, until=ctx.today),
+                  key=lambda c: (order.get(c[0], len(order)), c[0]))
 
 
 def list_units(

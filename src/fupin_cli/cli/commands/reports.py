@@ -187,13 +187,21 @@ def overdue(
     _finish_report(ctx, exit_code, late)
 
 
-def _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, timetable=None, named=False) -> None:
+def _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, timetable=None, named=False,
+                 chases=()) -> None:
     from ...output import views
 
     plan = (timetable or ctx.timetable).plan
-    show(View(document=lambda: views.period_document(report, plan, by_unit=_by(by), sort=sort),
-              detail=lambda: views.period_detail_document(report),
-              records=lambda: views.period_record(report)), fmt, output, force, wide=wide)
+    chases = list(chases)
+
+    def record():
+        found = views.period_record(report)
+        return found | {"reminders": views.reminders_record(chases)} if chases else found
+
+    show(View(document=lambda: views.with_reminders(views.period_document(report, plan, by_unit=_by(by), sort=sort),
+                                                    chases),
+              detail=lambda: views.with_reminders(views.period_detail_document(report), chases),
+              records=record), fmt, output, force, wide=wide)
     _finish_report(ctx, exit_code, len(report.overdue), named=named)
 
 
@@ -225,7 +233,15 @@ def report_weekly(
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, _names, scope = _report_scope(ctx, unit, category)
     report = weekly_report(ctx.timetable, ctx.standing(), scope, unit=name, sort=sort)
-    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code)
+    _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, chases=_chases(ctx, report))
+
+
+def _chases(ctx, report) -> list[dict]:
+    """催办 N 次 of each overdue item of ``report`` that was chased (issue 17; empty without reminders)."""
+    from ...app.chases import journal_chase_days, overdue_chases
+
+    days = journal_chase_days(ctx.store, ctx.folder_plans.first.key)
+    return overdue_chases(report.overdue, days, ctx.today) if days else []
 
 
 def report_monthly(

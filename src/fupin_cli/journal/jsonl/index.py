@@ -39,8 +39,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
 
+<<<<<<< HEAD
 from ...progress import step
 from ..entries import DoneEntry, Problem, UnknownEntry, VoidEntry, parse_day
+=======
+from ..entries import DoneEntry, Problem, RemindEntry, UnknownEntry, VoidEntry
+>>>>>>> main
 from ..ledger import (
     MARKERS,
     Completions,
@@ -558,8 +562,8 @@ def _meaning(item):
     """What one parsed line says, as plain data for the parse cache.
 
     (): blank.  ``_PROBLEM``: a problem.  A completion: (id, plan, task,
-    period, unit, date ordinal); a void: (id, target); an op this version does not
-    know: (id,); a progress report, extension or waiver: (id, "mark", op, its fields as
+    period, unit, date ordinal); a void: (id, target); a reminder, or an op this
+    version does not know: (id,) — neither counts; a progress report, extension or waiver: (id, "mark", op, its fields as
     plain data).  What else a line holds matters only when two lines share an
     id, and then the full reader decides.
     """
@@ -571,7 +575,7 @@ def _meaning(item):
                 item.date.toordinal())
     if kind is VoidEntry:
         return (item.id, item.target)
-    if kind is UnknownEntry:
+    if kind is UnknownEntry or kind is RemindEntry:
         return (item.id,)
     if kind in MARKERS:
         return (item.id, "mark", *plain_entry(item))

@@ -3,7 +3,8 @@
 One all-day event per row on its effective due date.  The UID is derived from
 task, unit and period, so importing a newer file updates events instead of
 duplicating them; DTSTAMP comes from the row, never the clock, so the same
-rows always give the same file.
+rows always give the same file.  ``alarms`` (days before the due date, from
+``calendar --alarm 3d,1d``) add a VALARM each, going off at 09:00 that day.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ...reports.rows import Row
 
 PRODID = "-//fupin//扶贫任务清单//ZH"
 SUMMARY_TEXT_LENGTH = 40
+ALARM_HOUR = 9  # an alarm goes off at 09:00 of its day, not at midnight
 _SPACE = re.compile(r"\s+")
 
 
@@ -52,9 +54,17 @@ def description(plan: Plan, row: Row) -> str:
     return "\n".join(terminal_safe(line) for line in lines)
 
 
-def render_calendar(plan: Plan, rows: list[Row]) -> str:
-    """The calendar as text with CRLF line endings; rows without a due date are left out."""
-    from icalendar import Calendar, Event
+def alarm_words(days: int) -> str:
+    return "今天到期" if days == 0 else f"{days} 天后到期"
+
+
+def render_calendar(plan: Plan, rows: list[Row], alarms: tuple[int, ...] = ()) -> str:
+    """The calendar as text with CRLF line endings; rows without a due date are left out.
+
+    Each of ``alarms`` (whole days before the due date, 0 = the day itself) is a
+    VALARM relative to the event's start: -P3D plus 9 hours is 09:00 three days before.
+    """
+    from icalendar import Alarm, Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -77,6 +87,12 @@ def render_calendar(plan: Plan, rows: list[Row]) -> str:
         if row.category:
             event.add("categories", [terminal_safe(row.category)])
         event.add("transp", "TRANSPARENT")
+        for days in alarms:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", terminal_safe(f"{alarm_words(days)}：{summary(row)}"))
+            alarm.add("trigger", timedelta(days=-days, hours=ALARM_HOUR))
+            event.add_component(alarm)
         calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
 
