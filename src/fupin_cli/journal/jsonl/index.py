@@ -39,12 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
 
-<<<<<<< HEAD
 from ...progress import step
-from ..entries import DoneEntry, Problem, UnknownEntry, VoidEntry, parse_day
-=======
-from ..entries import DoneEntry, Problem, RemindEntry, UnknownEntry, VoidEntry
->>>>>>> main
+from ..entries import DoneEntry, Problem, RemindEntry, UnknownEntry, VoidEntry, parse_day
 from ..ledger import (
     MARKERS,
     Completions,
