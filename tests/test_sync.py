@@ -8,7 +8,6 @@ never creates a fresh journal in the gap git leaves (which wiped 3,018 lines to 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from fupin_cli.app.context import RunContext
-from fupin_cli.app.sync import SyncError, sync
+from fupin_cli.app.sync import sync
 from fupin_cli.cache import active_cache
 from fupin_cli.domain.errors import JournalError
 from fupin_cli.journal.entries import make_done_record

@@ -131,7 +131,7 @@ class AlarmDays(FupinType):
                                  f"0d 为到期当天；每次在当天 9 时提醒）", subject="alarm")
             days.append(int(found.group(1)))
         if not days:
-            raise UsageError(f"--alarm 不能为空；写作 3d,1d", subject="alarm")
+            raise UsageError("--alarm 不能为空；写作 3d,1d", subject="alarm")
         return tuple(sorted(set(days), reverse=True))
 
 
