@@ -28,6 +28,7 @@ import generate  # noqa: E402
 
 def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FUPIN_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # profile what users run: compiled modules, not compiling
     env["FUPIN_JOURNAL"] = str(tmp / "journal.jsonl")  # never the user's journal
     env["COLUMNS"] = "200"
     return env

@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fupin_cli"
 
 # Each layer may import itself and the layers after it in this list, never the ones before.
-LAYERS = ["cli", "app", "channels", "output", "reports", "journal", "plan_io", "phrases", "domain", "cache"]
+LAYERS = ["cli", "app", "channels", "output", "reports", "journal", "plan_io", "phrases", "domain", "cache", "progress"]
 ROOT_MODULES = {"__init__", "__main__"}
 
 
@@ -145,3 +145,35 @@ def test_a_cached_plan_loads_without_yaml(tmp_path):
                              timeout=120, env=env)
         assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-1] == "[]"
+
+
+TERMINAL = """
+import sys, io, os
+os.environ["FUPIN_CACHE"] = sys.argv[1]
+os.environ["COLUMNS"] = "80"
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+from fupin_cli.cli import main
+sys.argv = ["fupin", "due", "--unit", "市民政局", "--as-of", "2018-07-15"]
+out, sys.stdout = sys.stdout, Terminal()
+try:
+    main()
+except SystemExit:
+    pass
+table, sys.stdout = sys.stdout.getvalue(), out
+print("╭" in table and "\x1b[1;31m" in table)
+print(sorted(m for m in ("rich", "yaml", "openpyxl", "orjson") if m in sys.modules))
+"""
+
+
+def test_a_coloured_terminal_table_imports_no_rich(tmp_path):
+    """The table a clerk sees on a terminal is drawn without rich (and, with the plan cache warm, without yaml)."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    for _ in range(2):  # the first run fills the plan cache
+        run = subprocess.run([sys.executable, "-c", TERMINAL, str(tmp_path / "cache")], capture_output=True,
+                             text=True, timeout=120, env=env)
+        assert run.returncode == 0, run.stderr
+    drawn, loaded = run.stdout.splitlines()[-2:]
+    assert drawn == "True"
+    assert loaded == "[]"

@@ -306,11 +306,21 @@ class CacheAgreement(RuleBasedStateMachine):
         steps[f"spoil the cache: {how}"] += 1
 
     # ------------------------------------------------------------ the oracle
-    def reports(self, cached: bool) -> list:
+    def reports(self, cached: bool, full_reader: bool = False) -> list:
+        """Every report through the caches, or without (``FUPIN_NO_CACHE``: the index's fold, nothing
+        stored), or (``full_reader``) from the full reader's entries: the oracle."""
         if cached:
             os.environ.pop("FUPIN_NO_CACHE", None)
         else:
             os.environ["FUPIN_NO_CACHE"] = "1"
+        patch = None
+        if full_reader:
+            from unittest import mock
+
+            from fupin_cli.journal.jsonl import index
+
+            patch = mock.patch.object(index, "ledger_of", lambda path, cache: index.full_ledger(path))
+            patch.start()
         try:
             found = []
             for as_of in AS_OFS:
@@ -326,12 +336,15 @@ class CacheAgreement(RuleBasedStateMachine):
             return found
         finally:
             os.environ.pop("FUPIN_NO_CACHE", None)
+            if patch is not None:
+                patch.stop()
 
     @invariant()
     def cached_reports_equal_uncached(self):
         if not hasattr(self, "data"):
             return
-        plain = self.reports(cached=False)
+        plain = self.reports(cached=False, full_reader=True)
+        assert self.reports(cached=False) == plain  # the index's fold with nothing stored
         assert self.reports(cached=True) == plain
         assert self.reports(cached=True) == plain  # and once more, from what the first run stored
         steps["compared"] += 1

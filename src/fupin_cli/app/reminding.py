@@ -376,9 +376,13 @@ def send_all(planned: Iterable[Planned], transport: Transport,
     not tried (each would wait out the same timeouts): they are reported as not reached, so a run
     costs at most one round of retries per robot or server, not one per unit.
     """
+    from ..progress import step
+
+    planned = list(planned)
     results: list[Sent] = []
     broken: dict[tuple, str] = {}
-    for message in planned:
+    for number, message in enumerate(planned):
+        step("发送提醒", number, len(planned))  # a bar on a terminal when many units take a while
         key = _breaker_key(message.route)
         if key in broken:
             delivery = Delivery(message.unit, message.channel, False, 0, 0, 0,

@@ -4,6 +4,14 @@ Library errors (``FupinError``) become a Chinese message and their exit code
 here; click's own usage errors are said in Chinese by :mod:`.messages`.
 Modules that only some commands need are imported inside those commands, to
 keep start-up fast.
+
+Commands are registered lazily: :data:`COMMANDS` and :data:`REPORT_COMMANDS`
+name each command's module (in the order of the help page), and a run imports
+and builds only the command it executes (building all of them cost every run
+~13 ms and the imports of every command module).  Help pages, Tab completion
+and suggestions for a mistyped name see every command, built when asked for.
+A new command module registers with ``register(app, report_app)`` as before and
+adds its names here; ``tests/test_cli_lazy.py`` checks the two agree.
 """
 
 import os
@@ -14,8 +22,7 @@ import typer
 
 from .. import __version__
 from ..domain.errors import FupinError
-from .commands import deadlines, importing, journal, ledger, plan, remind, reports, sync
-from .help import FupinGroup, FupinTyper
+from .help import FupinGroup, FupinTyper, LazyCommands
 from .messages import (
     ERROR,
     INSTALL_COMPLETION_HELP,
@@ -27,8 +34,58 @@ from .messages import (
 )
 
 
+# name → module in cli/commands, in the order the help page lists them
+COMMANDS = {
+    "list": "plan", "show": "plan", "units": "plan", "info": "plan", "init": "plan", "check": "plan",
+    "explain": "deadlines", "calendar": "deadlines",
+    "done": "journal", "undo": "journal", "journal": "journal",
+    "progress": "ledger", "extend": "ledger", "waive": "ledger",
+    "due": "reports", "overdue": "reports",
+    "import": "importing", "export": "importing",
+    "sync": "sync",
+    "remind": "remind",
+}
+REPORT_COMMANDS = {"weekly": "reports", "monthly": "reports", "quarterly": "reports", "notice": "reports"}
+
+
+def registered(module_name: str) -> tuple[dict, dict]:
+    """The typer command infos a command module registers: (top-level, under ``report``), by name."""
+    import importlib
+
+    module = importlib.import_module(f"{__package__}.commands.{module_name}")
+    top, report = FupinTyper(), FupinTyper()
+    module.register(top, report)
+    return ({info.name: info for info in top.registered_commands},
+            {info.name: info for info in report.registered_commands})
+
+
+_registered: dict[str, tuple[dict, dict]] = {}
+
+
+def build_command(name: str, module_name: str, *, under_report: bool = False):
+    """The click command ``name`` of ``module_name``, built now (what typer did for all at start-up)."""
+    if module_name not in _registered:
+        _registered[module_name] = registered(module_name)
+    info = _registered[module_name][1 if under_report else 0][name]
+    return typer.main.get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                            rich_markup_mode=None)
+
+
+class ReportGroup(FupinGroup):
+    """``fupin report``: its commands built when used."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(REPORT_COMMANDS, lambda name, module: build_command(
+            name, module, under_report=True), self.commands)
+
+
 class FupinApp(FupinGroup):
-    """The root group: answers Tab completion with fupin's own bash and zsh classes."""
+    """The root group: commands built when used; answers Tab completion with fupin's own bash and zsh classes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(COMMANDS, build_command, self.commands)
 
     def _main_shell_completion(self, ctx_args, prog_name, complete_var=None) -> None:
         if os.environ.get(complete_var or "_FUPIN_COMPLETE"):
@@ -52,10 +109,8 @@ app = FupinTyper(
 )
 report_app = FupinTyper(help="督办报表 / Supervision reports.\n\n"
                              "例：fupin report weekly --as-of 2018-07-16 --format html --output 周报.html",
-                        no_args_is_help=True)
+                        no_args_is_help=True, cls=ReportGroup)
 app.add_typer(report_app, name="report")
-for commands in (plan, deadlines, journal, ledger, reports, importing, sync, remind):
-    commands.register(app, report_app)
 
 
 def _version(value: bool) -> None:
@@ -98,8 +153,11 @@ def root(
 
 def main() -> None:
     """Console entry point: the one place errors become messages and exit codes."""
+    from .progress import on_terminal
+
     try:
-        _run()
+        with on_terminal():  # long work draws a bar on stderr, on a terminal only
+            _run()
     finally:
         _say_cache_notices()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import shutil
+from collections.abc import MutableMapping
 
 import typer
 from .clicklib import exceptions as click_exceptions
@@ -337,9 +338,52 @@ class FupinGroup(TyperGroup):
         if command is None and not ctx.resilient_parsing:
             if name.startswith("-"):
                 self.parse_args(ctx, args)  # an unknown option where a command belongs: say so
-            visible = [n for n, c in self.commands.items() if not c.hidden]
+            visible = list(self.commands)  # fupin hides no command: none is built to say so
             raise NoSuchCommand(name, command_suggestions(name, visible), ctx)
         return (name if command else None), command, args[1:]
+
+
+class LazyCommands(MutableMapping):
+    """A group's commands by name, each built on first use by ``build(name, module)``.
+
+    ``table`` names every command's module in help order; commands already built (a
+    sub-group typer made) follow them.  click reads ``group.commands`` only through
+    ``get``, ``items`` and iteration, so a run that executes one command builds one.
+    """
+
+    def __init__(self, table: dict[str, str], build, built: dict | None = None) -> None:
+        self._table = dict(table)
+        self._build = build
+        self._built = dict(built or {})
+        self._order = list(self._table) + [name for name in self._built if name not in self._table]
+
+    def __getitem__(self, name: str):
+        if name not in self._built:
+            if name not in self._table:
+                raise KeyError(name)
+            self._built[name] = self._build(name, self._table[name])
+        return self._built[name]
+
+    def __setitem__(self, name: str, command) -> None:
+        if name not in self._order:
+            self._order.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._order:
+            raise KeyError(name)
+        self._order.remove(name)
+        self._table.pop(name, None)
+        self._built.pop(name, None)
+
+    def __iter__(self):
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, name) -> bool:
+        return name in self._order
 
 
 class FupinTyper(typer.Typer):

@@ -42,14 +42,20 @@ def task_windows(timetable: Timetable, scope: Scope, due_from: date | None,
     plan = timetable.plan
     windowed = due_from is not None or due_until is not None
     low, high = due_from or date.min, due_until or date.max
+    narrowed = scope.units is not None
     for task in plan.tasks:
         if scope.category and task.category != scope.category:
             continue
+        if narrowed:  # a report for some units: a task none of them answers for costs no occurrences
+            units = units_in_scope(plan.units, task, scope)
+            if not units:
+                continue
         found = timetable.occurrences(task)
         if windowed:
             found = [o for o in found if o.due is not None and low <= o.due <= high]
         if found:
-            units = units_in_scope(plan.units, task, scope)
+            if not narrowed:
+                units = units_in_scope(plan.units, task, scope)
             if units:
                 yield task, units, found
 

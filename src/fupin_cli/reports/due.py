@@ -13,6 +13,7 @@ from ..domain.model import Obligation
 from ..domain.obligations import Scope, task_windows, units_in_scope
 from ..domain.schedule import Timetable
 from ..journal.ledger import Standing
+from ..progress import step
 from .order import sort_rows
 from .rows import Row, begins, feedback_due, soon_days, status_row
 
@@ -28,7 +29,9 @@ def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until:
     rows = []
     count_of = standing.count_of
     marked = set(standing.ledger.marked_tasks())
-    for task, units, found in task_windows(timetable, scope, None, due_until):
+    tasks = len(timetable.plan.tasks)
+    for number, (task, units, found) in enumerate(task_windows(timetable, scope, None, due_until)):
+        step("计算报表", number, tasks)  # a bar on a terminal, when a province-sized plan takes a while
         has_marks = (task.plan, task.id) in marked
         for occ in found:
             done = standing.done_in(task, occ.period)

@@ -15,8 +15,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterable
 
-import orjson
-
 from ...domain.errors import JournalError
 from ..entries import OP_DONE, DoneEntry, Entry, Problem, entry_from_json, parse_day
 from .files import describe_oserror
@@ -148,6 +146,8 @@ def _read_lines(f: Iterable[bytes], contents: JournalContents, first: int = 1, e
     entries = contents.entries
     add_entry = entries.append
     add_problem = contents.problems.append
+    import orjson  # only when lines are parsed: an empty or indexed journal never needs it
+
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
     seen: dict[str, Entry] = {}
@@ -233,5 +233,7 @@ def _without_line(entry: Entry) -> tuple:
     from dataclasses import astuple, replace
 
     if hasattr(entry, "raw"):
+        import orjson
+
         return (entry.op, orjson.dumps(entry.raw, option=orjson.OPT_SORT_KEYS))
     return (type(entry), astuple(replace(entry, line=0)))
