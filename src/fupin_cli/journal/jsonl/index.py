@@ -47,7 +47,6 @@ from ..ledger import (
     Ledger,
     add_cells,
     add_completions,
-    add_marks,
     fold,
     marks_from_plain,
     marks_to_plain,
