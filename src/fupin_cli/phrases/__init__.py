@@ -8,18 +8,17 @@ the :mod:`.families` table and makes sure no date word is left unread,
 :mod:`.describe` says a rule back in words.
 """
 
+# ``describe`` is cheap and bound here, so the name is the function, not its submodule.
+from .describe import describe
+
 __all__ = ["parse", "read", "Reading", "count_in_text", "describe"]
 
 _PARSER_NAMES = frozenset(("parse", "read", "Reading", "count_in_text"))
 
 
 def __getattr__(name: str):
-    # Lazily (PEP 562): saying a rule back in words (reports label shared periods with it) must not
-    # pay for compiling the families' patterns, which only reading deadline words needs.
-    if name == "describe":
-        from .describe import describe
-
-        return describe
+    # The parser lazily (PEP 562): saying a rule back in words (reports label shared periods with it)
+    # must not pay for compiling the families' patterns, which only reading deadline words needs.
     if name in _PARSER_NAMES:
         from . import parser
 
