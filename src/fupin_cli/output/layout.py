@@ -330,6 +330,24 @@ def merged(table: Table) -> list[dict]:
     return out
 
 
+def merged_spans(table: Table, rows: list[dict]) -> list[dict[str, int]]:
+    """Per row, for each merged column: how many rows its cell spans (>1 on the first row of a run of equal
+    values, 0 where the cell above covers it), as HTML's rowspan and Word's vertical merge need it."""
+    spans = [dict.fromkeys(table.merge, 1) for _ in rows]
+    for depth, key in enumerate(table.merge):
+        start = 0
+        for index in range(1, len(rows) + 1):
+            same = index < len(rows) and all(rows[index].get(k) == rows[start].get(k)
+                                             for k in table.merge[: depth + 1])
+            if not same:
+                if index - start > 1:
+                    spans[start][key] = index - start
+                    for covered in range(start + 1, index):
+                        spans[covered][key] = 0
+                start = index
+    return spans
+
+
 def prepare(table: Table, width: int | None, *, wide: bool = False, cell=None) -> Prepared:
     """Hoist constant columns, lay the rows (and the total) out in ``width``, find the groups."""
     from .document import cell_text, hoist_constant_columns, ordered_groups

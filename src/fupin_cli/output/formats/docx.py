@@ -25,7 +25,7 @@ from ..document import (
     ordered_groups,
     rate_bar,
 )
-from ..layout import needs_landscape, print_widths
+from ..layout import merged_spans, needs_landscape, print_widths
 
 BODY_FONT = "宋体"  # SimSun
 TITLE_FONT = "黑体"  # SimHei
@@ -189,23 +189,6 @@ def _shown(value, column: Column) -> str:
     return cell_text(value, column.kind)
 
 
-def _merge_runs(table: Table, rows: list[dict]) -> list[dict[str, int]]:
-    """Per row and merged column: how many rows its cell spans (0: covered by the cell above)."""
-    spans = [dict.fromkeys(table.merge, 1) for _ in rows]
-    for depth, key in enumerate(table.merge):
-        start = 0
-        for index in range(1, len(rows) + 1):
-            same = index < len(rows) and all(rows[index].get(k) == rows[start].get(k)
-                                             for k in table.merge[: depth + 1])
-            if not same:
-                if index - start > 1:
-                    spans[start][key] = index - start
-                    for covered in range(start + 1, index):
-                        spans[covered][key] = 0
-                start = index
-    return spans
-
-
 def _table(document, table: Table, rows: list[dict], caption: str, total: dict | None, width_mm: float,
            size: float = TABLE_FONT_PT) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -229,7 +212,7 @@ def _table(document, table: Table, rows: list[dict], caption: str, total: dict |
     for cell, column in zip(row.cells, columns):
         _write(cell, column.header, bold=True, align="center", size=size)
         _shade(cell, HEADER_FILL)
-    spans = _merge_runs(table, rows)
+    spans = merged_spans(table, rows)
     first_body = len(out.rows)
     for values in rows:
         row = out.add_row()

@@ -25,7 +25,7 @@ from ..document import (
     hoist_constant_columns,
     ordered_groups,
 )
-from ..layout import needs_landscape, print_widths
+from ..layout import merged_spans, needs_landscape, print_widths
 
 # Per status: (glyph, text colour, background colour).  Glyphs differ in shape, not only in colour.
 STATUS_STYLE = {
@@ -152,23 +152,6 @@ def _cell(value, column: Column, rowspan: int = 1) -> str:
     return f'<td class="kind-{_e(kind)} col-{_e(key)}"{span}>{_e(cell_text(value, kind))}</td>'
 
 
-def _spans(table: Table, rows: list[dict]) -> list[dict[str, int]]:
-    """Per row, for each merged column: its rowspan (>1 on the first row of a run, 0 where covered)."""
-    spans = [dict.fromkeys(table.merge, 1) for _ in rows]
-    for depth, key in enumerate(table.merge):
-        start = 0
-        for index in range(1, len(rows) + 1):
-            same = index < len(rows) and all(rows[index].get(k) == rows[start].get(k)
-                                             for k in table.merge[: depth + 1])
-            if not same:
-                if index - start > 1:
-                    spans[start][key] = index - start
-                    for covered in range(start + 1, index):
-                        spans[covered][key] = 0
-                start = index
-    return spans
-
-
 def _table(table: Table, rows: list[dict], caption: str, total: dict | None, size: float = 9,
            width_mm: float = 186) -> list[str]:
     columns = [c for c in table.columns if c.key != table.group_by]
@@ -182,7 +165,7 @@ def _table(table: Table, rows: list[dict], caption: str, total: dict | None, siz
         out.append(f'<tr class="caption"><th colspan="{len(columns)}">{_e(caption)}</th></tr>')
     out += ["<tr>" + "".join(f'<th class="kind-{_e(c.kind)}" scope="col">{_e(c.header)}</th>' for c in columns)
             + "</tr>", "</thead>", "<tbody>"]
-    spans = _spans(table, rows)
+    spans = merged_spans(table, rows)
     for row, span in zip(rows, spans):
         cells = []
         for column in columns:
