@@ -141,7 +141,7 @@ def plan_year(table: SourceTable, file_name: str) -> tuple[int, str] | None:
 
 
 def issuer_of(table: SourceTable) -> str:
-    """The issuing body of a 红头文件: the ``XXX文件`` line above the table, if any."""
+    """The issuing body of a 红头文件: the line above the table that ends in 文件 (``汕头市扶贫开发领导小组文件``), if any."""
     for line in table.preamble:
         match = _ISSUER_LINE.match(line.strip())
         if match:
