@@ -6,7 +6,6 @@ reporting cycle (``progress_every``) whose unit's last progress report is older 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from ..domain.model import Obligation
@@ -28,6 +27,7 @@ def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until:
     """
     rows = []
     count_of = standing.count_of
+    today = standing.today_ordinal
     marked = set(standing.ledger.marked_tasks())
     tasks = len(timetable.plan.tasks)
     for number, (task, units, found) in enumerate(task_windows(timetable, scope, None, due_until)):
@@ -36,17 +36,34 @@ def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until:
         for occ in found:
             done = standing.done_in(task, occ.period)
             required = occ.required
-            for unit in units:
-                if count_of(done.get(unit)) < required:
-                    dates = standing.dates(task, occ.period, unit)
-                    if not has_marks:
-                        rows.append(status_row(Obligation(task, unit, occ), dates, standing.today, soon))
-                        continue
-                    row = status_row(Obligation(task, unit, occ), dates, standing.today, soon,
-                                     standing.mark(task, occ.period, unit), standing.last_progress(task, unit))
-                    if not row.waived and row.due <= due_until:
-                        rows.append(row)
+            if required == 1 and _all_by(done, today):
+                # Every unit with a completion has done it: the open ones are the others, with no dates.
+                late = [unit for unit in units if unit not in done]
+                dated = False
+            else:
+                late = [unit for unit in units if count_of(done.get(unit)) < required]
+                dated = True
+            for unit in late:
+                dates = standing.dates(task, occ.period, unit) if dated else []
+                if not has_marks:
+                    rows.append(status_row(Obligation(task, unit, occ), dates, standing.today, soon))
+                    continue
+                row = status_row(Obligation(task, unit, occ), dates, standing.today, soon,
+                                 standing.mark(task, occ.period, unit), standing.last_progress(task, unit))
+                if not row.waived and row.due <= due_until:
+                    rows.append(row)
     return rows
+
+
+def _all_by(done, today: int) -> bool:
+    """Whether every completion of a cell (unit → one date ordinal) is dated on or before ``today``.
+
+    False when some unit has several (a tuple): the caller then counts unit by unit.
+    """
+    try:
+        return not done or max(done.values()) <= today
+    except TypeError:  # a tuple among the ordinals
+        return False
 
 
 def feedback_rows(timetable: Timetable, standing: Standing, scope: Scope, soon: int) -> list[Row]:
@@ -75,7 +92,7 @@ def feedback_rows(timetable: Timetable, standing: Standing, scope: Scope, soon: 
                 row = status_row(Obligation(task, unit, occ), standing.dates(task, occ.period, unit), today, soon,
                                  standing.mark(task, occ.period, unit), last)
                 if not row.waived and row.status != "overdue":
-                    rows.append(replace(row, status="feedback_overdue", feedback_due=when))
+                    rows.append(row._replace(status="feedback_overdue", feedback_due=when))
                     break
     return rows
 

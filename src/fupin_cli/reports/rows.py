@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ..domain.holidays import HolidayCalendar
 from ..domain.model import Obligation, Settings, Task
@@ -14,8 +14,10 @@ from ..journal.ledger import Mark
 from .labels import rule_hint
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One obligation as a report shows it.  A named tuple, not a dataclass: a province's overdue list makes
+    tens of thousands, and a frozen dataclass costs four times as much to build."""
+
     task: str
     text: str
     category: str
@@ -59,11 +61,10 @@ def status_row(obligation: Obligation, done_dates: list[date], today: date, soon
     waived = bool(mark and mark.waiver)
     if waived and done_date is None:
         status = "waived"
-    return Row(task=task.id, text=task.text, category=task.category, unit=obligation.unit,
-               period=occ.period, nominal_due=occ.nominal_due, due=due, status=status,
-               days=days, required=occ.required, done_count=len(done_dates), done_date=done_date,
-               rule_hint=rule_hint(task.rules, occ.rule_index), plan=task.plan, original_due=occ.due,
-               extensions=len(mark.extensions) if mark else 0, last_progress=last_progress, waived=waived)
+    return Row(task.id, task.text, task.category, obligation.unit, occ.period, occ.nominal_due, due, status,
+               days, occ.required, len(done_dates), done_date,
+               rule_hint(task.rules, occ.rule_index) if len(task.rules) > 1 else "",  # one rule: no sibling
+               task.plan, occ.due, len(mark.extensions) if mark else 0, last_progress, waived)
 
 
 def begins(occurrence, valid_from: date) -> date:
