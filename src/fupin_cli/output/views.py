@@ -100,14 +100,18 @@ def progress_record(entry) -> dict | None:
 
 
 def row_record(row: Row) -> dict:
-    """The JSON contract of a report row (documented in the README)."""
+    """The JSON contract of a report row (documented in the README).
+
+    Dates stay dates: the JSON renderer writes them as ISO strings (YYYY-MM-DD) itself, which a
+    province's tens of thousands of rows notice.
+    """
     return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
-            "period": row.period, "nominal_due": _iso(row.nominal_due), "due": _iso(row.due),
+            "period": row.period, "nominal_due": row.nominal_due, "due": row.due,
             "status": row.status, "days": row.days, "required": row.required,
-            "done_count": row.done_count, "done_date": _iso(row.done_date), "plan": row.plan,
-            "original_due": _iso(row.original_due), "extensions": row.extensions,
-            "last_progress": progress_record(row.last_progress), "waived": row.waived,
-            "feedback_due": _iso(row.feedback_due)}
+            "done_count": row.done_count, "done_date": row.done_date, "plan": row.plan,
+            "original_due": row.original_due, "extensions": row.extensions,
+            "last_progress": progress_record(row.last_progress) if row.last_progress else None,
+            "waived": row.waived, "feedback_due": row.feedback_due}
 
 
 def progress_words(entry) -> str:
