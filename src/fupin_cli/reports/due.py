@@ -36,7 +36,7 @@ def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until:
         for occ in found:
             done = standing.done_in(task, occ.period)
             required = occ.required
-            if required == 1 and _all_by(done, today):
+            if required == 1 and all_by(done, today):
                 # Every unit with a completion has done it: the open ones are the others, with no dates.
                 late = [unit for unit in units if unit not in done]
                 dated = False
@@ -55,7 +55,7 @@ def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until:
     return rows
 
 
-def _all_by(done, today: int) -> bool:
+def all_by(done, today: int) -> bool:
     """Whether every completion of a cell (unit → one date ordinal) is dated on or before ``today``.
 
     False when some unit has several (a tuple): the caller then counts unit by unit.

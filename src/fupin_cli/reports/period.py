@@ -17,6 +17,7 @@ reports dated in the period (本周进展) follow the lists.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterator
@@ -27,7 +28,7 @@ from ..domain.periods import add_months, month_end
 from ..domain.schedule import Timetable
 from ..journal.entries import ProgressEntry
 from ..journal.ledger import Standing
-from .due import feedback_rows
+from .due import all_by, feedback_rows
 from .order import plan_keys, sort_rows, sort_units, task_order, unit_order
 from .rows import Row, soon_days, status_row
 
@@ -197,6 +198,86 @@ class _Counter:
         return done, done + overdue
 
 
+class _Counter:
+    """Due and reached dates (ordinals) of obligations, to count done and overdue at any day (the trend)."""
+
+    def __init__(self) -> None:
+        self.due_after: list[int] = []  # due + 1: due before t ⇔ due + 1 ≤ t
+        self.settled: list[int] = []  # max(due, reached): due and done by t
+        self.settled_after: list[int] = []  # max(due + 1, reached): due before t and done by t
+
+    def add(self, due: int, reached: int | None) -> None:
+        self.due_after.append(due + 1)
+        if reached is not None:
+            self.settled.append(max(due, reached))
+            self.settled_after.append(max(due + 1, reached))
+
+    def add_cell(self, due: int, units: int, reached: list[int]) -> None:
+        """``units`` obligations due on ``due``, of which those in ``reached`` were reached on those days."""
+        self.due_after += [due + 1] * units
+        self.settled += [due if r <= due else r for r in reached]
+        self.settled_after += [due + 1 if r <= due else r for r in reached]
+
+    def freeze(self) -> None:
+        for values in (self.due_after, self.settled, self.settled_after):
+            values.sort()
+
+    def at(self, day: date) -> tuple[int, int]:
+        """(done, was_due) at the end of ``day``."""
+        t = day.toordinal()
+        done = bisect_right(self.settled, t)
+        overdue = bisect_right(self.due_after, t) - bisect_right(self.settled_after, t)
+        return done, done + overdue
+
+
+class _UnitCounts:
+    """Per unit, what was due by today and how it went, and (as :class:`_Counter` would say at that one
+    day) done and was-due at the end of the previous period; kept as counts per unit name, so that a
+    whole cell of units is counted at once."""
+
+    def __init__(self, previous_end: date) -> None:
+        self.before = previous_end.toordinal()
+        self.counted: Counter[str] = Counter()  # obligations due by today
+        self.on_time: Counter[str] = Counter()
+        self.late: Counter[str] = Counter()
+        self.done_before: Counter[str] = Counter()  # due by, and reached by, the previous period's end
+        self.due_before: Counter[str] = Counter()  # due before the previous period's end
+        self.settled_before: Counter[str] = Counter()  # ... and reached by its end
+
+    def add(self, name: str, due: int, reached: int | None) -> None:
+        self.counted[name] += 1
+        before = self.before
+        if due < before:
+            self.due_before[name] += 1
+        if reached is not None:
+            if reached <= due:
+                self.on_time[name] += 1
+            else:
+                self.late[name] += 1
+            if reached <= before and due <= before:
+                self.done_before[name] += 1
+                if due < before:
+                    self.settled_before[name] += 1
+
+    def add_cell(self, due: int, units: list[str], reached: list[str], done: dict[str, int]) -> None:
+        """Every unit of ``units`` due on ``due``; those in ``reached`` reached on ``done[unit]``."""
+        before = self.before
+        self.counted.update(units)
+        if due < before:
+            self.due_before.update(units)
+        self.on_time.update([name for name in reached if done[name] <= due])
+        self.late.update([name for name in reached if done[name] > due])
+        if due <= before:
+            by_then = [name for name in reached if done[name] <= before]
+            self.done_before.update(by_then)
+            if due < before:
+                self.settled_before.update(by_then)
+
+    def previous_rate(self, name: str) -> float | None:
+        done = self.done_before[name]
+        return _rate(done, done + self.due_before[name] - self.settled_before[name])
+
+
 def _rate(done: int, was_due: int) -> float | None:
     return done / was_due if was_due else None
 
@@ -234,7 +315,6 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
                           start=start, end=end, next_start=next_start, next_end=next_end, unit=unit)
     soon = soon_days(today, plan.settings, timetable.calendar)
     summaries: dict[str, UnitSummary] = {}
-    counters: dict[str, _Counter] = {}
     total_counter = _Counter()
 
     def summary(name: str) -> UnitSummary:
@@ -250,12 +330,18 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
         return status_row(Obligation(task, name, occ), dates, today, soon, mark, standing.last_progress(task, name))
 
     # Done obligations only count, unless done in the period: no Row for the many others.
-    start_ordinal = start.toordinal()
+    start_ordinal, today_ordinal = start.toordinal(), standing.today_ordinal
     marked = set(standing.ledger.marked_tasks())
+    previous_end = start - timedelta(days=1)
+    counts = _UnitCounts(previous_end)
     for task, units, found in task_windows(timetable, scope, None, next_end):
         has_marks = (task.plan, task.id) in marked
         for occ in found:
             done = standing.done_in(task, occ.period)
+            if not has_marks and occ.required == 1 and all_by(done, today_ordinal):
+                _count_cell(report, summary, row, counts, total_counter, task, occ, units, done, today,
+                            start_ordinal)
+                continue
             for name in units:
                 reached = standing.reached(done.get(name), occ.required)
                 mark = standing.mark(task, occ.period, name) if has_marks else None
@@ -272,17 +358,9 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
                             continue
                 due_ordinal = due.toordinal()
                 if due <= today:
-                    counter = counters.get(name)
-                    if counter is None:
-                        counter = counters[name] = _Counter()
-                    counter.add(due_ordinal, reached)
+                    counts.add(name, due_ordinal, reached)
                     total_counter.add(due_ordinal, reached)
                 if reached is not None:
-                    if due <= today:
-                        if reached <= due_ordinal:
-                            summary(name).done_on_time += 1
-                        else:
-                            summary(name).done_late += 1
                     if reached >= start_ordinal:
                         report.done_now.append(row(task, name, occ, mark))
                         summary(name).done_now += 1
@@ -308,10 +386,11 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
         report.done_now.append(early)
         summary(early.unit).done_now += 1
 
-    previous_end = start - timedelta(days=1)
-    for name, counter in counters.items():
-        counter.freeze()
-        summary(name).previous_rate = _rate(*counter.at(previous_end))
+    for name in counts.counted:
+        found = summary(name)
+        found.done_on_time += counts.on_time[name]
+        found.done_late += counts.late[name]
+        found.previous_rate = counts.previous_rate(name)
     total_counter.freeze()
 
     report.waived = sum(s.waived for s in summaries.values())
@@ -328,6 +407,37 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
     report.deadlines = {(task.plan, task.id): task.deadline for task in plan.tasks}
     report.plans = plan_keys(plan)
     return report
+
+
+def _count_cell(report: PeriodReport, summary, row, counts: _UnitCounts, total: _Counter, task: Task,
+                occ: Occurrence, units: list[str], done, today: date, start_ordinal: int) -> None:
+    """One occurrence of an unmarked task needing one completion, every completion of it dated by today
+    (``done``: unit → date ordinal): what :func:`period_report`'s loop does unit by unit, a cell at a time."""
+    due = occ.due
+    due_ordinal = due.toordinal()
+    reached = [name for name in units if name in done] if done else []
+    if due <= today:
+        counts.add_cell(due_ordinal, units, reached, done)
+        total.add_cell(due_ordinal, len(units), [done[name] for name in reached])
+    for name in reached:
+        if done[name] >= start_ordinal:
+            report.done_now.append(row(task, name, occ))
+            summary(name).done_now += 1
+    if len(reached) == len(units):
+        return
+    if due < today:
+        section, key = report.overdue, "overdue"
+    elif report.start <= due <= report.end:
+        section, key = report.due_now, "due_now"
+    elif report.next_start <= due <= report.next_end:
+        section, key = report.due_next, "due_next"
+    else:
+        return
+    for name in units:
+        if name not in done:
+            section.append(row(task, name, occ))
+            found = summary(name)
+            setattr(found, key, getattr(found, key) + 1)
 
 
 def _total(summaries: list[UnitSummary], previous_rate: float | None) -> UnitSummary:
