@@ -30,11 +30,7 @@ T = TypeVar("T")
 
 def unit_order(units: UnitIndex) -> dict[str, int]:
     """Leaf unit → its place: units.yaml order, each group replaced by its members in member order."""
-    order: dict[str, int] = {}
-    for name in units:
-        for leaf in units.leaves(name):
-            order.setdefault(leaf, len(order))
-    return order
+    return units.leaf_order()
 
 
 def plan_keys(plan: Plan) -> tuple[str, ...]:

@@ -259,16 +259,24 @@ class _UnitCounts:
                 if due < before:
                     self.settled_before[name] += 1
 
-    def add_cell(self, due: int, units: list[str], reached: list[str], done: dict[str, int]) -> None:
-        """Every unit of ``units`` due on ``due``; those in ``reached`` reached on ``done[unit]``."""
+    def add_units(self, units: list[str], counted: int, due_before: int) -> None:
+        """Every unit of ``units`` due by today ``counted`` times more, ``due_before`` of them before the
+        previous period's end (a task's cells added up: one update per task, not per cell)."""
+        self.counted.update(dict.fromkeys(units, counted))
+        if due_before:
+            self.due_before.update(dict.fromkeys(units, due_before))
+
+    def add_cell(self, due: int, reached: list[str], done: dict[str, int], latest: int) -> None:
+        """How the units in ``reached`` did on a cell due on ``due`` (each on ``done[unit]``, none later than
+        ``latest``); :meth:`add_units` counts the cell's units."""
         before = self.before
-        self.counted.update(units)
-        if due < before:
-            self.due_before.update(units)
-        self.on_time.update([name for name in reached if done[name] <= due])
-        self.late.update([name for name in reached if done[name] > due])
+        if latest <= due:  # all on time: most cells of a plan's past
+            self.on_time.update(reached)
+        else:
+            self.on_time.update([name for name in reached if done[name] <= due])
+            self.late.update([name for name in reached if done[name] > due])
         if due <= before:
-            by_then = [name for name in reached if done[name] <= before]
+            by_then = reached if latest <= before else [name for name in reached if done[name] <= before]
             self.done_before.update(by_then)
             if due < before:
                 self.settled_before.update(by_then)
@@ -336,11 +344,14 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
     counts = _UnitCounts(previous_end)
     for task, units, found in task_windows(timetable, scope, None, next_end):
         has_marks = (task.plan, task.id) in marked
+        counted = due_before = 0  # cells counted a whole at a time
         for occ in found:
             done = standing.done_in(task, occ.period)
             if not has_marks and occ.required == 1 and all_by(done, today_ordinal):
-                _count_cell(report, summary, row, counts, total_counter, task, occ, units, done, today,
-                            start_ordinal)
+                if _count_cell(report, summary, row, counts, total_counter, task, occ, units, done, today,
+                               start_ordinal):
+                    counted += 1
+                    due_before += occ.due < previous_end
                 continue
             for name in units:
                 reached = standing.reached(done.get(name), occ.required)
@@ -373,6 +384,8 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
                 elif next_start <= due <= next_end:
                     report.due_next.append(row(task, name, occ, mark))
                     summary(name).due_next += 1
+        if counted:
+            counts.add_units(units, counted, due_before)
     for task, occ, name, mark in _extended_later(timetable, standing, scope, after=next_end):
         report.extended.append(row(task, name, occ, mark))
         summary(name).extended += 1
@@ -410,21 +423,26 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
 
 
 def _count_cell(report: PeriodReport, summary, row, counts: _UnitCounts, total: _Counter, task: Task,
-                occ: Occurrence, units: list[str], done, today: date, start_ordinal: int) -> None:
+                occ: Occurrence, units: list[str], done, today: date, start_ordinal: int) -> bool:
     """One occurrence of an unmarked task needing one completion, every completion of it dated by today
-    (``done``: unit → date ordinal): what :func:`period_report`'s loop does unit by unit, a cell at a time."""
+    (``done``: unit → date ordinal): what :func:`period_report`'s loop does unit by unit, a cell at a time.
+    True when the cell is due by today: the caller then counts its units (:meth:`_UnitCounts.add_units`)."""
     due = occ.due
     due_ordinal = due.toordinal()
     reached = [name for name in units if name in done] if done else []
-    if due <= today:
-        counts.add_cell(due_ordinal, units, reached, done)
-        total.add_cell(due_ordinal, len(units), [done[name] for name in reached])
-    for name in reached:
-        if done[name] >= start_ordinal:
-            report.done_now.append(row(task, name, occ))
-            summary(name).done_now += 1
+    latest = max(done.values()) if done else 0
+    counted = due <= today
+    if counted:
+        counts.add_cell(due_ordinal, reached, done, latest)
+        total.add_cell(due_ordinal, len(units),
+                       list(done.values()) if len(reached) == len(done) else [done[name] for name in reached])
+    if latest >= start_ordinal:
+        for name in reached:
+            if done[name] >= start_ordinal:
+                report.done_now.append(row(task, name, occ))
+                summary(name).done_now += 1
     if len(reached) == len(units):
-        return
+        return counted
     if due < today:
         section, key = report.overdue, "overdue"
     elif report.start <= due <= report.end:
@@ -432,12 +450,12 @@ def _count_cell(report: PeriodReport, summary, row, counts: _UnitCounts, total: 
     elif report.next_start <= due <= report.next_end:
         section, key = report.due_next, "due_next"
     else:
-        return
-    for name in units:
-        if name not in done:
-            section.append(row(task, name, occ))
-            found = summary(name)
-            setattr(found, key, getattr(found, key) + 1)
+        return counted
+    for name in [name for name in units if name not in done]:
+        section.append(row(task, name, occ))
+        found = summary(name)
+        setattr(found, key, getattr(found, key) + 1)
+    return counted
 
 
 def _total(summaries: list[UnitSummary], previous_rate: float | None) -> UnitSummary:
@@ -456,26 +474,30 @@ def _total(summaries: list[UnitSummary], previous_rate: float | None) -> UnitSum
 
 def _done_early(timetable: Timetable, standing: Standing, scope: Scope, after: date, since: date,
                 soon: int) -> Iterator[Row]:
-    """Obligations due after ``after`` whose required completions were reached on or after ``since``."""
+    """Obligations due after ``after`` whose required completions were reached on or after ``since``.
+
+    Only the cells of such occurrences are looked at, and in them only units with a completion since then.
+    """
     plan = timetable.plan
-    later: dict[tuple[str, str, str], tuple[Task, Occurrence]] = {}
+    since_ordinal = since.toordinal()
     for task in plan.tasks:
-        if not scope.category or task.category == scope.category:
-            for occ in timetable.occurrences(task):
-                if occ.due is not None and occ.due > after:
-                    later[(task.plan, task.id, occ.period)] = (task, occ)
-    responsible: dict[tuple[str, str], set[str]] = {}
-    for plan_key, task_id, period, unit in standing.done_since(since):
-        found = later.get((plan_key, task_id, period))
-        if found is None:
+        if scope.category and task.category != scope.category:
             continue
-        task, occ = found
-        key = (plan_key, task_id)
-        if key not in responsible:
-            responsible[key] = set(units_in_scope(plan.units, task, scope))
-        dates = standing.dates(task, period, unit)
-        if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[key]:
-            yield status_row(Obligation(task, unit, occ), dates, standing.today, soon)
+        responsible = None
+        for occ in timetable.occurrences(task):
+            if occ.due is None or occ.due <= after:
+                continue
+            done = standing.done_in(task, occ.period)
+            recent = [unit for unit, value in done.items()
+                      if (value if type(value) is int else value[-1]) >= since_ordinal]
+            if not recent:
+                continue
+            if responsible is None:
+                responsible = set(units_in_scope(plan.units, task, scope))
+            for unit in recent:
+                dates = standing.dates(task, occ.period, unit)
+                if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible:
+                    yield status_row(Obligation(task, unit, occ), dates, standing.today, soon)
 
 
 def _progress_in(timetable: Timetable, standing: Standing, scope: Scope, start: date, end: date) -> list[ProgressEntry]:
