@@ -19,6 +19,7 @@ from ..reports.order import plan_keys, task_order
 from ..reports.notice import Notices
 from ..reports.period import PERIOD_NAMES, PeriodReport, UnitSummary
 from ..reports.rows import Row
+from .records import progress_record, row_record
 from .document import Chart, Column, Document, PageBreak, Paragraphs, Table, shown_change
 
 UNCATEGORISED = "（未分类）"
@@ -89,29 +90,6 @@ def units_document(plan: Plan, records: list[dict]) -> Document:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
-
-
-def progress_record(entry) -> dict | None:
-    """A progress report (进展) in JSON: the ``last_progress`` of a row, an item of 本周进展."""
-    if entry is None:
-        return None
-    return {"id": entry.id, "date": entry.date.isoformat(), "done": entry.done, "problem": entry.problem,
-            "next": entry.next, "percent": entry.percent, "by": entry.by}
-
-
-def row_record(row: Row) -> dict:
-    """The JSON contract of a report row (documented in the README).
-
-    Dates stay dates: the JSON renderer writes them as ISO strings (YYYY-MM-DD) itself, which a
-    province's tens of thousands of rows notice.
-    """
-    return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
-            "period": row.period, "nominal_due": row.nominal_due, "due": row.due,
-            "status": row.status, "days": row.days, "required": row.required,
-            "done_count": row.done_count, "done_date": row.done_date, "plan": row.plan,
-            "original_due": row.original_due, "extensions": row.extensions,
-            "last_progress": progress_record(row.last_progress) if row.last_progress else None,
-            "waived": row.waived, "feedback_due": row.feedback_due}
 
 
 def progress_words(entry) -> str:
