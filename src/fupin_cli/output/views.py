@@ -19,8 +19,8 @@ from ..reports.order import plan_keys, task_order
 from ..reports.notice import Notices
 from ..reports.period import PERIOD_NAMES, PeriodReport, UnitSummary
 from ..reports.rows import Row
-from .records import progress_record, row_record
 from .document import Chart, Column, Document, PageBreak, Paragraphs, Table, shown_change
+from .records import progress_record, row_record
 
 UNCATEGORISED = "（未分类）"
 # Shown first when a document covers more than one list, so that 1.1 of one list is not read as the other's.

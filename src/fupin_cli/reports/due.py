@@ -7,14 +7,17 @@ reporting cycle (``progress_every``) whose unit's last progress report is older 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from ..domain.model import Obligation
 from ..domain.obligations import Scope, task_windows, units_in_scope
 from ..domain.schedule import Timetable
-from ..journal.ledger import Standing
 from ..progress import step
 from .order import sort_rows
 from .rows import Row, begins, feedback_due, soon_days, status_row
+
+if TYPE_CHECKING:  # annotations only: a report from the cached ledger needs no entry type
+    from ..journal.ledger import Standing
 
 
 def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until: date, soon: int) -> list[Row]:

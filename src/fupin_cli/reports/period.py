@@ -20,17 +20,19 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..domain.model import Obligation, Occurrence, Task
 from ..domain.obligations import Scope, task_windows, units_in_scope
 from ..domain.periods import add_months, month_end
 from ..domain.schedule import Timetable
-from ..journal.entries import ProgressEntry
-from ..journal.ledger import Standing
 from .due import all_by, feedback_rows
 from .order import plan_keys, sort_rows, sort_units, task_order, unit_order
 from .rows import Row, soon_days, status_row
+
+if TYPE_CHECKING:  # annotations only: a report from the cached ledger needs no entry type
+    from ..journal.entries import ProgressEntry
+    from ..journal.ledger import Standing
 
 KINDS = ("week", "month", "quarter")
 SECTION_KEYS = ("overdue", "extended", "due_now", "due_next", "done_now")

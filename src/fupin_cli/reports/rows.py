@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..domain.holidays import HolidayCalendar
 from ..domain.model import Obligation, Settings, Task
 from ..domain.periods import add_months
 from ..domain.status import status_of
-from ..journal.entries import ProgressEntry
-from ..journal.ledger import Mark
 from .labels import rule_hint
+
+if TYPE_CHECKING:  # annotations only: a report from the cached ledger needs no entry type
+    from ..journal.entries import ProgressEntry
+    from ..journal.ledger import Mark
 
 
 class Row(NamedTuple):
