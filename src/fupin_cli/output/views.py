@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import calendar as months
 from datetime import date
+from typing import TYPE_CHECKING
 
-from ..domain.holidays import HolidayCalendar
 from ..domain.model import Plan, Task
-from ..domain.units import UnitIndex
 from ..reports.labels import date_words, period_words, short_date
 from ..reports.order import plan_keys, task_order
-from ..reports.notice import Notices
-from ..reports.period import PERIOD_NAMES, PeriodReport, UnitSummary
 from ..reports.rows import Row
 from .document import Chart, Column, Document, PageBreak, Paragraphs, Table, shown_change
 from .records import progress_record, row_record
 
+if TYPE_CHECKING:  # annotations only: a due list's printout needs none of the period report's modules
+    from ..domain.holidays import HolidayCalendar
+    from ..domain.units import UnitIndex
+    from ..reports.notice import Notices
+    from ..reports.period import PeriodReport, UnitSummary
+
 UNCATEGORISED = "（未分类）"
+PERIOD_NAMES = {"week": "周", "month": "月", "quarter": "季度"}
 # Shown first when a document covers more than one list, so that 1.1 of one list is not read as the other's.
 PLAN_COLUMN = Column("plan", "清单")
 

@@ -41,7 +41,6 @@ _SECTION_WORDS = {
     "month": ("逾期未完成", "延期中", "本月到期", "下月到期", "本月已完成"),
     "quarter": ("逾期未完成", "延期中", "本季度到期", "下季度到期", "本季度已完成"),
 }
-PERIOD_NAMES = {"week": "周", "month": "月", "quarter": "季度"}
 REPORT_NAMES = {"week": "督办周报", "month": "督办月报", "quarter": "督办季报"}
 
 
