@@ -87,6 +87,8 @@ def load_plan(data_dir: Path | None) -> LoadedPlans:
                          notices=[n for b in built for n in b.notices])
     if cache is not None:
         loaded.times = {plan.key: plan_times(plan) for plan in loaded.plans}
+        for plan in loaded.plans:
+            plan.units.leaf_order()  # every group's leaves and the official order, kept in the cache with the units
         cache.store(loaded)
     return loaded
 

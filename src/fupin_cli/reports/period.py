@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterator
 
-from ..domain.model import Obligation, Occurrence, Task
+from ..domain.model import Occurrence, Task
 from ..domain.obligations import Scope, task_windows, units_in_scope
 from ..domain.periods import add_months, month_end
 from ..domain.schedule import Timetable
@@ -335,8 +335,8 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
     def row(task: Task, name: str, occ: Occurrence, mark=None) -> Row:
         dates = standing.dates(task, occ.period, name)
         if mark is None:
-            return status_row(Obligation(task, name, occ), dates, today, soon)
-        return status_row(Obligation(task, name, occ), dates, today, soon, mark, standing.last_progress(task, name))
+            return status_row(task, name, occ, dates, today, soon)
+        return status_row(task, name, occ, dates, today, soon, mark, standing.last_progress(task, name))
 
     # Done obligations only count, unless done in the period: no Row for the many others.
     start_ordinal, today_ordinal = start.toordinal(), standing.today_ordinal
@@ -498,7 +498,7 @@ def _done_early(timetable: Timetable, standing: Standing, scope: Scope, after: d
             for unit in recent:
                 dates = standing.dates(task, occ.period, unit)
                 if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible:
-                    yield status_row(Obligation(task, unit, occ), dates, standing.today, soon)
+                    yield status_row(task, unit, occ, dates, standing.today, soon)
 
 
 def _progress_in(timetable: Timetable, standing: Standing, scope: Scope, start: date, end: date) -> list[ProgressEntry]:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..domain.holidays import HolidayCalendar
-from ..domain.model import Obligation, Settings, Task
+from ..domain.model import Occurrence, Settings, Task
 from ..domain.periods import add_months
 from ..domain.status import status_of
 from .labels import rule_hint
@@ -48,14 +48,14 @@ class Row(NamedTuple):
         return (self.plan, self.task)
 
 
-def status_row(obligation: Obligation, done_dates: list[date], today: date, soon_days: int,
+def status_row(task: Task, unit: str, occ: Occurrence, done_dates: list[date], today: date, soon_days: int,
                mark: Mark | None = None, last_progress: ProgressEntry | None = None) -> Row:
-    """The row of one obligation; ``soon_days`` is the yellow light's window in calendar days.
+    """The row of one obligation (``task`` for ``unit`` in the period of ``occ``); ``soon_days`` is the yellow
+    light's window in calendar days.
 
     ``mark`` (extensions, waiver) moves the due date to the approved one or takes the row out of the
     counts; ``last_progress`` is shown with it.
     """
-    occ, task = obligation.occurrence, obligation.task
     extension = mark.extension if mark else None
     due = extension.until if extension else occ.due
     status, days, done_date = status_of(due, occ.required, done_dates, today, soon_days,
@@ -63,10 +63,23 @@ def status_row(obligation: Obligation, done_dates: list[date], today: date, soon
     waived = bool(mark and mark.waiver)
     if waived and done_date is None:
         status = "waived"
-    return Row(task.id, task.text, task.category, obligation.unit, occ.period, occ.nominal_due, due, status,
+    return Row(task.id, task.text, task.category, unit, occ.period, occ.nominal_due, due, status,
                days, occ.required, len(done_dates), done_date,
                rule_hint(task.rules, occ.rule_index) if len(task.rules) > 1 else "",  # one rule: no sibling
                task.plan, occ.due, len(mark.extensions) if mark else 0, last_progress, waived)
+
+
+_UNIT = Row._fields.index("unit")
+
+
+def alike_rows(template: Row, units) -> list[Row]:
+    """Rows like ``template`` for each of ``units``: obligations of one period that stand alike (no completion,
+    no mark), so one :func:`status_row` serves them all — a province's overdue list has tens of thousands."""
+    head, tail = template[:_UNIT], template[_UNIT + 1:]
+    return [_new(Row, (*head, unit, *tail)) for unit in units]  # what Row._make does, without its call
+
+
+_new = tuple.__new__
 
 
 def begins(occurrence, valid_from: date) -> date:
