@@ -80,12 +80,16 @@ def sort_rows(rows: Iterable[Row], plan: Plan, how: str = "official") -> list[Ro
     return sorted(rows, key=official)
 
 
-def group_contiguous(rows: list[Row], key: Callable[[Row], object]) -> list[Row]:
-    """``rows`` with each group's rows together, groups in order of first appearance, rows in their order.
+def units_together(rows: list[Row], how: str) -> list[Row]:
+    """``rows`` (sorted ``how``) with each unit's rows together, units in order of first appearance, rows in
+    their order.
 
-    Grouping by unit after sorting by urgency used to give a unit a heading each time it reappeared.
+    Grouping by unit after sorting by urgency used to give a unit a heading each time it reappeared.  The
+    official and name orders sort by unit first: their rows are together already.
     """
-    groups: dict[object, list[Row]] = {}
+    if how in ("official", "name"):
+        return rows
+    groups: dict[str, list[Row]] = {}
     for row in rows:
-        groups.setdefault(key(row), []).append(row)
+        groups.setdefault(row.unit, []).append(row)
     return [row for group in groups.values() for row in group]

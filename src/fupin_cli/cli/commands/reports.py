@@ -136,7 +136,7 @@ def due(
     例：fupin due --unit 市民政局 --as-of 2018-07-15
     """
     from ...reports.due import due_rows
-    from ...reports.order import group_contiguous
+    from ...reports.order import units_together
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
@@ -147,7 +147,7 @@ def due(
     rows = due_rows(ctx.timetable, ctx.standing(), scope, days, sort=sort)
     grouped = name is None or plan.units[name].is_group
     if grouped:
-        rows = group_contiguous(rows, lambda r: r.unit)  # each unit once, however sorted
+        rows = units_together(rows, sort)  # each unit once, however sorted
     overdue = sum(r.status == "overdue" for r in rows)
     feedback = sum(r.status == "feedback_overdue" for r in rows)
     title = f"{plan.title}：到期与逾期事项" + _title_units(names)
@@ -180,15 +180,15 @@ def overdue(
     例：fupin overdue --format json --exit-code
     """
     from ...reports.due import overdue_rows
-    from ...reports.order import group_contiguous
+    from ...reports.order import units_together
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, names, scope = _report_scope(ctx, unit, category)
     plan = ctx.timetable.plan
-    rows = group_contiguous(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort,
-                                         include_feedback=include_feedback), lambda r: r.unit)
+    rows = units_together(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort,
+                                       include_feedback=include_feedback), sort)
     units = len({r.unit for r in rows})
     late = sum(r.status == "overdue" for r in rows)
     title = f"{plan.title}：逾期未完成事项" + _title_units(names)
