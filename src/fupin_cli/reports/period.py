@@ -28,7 +28,7 @@ from ..domain.periods import add_months, month_end
 from ..domain.schedule import Timetable
 from .due import all_by, feedback_rows
 from .order import plan_keys, sort_rows, sort_units, task_order, unit_order
-from .rows import Row, soon_days, status_row
+from .rows import Row, alike_rows, soon_days, status_row
 
 if TYPE_CHECKING:  # annotations only: a report from the cached ledger needs no entry type
     from ..journal.entries import ProgressEntry
@@ -343,13 +343,14 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
     marked = set(standing.ledger.marked_tasks())
     previous_end = start - timedelta(days=1)
     counts = _UnitCounts(previous_end)
+    listed: dict[str, Counter] = {"overdue": Counter(), "due_now": Counter(), "due_next": Counter()}
     for task, units, found in task_windows(timetable, scope, None, next_end):
         has_marks = (task.plan, task.id) in marked
         counted = due_before = 0  # cells counted a whole at a time
         for occ in found:
             done = standing.done_in(task, occ.period)
             if not has_marks and occ.required == 1 and all_by(done, today_ordinal):
-                if _count_cell(report, summary, row, counts, total_counter, task, occ, units, done, today,
+                if _count_cell(report, summary, row, counts, total_counter, listed, task, occ, units, done, today,
                                start_ordinal):
                     counted += 1
                     due_before += occ.due < previous_end
@@ -400,6 +401,10 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
         report.done_now.append(early)
         summary(early.unit).done_now += 1
 
+    for key, units_listed in listed.items():
+        for name, count in units_listed.items():
+            found = summary(name)
+            setattr(found, key, getattr(found, key) + count)
     for name in counts.counted:
         found = summary(name)
         found.done_on_time += counts.on_time[name]
@@ -423,11 +428,12 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
     return report
 
 
-def _count_cell(report: PeriodReport, summary, row, counts: _UnitCounts, total: _Counter, task: Task,
-                occ: Occurrence, units: list[str], done, today: date, start_ordinal: int) -> bool:
+def _count_cell(report: PeriodReport, summary, row, counts: _UnitCounts, total: _Counter, listed: dict[str, Counter],
+                task: Task, occ: Occurrence, units: list[str], done, today: date, start_ordinal: int) -> bool:
     """One occurrence of an unmarked task needing one completion, every completion of it dated by today
     (``done``: unit → date ordinal): what :func:`period_report`'s loop does unit by unit, a cell at a time.
-    True when the cell is due by today: the caller then counts its units (:meth:`_UnitCounts.add_units`)."""
+    The open units it lists are counted in ``listed`` (section → unit → how many).  True when the cell is
+    due by today: the caller then counts its units (:meth:`_UnitCounts.add_units`)."""
     due = occ.due
     due_ordinal = due.toordinal()
     reached = [name for name in units if name in done] if done else []
@@ -452,10 +458,9 @@ def _count_cell(report: PeriodReport, summary, row, counts: _UnitCounts, total: 
         section, key = report.due_next, "due_next"
     else:
         return counted
-    for name in [name for name in units if name not in done]:
-        section.append(row(task, name, occ))
-        found = summary(name)
-        setattr(found, key, getattr(found, key) + 1)
+    missing = [name for name in units if name not in done]
+    section += alike_rows(row(task, "", occ), missing)  # no completion, no mark: their rows alike
+    listed[key].update(missing)
     return counted
 
 
