@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from ..ledger import Ledger
-from .reader import JournalContents, read_journal
+if TYPE_CHECKING:  # a report from the cached ledger reads no line: it needs neither the reader nor the ledger's code
+    from ..ledger import Ledger
+    from .reader import JournalContents
 
 
 class JsonlStore:
@@ -24,6 +25,8 @@ class JsonlStore:
         return str(self.path)
 
     def contents(self) -> JournalContents:
+        from .reader import read_journal
+
         return read_journal(self.path)
 
     def _journal_index(self):
