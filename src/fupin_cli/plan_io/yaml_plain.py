@@ -20,6 +20,7 @@ as PyYAML with the C loader (tests/test_yaml_plain.py compares the two).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 
 class Mapping(dict):
@@ -34,9 +35,12 @@ class _NotPlain(Exception):
     """Outside the plain part of YAML: read the text with PyYAML instead."""
 
 
-# Anything in the text that the plain part never holds: tabs, carriage returns (after CRLF),
-# YAML's other line breaks, a byte-order mark, and what YAML 1.1 does not count as printable.
-_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+# Anything in the text that the plain part never holds: tabs, carriage returns (after CRLF), YAML's
+# other line breaks (\x85, \u2028, \u2029), a byte-order mark, and what YAML 1.1 does not count as
+# printable.  (Lone surrogates cannot come out of UTF-8 decoding.)  Kept to Latin-1 in the pattern:
+# a class of wide characters costs milliseconds to compile.
+_UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_UNUSUAL_WIDE = ("\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff")
 
 # The implicit types of YAML 1.1 as PyYAML resolves plain scalars (dates stay text in plan files), and
 # the first characters it tries each on; tests/test_yaml_plain.py keeps both the same as yaml.resolver's.
@@ -52,7 +56,13 @@ RESOLVERS = {
     "yaml": r"^(?:!|&|\*)$",
 }
 TYPED_FIRST = frozenset("yYnNtTfFoO-+0123456789.<~=!&*")
-_TYPED = re.compile("|".join(f"(?:{p})" for p in RESOLVERS.values()))
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # no resolver but the timestamp one takes these
+
+
+@cache
+def _typed() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in RESOLVERS.values()))
+
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _NULLS = frozenset(("~", "null", "Null", "NULL"))
 
@@ -94,7 +104,7 @@ def _scalar(text: str):
         return int(text)
     if text in _NULLS:
         return None
-    if _TYPED.match(text):
+    if _DATE.match(text) is None and _typed().match(text):
         raise _NotPlain
     return text
 
@@ -138,7 +148,7 @@ class _Reader:
     def __init__(self, text: str) -> None:
         if "\r" in text:
             text = text.replace("\r\n", "\n")
-        if _UNUSUAL.search(text):
+        if _UNUSUAL.search(text) or any(ch in text for ch in _UNUSUAL_WIDE):
             raise _NotPlain
         self.lines = text.split("\n")
         rows = []  # (line, indent, text after the indent) of every line that is not blank or a comment
