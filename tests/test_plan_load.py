@@ -11,8 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
-from fupin_cli.domain.errors import PlanError
+from fupin_cli.domain.errors import PhraseError, PlanError
+from fupin_cli.phrases import parse, read
+from fupin_cli.phrases.families import FAMILIES, Family
 from fupin_cli.plan_io.validate import build_units
 from fupin_cli.plan_io.yaml_source import read_yaml
 
@@ -68,3 +71,89 @@ def test_deep_nesting_without_a_cycle_is_fine(tmp_path):
     index = build_units(path, read_yaml(path))
     assert len(index) == 402
     assert index["组0"].members == ("组1", "叶")
+
+
+# ---------------------------------------------------------------- deadline families: compiled when needed
+
+def holds_one_of(items, chars: frozenset[str]) -> bool:
+    """Whether every match of the parsed pattern ``items`` holds one of ``chars`` (False: not shown)."""
+    from re import _constants as c
+
+    for op, av in items:
+        if op is c.LITERAL and chr(av) in chars:
+            return True
+        if op is c.IN and all((iop is c.LITERAL and chr(iav) in chars)
+                              or (iop is c.RANGE and all(chr(x) in chars for x in range(iav[0], iav[1] + 1)))
+                              for iop, iav in av):
+            return True
+        if op is c.SUBPATTERN and holds_one_of(av[-1], chars):
+            return True
+        if op is c.BRANCH and all(holds_one_of(alt, chars) for alt in av[1]):
+            return True
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1 and holds_one_of(av[2], chars):
+            return True
+        if op is c.ATOMIC_GROUP and holds_one_of(av, chars):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=[f.name for f in FAMILIES])
+def test_what_a_family_needs_is_in_every_match(family):
+    from re import _parser
+
+    assert family.needs, "a family without needs would be tried (and compiled) for every clause"
+    parsed = _parser.parse(family.source)
+    for group in family.needs:
+        assert holds_one_of(parsed, group), f"{family.name}: a match can lack all of {''.join(sorted(group))}"
+
+
+def test_the_check_itself_can_fail():
+    from re import _parser
+
+    assert not holds_one_of(_parser.parse("每?月"), frozenset("每"))
+    assert not holds_one_of(_parser.parse("(?:每|逐)月|月后"), frozenset("每逐"))
+    assert holds_one_of(_parser.parse("(?:每|逐)月|逐年"), frozenset("每逐"))
+    assert not holds_one_of(_parser.parse("[^月]"), frozenset("月"))
+
+
+CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "deadline_phrases.yaml").read_text(encoding="utf-8"))
+
+
+def readings(phrases, plan_years) -> list:
+    out = []
+    for text, year in zip(phrases, plan_years):
+        try:
+            found = read(text, year)
+            out.append((found.rules, found.families, found.objects, found.read_spans))
+        except PhraseError as exc:
+            out.append((exc.message, exc.position))
+    return out
+
+
+def test_trying_only_the_families_a_clause_can_hold_reads_the_corpus_the_same(monkeypatch):
+    entries = CORPUS if isinstance(CORPUS, list) else next(v for v in CORPUS.values() if isinstance(v, list))
+    phrases = [e["phrase"] for e in entries] + [x for f in FAMILIES for x in f.examples]
+    years = [e.get("plan_year", 2018) for e in entries] + [2023] * (len(phrases) - len(entries))
+    assert len(phrases) > 500
+    filtered = readings(phrases, years)
+    monkeypatch.setattr(Family, "may_match", lambda self, chars: True)
+    assert readings(phrases, years) == filtered
+
+
+def test_a_plan_compiles_only_the_families_its_words_can_need():
+    import subprocess
+    import sys
+
+    code = ("from fupin_cli.phrases import parse\n"
+            "from fupin_cli.phrases.families import FAMILIES\n"
+            "parse('每月25日前', 2018); parse('长期性', 2018)\n"
+            "print(' '.join(f.name for f in FAMILIES if 'pattern' in f.__dict__))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["日期", "每月某日", "每月", "长期性"]
+
+
+def test_parsed_words_are_remembered_but_errors_are_raised_each_time():
+    assert parse("每季度之后10日内完成", 2018) is parse("每季度之后10日内完成", 2018)
+    for _ in range(2):
+        with pytest.raises(PhraseError, match="尽快"):
+            parse("尽快完成", 2018)
