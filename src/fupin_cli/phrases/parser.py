@@ -231,8 +231,7 @@ class _Clause:
     def scan(self) -> list[_Found]:
         s, a, b = self.s, self.a, self.b
         ctx = Context(plan_year=self.plan_year, text=s[a:b])
-        chars = set(ctx.text)
-        families = [family for family in FAMILIES if family.may_match(chars)]  # in table order: ties as before
+        families = [family for family in FAMILIES if family.may_match(ctx.text)]  # in table order: ties as before
         found: list[_Found] = []
         pos = a
         while pos < b:
@@ -242,7 +241,7 @@ class _Clause:
                 continue
             best = None
             for family in families:
-                m = family.pattern.match(s, pos, b)
+                m = family.match(s, pos, b)
                 if m is None or m.end() == pos:
                     continue
                 if best is None or m.end() > best[0].end():
