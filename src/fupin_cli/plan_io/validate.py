@@ -51,15 +51,15 @@ def build_units(path: Path, doc) -> UnitIndex:
         kind = _optional_text(item, "kind", where) or "其他"
         aliases = _text_list(item, "aliases", where)
         members = _text_list(item, "members", where)
-        for label in (name, *aliases):
+        line = item.line
+        for label in (name, *aliases) if aliases else (name,):
             key = normalize_name(label)
             if key in seen:
-                owner, line = seen[key]
-                raise where.error(f"名称或别名 “{label}” 与第 {line} 行的单位 “{owner}” 重复", item,
+                owner, first = seen[key]
+                raise where.error(f"名称或别名 “{label}” 与第 {first} 行的单位 “{owner}” 重复", item,
                                   "name" if label == name else "aliases")
-            seen[key] = (name, item.line)
-        units[name] = Unit(name=name, kind=kind, aliases=tuple(aliases), members=tuple(members),
-                           note=_optional_text(item, "note", where), line=item.line)
+            seen[key] = (name, line)
+        units[name] = Unit(name, kind, tuple(aliases), tuple(members), _optional_text(item, "note", where), line)
     index = UnitIndex(units.values())
     for unit in units.values():
         for member in unit.members:
@@ -388,6 +388,8 @@ def _required_text(mapping: Mapping, key: str, where: _Where) -> str:
 
 def _optional_text(mapping: Mapping, key: str, where: _Where) -> str:
     value = mapping.get(key)
+    if value.__class__ is str:  # the common case first: 20,000 units read this a hundred thousand times
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, (list, dict)):

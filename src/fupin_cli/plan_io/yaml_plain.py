@@ -67,9 +67,14 @@ _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _NULLS = frozenset(("~", "null", "Null", "NULL"))
 
 # A block mapping's line: a plain key, ":", then a value, a comment or nothing.  A double-quoted value
-# without escapes (most of them) is taken here, anything else by ``inline``.
+# without escapes and a plain one without ":" or "#" (most of them) are taken here, anything else by
+# ``inline``.
 _KEY = re.compile(r"(?P<key>[^-?:,\[\]{}#&*!|>'\"%@` ][^:#]*?) *(?P<colon>:)"
-                  r"(?: +(?:\"(?P<quoted>[^\"\\]*)\"\Z|(?P<rest>.*)))?\Z")
+                  r"(?: +(?:\"(?P<quoted>[^\"\\]*)\"\Z|(?P<plain>[^-?:,\[\]{}#&*!|>'\"%@` ][^:#]*)\Z"
+                  r"|(?P<rest>.*)))?\Z")
+# A one-line list of double-quoted text without escapes (the long lists of members are written so).
+_QUOTED_LIST = re.compile(r'\[ *"[^"\\]*"(?: *, *"[^"\\]*")* *\]')
+_QUOTED = re.compile(r'"([^"\\]*)"')
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))")
@@ -193,7 +198,7 @@ class _Reader:
         count = len(rows)
         keys = self.keys
         while True:
-            raw, _, quoted, rest = m.groups()
+            raw, _, quoted, plain, rest = m.groups()
             key = keys.get(raw)
             if key is None:
                 key = keys[raw] = _key(raw)
@@ -202,9 +207,12 @@ class _Reader:
             if quoted is not None:
                 result[key] = quoted
                 key_lines[key] = (number, column + m.start(3))
+            elif plain is not None:
+                result[key] = plain if plain[0] not in TYPED_FIRST else _scalar(plain)
+                key_lines[key] = (number, column + m.start(4) + 1)
             else:
                 if rest and rest[0] != "#":
-                    start = column + m.start(4)
+                    start = column + m.start(5)
                     header = _BLOCK_SCALAR.match(rest) if rest[0] in ">|" else None
                     if header is not None:
                         result[key], i = self.block_scalar(number, column, header, i)
@@ -222,7 +230,7 @@ class _Reader:
             if i >= count:
                 return result, i
             number, indent, body = rows[i]
-            if indent != column or _is_entry(body):
+            if indent != column or body[0] == "-":  # (a key never starts with "-": _KEY refuses it)
                 if indent > column:
                     raise _NotPlain  # text going on over the next line, or a stray indent
                 return result, i
@@ -353,6 +361,11 @@ class _Reader:
         return _scalar(m.group(3))
 
     def flow_list(self, text: str):
+        if text == "[]":
+            return [], 2
+        quoted = _QUOTED_LIST.match(text)
+        if quoted is not None:
+            return _QUOTED.findall(text, 0, quoted.end()), quoted.end()
         empty = _EMPTY_FLOW.match(text, 1)
         if empty is not None:
             if empty.group(1) != "]":
