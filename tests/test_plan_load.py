@@ -200,3 +200,25 @@ def test_a_list_is_matched_item_by_item_as_the_whole_pattern_would(head, items, 
                 assert (found.start(), found.end(), found.group(0)) == (expected.start(), expected.end(), expected.group(0))
                 if "(?P<head>" in family.source:
                     assert found.group("head") == expected.group("head")
+
+
+# ---------------------------------------------------------------- yaml only for what is not plain
+
+@pytest.mark.parametrize("tasks, imports_yaml", [
+    ('- {id: "1", text: 报送月报, units: [甲局], deadline: 每月5日前}', False),
+    ('- &t {id: "1", text: 报送月报, units: [甲局], deadline: 每月5日前}', True),   # an anchor: PyYAML reads it
+])
+def test_a_plain_plan_loads_without_importing_yaml(tmp_path, tasks, imports_yaml):
+    import os
+    import subprocess
+    import sys
+
+    from support.plans import plan_folder
+
+    folder = plan_folder(tmp_path / "data", tasks)
+    code = ("import sys\nfrom pathlib import Path\nfrom fupin_cli.plan_io.loader import load_plan\n"
+            f"loaded = load_plan(Path({str(folder)!r}))\n"
+            "print(len(loaded.plan.tasks), 'yaml' in sys.modules)\n")
+    env = {**os.environ, "FUPIN_NO_CACHE": "1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split() == ["1", str(imports_yaml)]

@@ -251,13 +251,18 @@ def scalars(draw, flow: bool = False):
 
 
 @st.composite
+def flow_lists(draw):
+    items = draw(st.lists(scalars(flow=True), max_size=4))
+    return "[" + draw(st.sampled_from([", ", ",", " , ", ""])).join(items) + "]"
+
+
+@st.composite
 def flows(draw):
     if draw(st.booleans()):
-        items = draw(st.lists(scalars(flow=True), max_size=4))
-        return "[" + draw(st.sampled_from([", ", ",", " , "])).join(items) + "]"
+        return draw(flow_lists())
     keys = draw(st.lists(st.sampled_from(KEYS), max_size=3))
-    values = [draw(scalars(flow=True)) for _ in keys]
-    return "{" + ", ".join(f"{k}: {v}" for k, v in zip(keys, values)) + "}"
+    values = [draw(st.one_of(scalars(flow=True), flow_lists())) for _ in keys]
+    return "{" + draw(st.sampled_from([", ", ",", " , "])).join(f"{k}: {v}" for k, v in zip(keys, values)) + "}"
 
 
 def nodes():
@@ -318,6 +323,7 @@ def test_generated_documents(text):
 SEEDS = [
     (ROOT / "src/fupin_cli/data/units.yaml").read_text(encoding="utf-8")[:3000],
     (ROOT / "src/fupin_cli/data/tasks.yaml").read_text(encoding="utf-8")[3000:7000],
+    "units:\n  - {name: 甲局, kind: 市直单位, aliases: [甲]}\n  - {name: 各区, kind: 区县, members: [\"东区\", 西区]}\n",
     "plan:\n  title: 清单\n  warn_days: 14\n  semester_starts: [\"03-01\", \"09-01\"]\ntasks:\n"
     "  - id: \"1\"\n    units: [甲]\n    schedule:\n      - {every: once, date: 2018-09-30}\n    note: >-\n      说明\n"
     "      续\n",

@@ -86,6 +86,7 @@ _FLOW_VALUE = re.compile(r" *(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^']|'')*)'"
                          r"|([^-?:,\[\]{}#&*!|>'\"%@` ][^,\[\]{}:#?]*?|-[0-9]+)) *([,\]}])")
 _FLOW_KEY = re.compile(r" *([^-?:,\[\]{}#&*!|>'\"%@` ][^,\[\]{}:#?]*?) *: +")
 _EMPTY_FLOW = re.compile(r" *([\]}])")
+_FLOW_END = re.compile(r" *([,}])")  # after a list inside a one-line mapping
 _MAX_KEY = 1000  # libyaml refuses longer implicit keys
 
 
@@ -360,19 +361,20 @@ class _Reader:
             return m.group(2).replace("''", "'")
         return _scalar(m.group(3))
 
-    def flow_list(self, text: str):
-        if text == "[]":
-            return [], 2
-        quoted = _QUOTED_LIST.match(text)
+    def flow_list(self, text: str, start: int = 0):
+        """The one-line list whose "[" is at ``start``, and where it ends."""
+        if text.startswith("[]", start):
+            return [], start + 2
+        quoted = _QUOTED_LIST.match(text, start)
         if quoted is not None:
-            return _QUOTED.findall(text, 0, quoted.end()), quoted.end()
-        empty = _EMPTY_FLOW.match(text, 1)
+            return _QUOTED.findall(text, start, quoted.end()), quoted.end()
+        empty = _EMPTY_FLOW.match(text, start + 1)
         if empty is not None:
             if empty.group(1) != "]":
                 raise _NotPlain
             return [], empty.end()
         items = []
-        pos = 1
+        pos = start + 1
         while True:
             m = _FLOW_VALUE.match(text, pos)
             if m is None or m.group(4) == "}":
@@ -383,6 +385,7 @@ class _Reader:
                 return items, pos
 
     def flow_mapping(self, text: str, number: int, column: int):
+        """The one-line mapping starting the text (at ``column``); its values text or one-line lists."""
         result = Mapping()
         result.line, result.column, result.key_lines = number, column + 1, {}
         empty = _EMPTY_FLOW.match(text, 1)
@@ -398,14 +401,23 @@ class _Reader:
             key = self.key(k.group(1))
             if key in result:
                 raise _NotPlain
-            m = _FLOW_VALUE.match(text, k.end())
-            if m is None or m.group(4) == "]":
-                raise _NotPlain
-            start = next(m.start(g) for g in (1, 2, 3) if m.group(g) is not None)
-            if m.group(3) is None:
-                start -= 1  # the opening quote
-            result[key] = self._flow_item(m)
-            result.key_lines[key] = (number, column + start + 1)
+            if text.startswith("[", k.end()):
+                result[key], end = self.flow_list(text, k.end())
+                result.key_lines[key] = (number, column + k.end() + 1)
+                m = _FLOW_END.match(text, end)
+                if m is None:
+                    raise _NotPlain
+                sign = m.group(1)
+            else:
+                m = _FLOW_VALUE.match(text, k.end())
+                if m is None or m.group(4) == "]":
+                    raise _NotPlain
+                start = next(m.start(g) for g in (1, 2, 3) if m.group(g) is not None)
+                if m.group(3) is None:
+                    start -= 1  # the opening quote
+                result[key] = self._flow_item(m)
+                result.key_lines[key] = (number, column + start + 1)
+                sign = m.group(4)
             pos = m.end()
-            if m.group(4) == "}":
+            if sign == "}":
                 return result, pos
