@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -38,6 +39,10 @@ class JsonlStore:
         return self._index
 
     def ledger(self) -> Ledger:
+        if _empty(self.path):  # a new office's journal: nothing to read, the index need not even be imported
+            from ..ledger import Ledger
+
+            return Ledger({}, [])
         index = self._journal_index()
         if index is None:
             from .index import ledger_of
@@ -85,3 +90,12 @@ class JsonlStore:
         except OSError:
             return None
         return (size, seen) if size < seen else None
+
+
+def _empty(path: Path) -> bool:
+    """Whether ``path`` is a regular file with nothing in it (anything else is the index's to read or refuse)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
