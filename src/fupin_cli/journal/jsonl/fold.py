@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
-from itertools import compress
-from operator import is_not, itemgetter
+from operator import itemgetter
 
 from ..entries import DoneEntry, Problem, VoidEntry, parse_day
 from ..ledger import MARKERS, Completions, plain_entry
@@ -31,48 +30,48 @@ from .reader import entry_content, parse_lines
 
 _TEXT = rb'[^"\\\x00-\x1f]'  # a character of a JSON string that needs no escape (\n included: rows stay in their line)
 # One match per line.  A line in fupin's own form fills the groups; any other line matches the
-# last branch with every group empty (an id is never empty, so an empty id says "ask the reader").
+# last branch, which keeps the line as it is (an id is never empty: an empty id says "ask the reader").
 # Rows: 0 id, 1 plan, 2 task, 3 unit, 4 period, 5 date (a done); 6 plan, 7 target (a void);
-# 8 the rest (recorded_at, by, note), which with the others makes two lines of one id comparable.
-CANONICAL = re.compile(
+# 8 the rest (recorded_at, by, note), which with the others makes two lines of one id comparable;
+# 9 a line in any other form.
+CANONICAL = re.compile((
     rb'^(?:\{"id":"(T++)","op":"(?:'
     rb'done",(?:"plan":"(T*+)",)?"task":"(T*+)","unit":"(T*+)","period":"(T*+)","date":"(T*+)"'
     rb'|void",(?:"plan":"(T*+)",)?"target":"(T++)")'
-    rb',("recorded_at":"T*+","by":"T*+","note":"T*+")\}|.*)$'.replace(b"T", _TEXT), re.M)
-_ID, _UNIT, _DATE, _TARGET = 0, 3, 5, 7
+    rb',("recorded_at":"T*+","by":"T*+","note":"T*+")\}|(.*))$').replace(b"T", _TEXT), re.M)
+_ID, _UNIT, _DATE, _TARGET, _LINE = 0, 3, 5, 7, 9
 _HELD = object()  # in LineFold.seen: an id some void names, no line of it read yet
-_ID_OF, _CELL_OF, _UNIT_OF, _DATE_OF, _TARGET_OF = (itemgetter(0), itemgetter(1, 2, 4), itemgetter(3), itemgetter(5),
-                                                   itemgetter(7))
-_VOID_NEEDLE = b'"void"'
+_ID_OF, _DATE_OF = itemgetter(_ID), itemgetter(_DATE)
+_VOID_NEEDLE = b"void"  # in every line whose op is void, unless escaped
 
 
 class Disagreement(Exception):
     """Two different lines carry one id: only the full reader can say which counts and what to report."""
 
 
-def void_targets(blocks) -> set[bytes]:
-    """The ids (UTF-8) named as ``target`` by every line that could be a void, from ``blocks`` of whole lines.
+def void_targets(whole, start: int, stop: int) -> set[bytes]:
+    """The ids (UTF-8) named as ``target`` by every line that could be a void among the lines
+    from ``start`` to ``stop`` of ``whole`` (the journal, mapped: bytes or an mmap).
 
-    Only lines holding the bytes ``"void"`` are read (a void written with an escaped op is not
-    among them; :meth:`LineFold.finish` notices and asks for another pass).
+    Only lines holding the bytes ``void`` are read (a void written with an escaped op is not
+    among them; :meth:`LineFold.missed_voids` notices and asks for another pass).
     """
     targets: set[bytes] = set()
-    for block in blocks:
-        at = block.find(_VOID_NEEDLE)
-        while at >= 0:
-            start = block.rfind(b"\n", 0, at) + 1
-            end = block.find(b"\n", at)
-            if end < 0:
-                end = len(block)
-            line = block[start:end]
-            row = CANONICAL.match(line).groups(b"")
-            if row[_TARGET]:
-                targets.add(row[_TARGET])
-            elif not row[_ID]:
-                for entry in parse_lines([line + b"\n"], first=2).entries:
-                    if type(entry) is VoidEntry:
-                        targets.add(entry.target.encode("utf-8"))
-            at = block.find(_VOID_NEEDLE, end)
+    at = whole.find(_VOID_NEEDLE, start, stop)
+    while at >= 0:
+        begin = whole.rfind(b"\n", start, at) + 1 or start
+        end = whole.find(b"\n", at, stop)
+        if end < 0:
+            end = stop
+        line = whole[begin:end]
+        row = CANONICAL.match(line).groups(b"")
+        if row[_TARGET]:
+            targets.add(row[_TARGET])
+        elif not row[_ID]:
+            for entry in parse_lines([line + b"\n"], first=1 if begin == 0 else 2).entries:
+                if type(entry) is VoidEntry:
+                    targets.add(entry.target.encode("utf-8"))
+        at = whole.find(_VOID_NEEDLE, end, stop)
     return targets
 
 
@@ -97,10 +96,16 @@ class _Names(dict):
 
 
 class _Cells(dict):
-    """(plan, task, period) as read → its units (unit as read → date(s) as read), made when first asked for."""
+    """(plan, task, period) as read → its units in the ledger (unit → day), made when first asked for."""
+
+    def __init__(self, fold: "LineFold") -> None:
+        super().__init__()
+        self.fold = fold
 
     def __missing__(self, cell: tuple) -> dict:
-        units = self[cell] = {}
+        names = self.fold.names
+        plan, task, period = names[cell[0]], names[cell[1]], names[cell[2]]
+        units = self[cell] = self.fold.completions.setdefault(plan, {}).setdefault(task, {}).setdefault(period, {})
         return units
 
 
@@ -119,13 +124,9 @@ class LineFold:
     only at the end, once every void is known.  Raises :class:`Disagreement` when two different
     lines carry one id.
 
-    A province's million lines make every step per line count, so the rows of a block go through
-    a few passes of C (``map``, ``compress``, dict methods) rather than a loop in Python; the rare
-    rows (another line of an id seen before, a held completion, a void, a line for the reader, a
-    second completion of one obligation) are picked out and dealt with one by one.  While
-    folding, a cell's units are the bytes read and their completions the date's bytes (a fresh
-    object per line, so that ``setdefault`` tells a second completion from the first by
-    identity); :meth:`finish` turns them into names and day ordinals.
+    A province's million lines make every step per line count: a block's rows are picked out
+    by one expression, checked for lines the reader must read with passes of C (``map``), and
+    counted in one loop.
     """
 
     def __init__(self, held: set[bytes], no_days: set[bytes] = frozenset()) -> None:
@@ -133,16 +134,16 @@ class LineFold:
         self.seen: dict[bytes, object] = dict.fromkeys(held, _HELD)
         self.held = held
         self.no_days = no_days  # dates of lines in fupin's form known to be no day (for the reader to word)
-        self.cells = _Cells()  # (plan, task, period) as read → unit → date as read
-        self.more: dict[tuple, list[bytes]] = {}  # (cell, unit) → the dates of its later completions
         self.names = _Names()
         self.days = _Days()
+        self.completions: Completions = {}
+        self.cells = _Cells(self)  # (plan, task, period) as read → its units in completions
+        self.more: dict[tuple, list[int]] = {}  # (cell, unit) → the days of its later completions
         self.targets: list[bytes] = []  # of every void
         self.waiting: list[tuple] = []  # rows of completions of held ids
         self.done_entries: list[DoneEntry] = []  # completions the reader read
         self.marks: list[tuple[str, dict]] = []  # progress, extensions, waivers as plain data, all of them
         self.problems: list[tuple[int, str]] = []
-        self.completions: Completions = {}
         self.top = b""  # the greatest id read (of a line that may be an entry: never less than the true one)
         self.lines = 0
 
@@ -156,19 +157,20 @@ class LineFold:
         rows = CANONICAL.findall(block)
         first = self.lines + 1
         self.lines += len(rows)
-        ids = list(map(_ID_OF, rows))
-        top = max(ids)
+        top = max(rows)[_ID]
         if top > self.top:
             self.top = top
-        odd = self._odd(block, rows, ids)
+        odd = self._odd(block, rows)
         if odd:
-            lines = block.split(b"\n")
-            odd_lines = [(first + n, lines[n]) for n in odd]
+            if all(not rows[n][_ID] for n in odd):
+                odd_lines = [(first + n, rows[n][_LINE]) for n in odd]
+            else:  # lines in fupin's form with bytes that are no text, or a date that is no day
+                lines = block.split(b"\n")
+                odd_lines = [(first + n, lines[n]) for n in odd]
             odd = set(odd)
             rows = [row for n, row in enumerate(rows) if n not in odd]
-            ids = list(map(_ID_OF, rows))
         if rows:
-            self._add_rows(rows, ids)
+            self._add_rows(rows)
         if odd:
             self._read(odd_lines)
 
@@ -177,16 +179,14 @@ class LineFold:
         self.lines += 1
         self._read([(self.lines, line)], terminated=False)
 
-    def _odd(self, block: bytes, rows: list[tuple], ids: list[bytes]) -> list[int]:
+    def _odd(self, block: bytes, rows: list[tuple]) -> list[int]:
         """The numbers of the rows the reader has to read: lines not in fupin's own form, bytes that
-        are not UTF-8, a ``date`` known to be no day (see :meth:`finish`)."""
+        are not UTF-8, a ``date`` known to be no day (see :class:`NoDays`)."""
         odd = []
-        if b"" in ids:
-            odd = [n for n, ident in enumerate(ids) if not ident]
-        if self.no_days:
-            dates = list(map(_DATE_OF, rows))
-            if not self.no_days.isdisjoint(dates):
-                odd += [n for n, date in enumerate(dates) if date in self.no_days]
+        if b"" in map(_ID_OF, rows):
+            odd = [n for n, row in enumerate(rows) if not row[_ID]]
+        if self.no_days and not self.no_days.isdisjoint(map(_DATE_OF, rows)):
+            odd += [n for n, row in enumerate(rows) if row[_DATE] in self.no_days and not row[_TARGET]]
         try:
             block.decode("utf-8")
         except UnicodeDecodeError:
@@ -197,54 +197,64 @@ class LineFold:
                     odd.append(n)
         return sorted(set(odd)) if odd else odd
 
-    def _add_rows(self, rows: list[tuple], ids: list[bytes]) -> None:
-        """Count the rows of lines in fupin's own form."""
+    def _add_rows(self, rows: list[tuple]) -> None:
+        """Count the rows of lines in fupin's own form.
+
+        One loop, so that each row's parts are touched while they are still in the processor's
+        cache (passes of ``map`` over a block cost as much here).
+        """
         seen = self.seen
-        size = len(rows)
+        remember = seen.setdefault
+        cells, names, days, more, targets = self.cells, self.names, self.days, self.more, self.targets
+        cell_of, name_of, day_of = cells.get, names.get, days.get
         before = len(seen)
-        fingerprints = list(map(hash, rows))
-        firsts = list(map(seen.setdefault, ids, fingerprints))
-        # A fingerprint is a fresh int, so a first that is not this row's fingerprint is an earlier
-        # line's (or _HELD); if both were one small int CPython shares, the count below tells.
-        others = list(compress(range(size), map(is_not, firsts, fingerprints)))
-        if len(seen) - before != size - len(others):
-            raise Disagreement(b"")
-        keep = None  # which rows are counted here, when some are not
-        if others:
-            keep = [True] * size
-            for n in others:
-                first = firsts[n]
+        repeated = 0
+        for row, fingerprint in zip(rows, map(hash, rows)):
+            ident, plan, task, unit, period, date, _, target, _, _ = row
+            first = remember(ident, fingerprint)
+            if first is not fingerprint:  # an id seen before (a fingerprint is a fresh int)
+                repeated += 1
                 if first is _HELD:
-                    first = seen[ids[n]]  # an earlier row of this block may have been its first line
-                keep[n] = False
-                if first is _HELD:  # the first line of an id some line voids: its completion waits
-                    seen[ids[n]] = fingerprints[n]
-                    if not rows[n][_TARGET]:
-                        self.waiting.append(rows[n])
-                        continue
-                elif first != fingerprints[n]:
-                    raise Disagreement(ids[n])  # another line of this id (the same line again is one entry)
-                else:
+                    first = seen[ident]  # unless an earlier row of this block was its first line
+                if first is _HELD:  # the first line of an id some void names: it waits for the voids
+                    seen[ident] = fingerprint
+                    if target:
+                        targets.append(target)
+                    else:
+                        self.waiting.append(row)
                     continue
-                self.targets.append(rows[n][_TARGET])  # a void whose own id some void names
-        targets = list(map(_TARGET_OF, rows))
-        voids = list(compress(range(size), targets))
-        if voids:
-            keep = keep or [True] * size
-            for n in voids:
-                if keep[n]:
-                    self.targets.append(targets[n])
-                    keep[n] = False
-        self._count(rows if keep is None else list(compress(rows, keep)))
+                if first != fingerprint:
+                    raise Disagreement(ident)  # another line of this id (the same line again is one entry)
+                continue
+            if target:
+                targets.append(target)
+                continue
+            day = day_of(date) or days[date]
+            if not day:
+                raise NoDays({date})
+            cell = (plan, task, period)
+            units = cell_of(cell) or cells[cell]
+            name = name_of(unit) or names[unit]
+            if name in units:
+                more.setdefault((cell, name), []).append(day)  # another completion of one obligation
+            else:
+                units[name] = day
+        # Two rows whose fingerprints were one small int CPython shares would pass for one id's
+        # first line: then the ids added do not add up, and the full reader decides.
+        if len(seen) - before != len(rows) - repeated:
+            raise Disagreement(b"")
 
     def _count(self, rows: list[tuple]) -> None:
-        """Add the completions of ``rows`` (first lines of their ids, not voided) to their cells."""
-        units = list(map(self.cells.__getitem__, map(_CELL_OF, rows)))
-        dates = list(map(_DATE_OF, rows))
-        firsts = map(dict.setdefault, units, map(self.names.__getitem__, map(_UNIT_OF, rows)), dates)
-        for n in compress(range(len(rows)), map(is_not, firsts, dates)):
-            row = rows[n]  # the unit has a completion in this cell already
-            self.more.setdefault((_CELL_OF(row), self.names[row[_UNIT]]), []).append(dates[n])
+        """Add the completions of ``rows`` (of ids no void names) to their cells."""
+        cells, names, days, more = self.cells, self.names, self.days, self.more
+        for _, plan, task, unit, period, date, _, _, _, _ in rows:
+            cell = (plan, task, period)
+            units = cells[cell]
+            name = names[unit]
+            if name in units:
+                more.setdefault((cell, name), []).append(days[date])
+            else:
+                units[name] = days[date]
 
     def _read(self, numbered: list[tuple[int, bytes]], terminated: bool = True) -> None:
         """Lines not in fupin's own form, through the reader: (line number, bytes without the newline)."""
@@ -294,27 +304,17 @@ class LineFold:
         Raises :class:`NoDays` when some line read here has a ``date`` that is no day.
         """
         voided_raw = set(self.targets)
-        names, days, cells = self.names, self.days, self.cells
-        day_of = days.__getitem__
-        if 0 in map(day_of, map(_DATE_OF, self.waiting)):  # a voided line is still worded as a problem
+        days = self.days
+        if 0 in map(days.__getitem__, map(_DATE_OF, self.waiting)):  # a voided line is still worded as a problem
             raise NoDays({row[_DATE] for row in self.waiting if not days[row[_DATE]]})
         self._count([row for row in self.waiting if row[_ID] not in voided_raw])
         self.waiting = []
         self.seen = {}
+        for (cell, unit), more in self.more.items():  # several completions of one obligation
+            units = self.cells[cell]
+            units[unit] = tuple(sorted([units[unit], *more]))
+        self.cells = _Cells(self)
         completions = self.completions
-        for (plan, task, period), units in cells.items():
-            ordinals = list(map(day_of, units.values()))
-            if 0 in ordinals:
-                raise NoDays({d for d in units.values() if not days[d]})
-            units.update(zip(list(units), ordinals))
-            completions.setdefault(names[plan], {}).setdefault(names[task], {})[names[period]] = units
-        for (cell, unit), dates in self.more.items():
-            units = cells[cell]
-            ordinals = [units[unit], *map(day_of, dates)]
-            if 0 in ordinals:
-                raise NoDays({d for d in dates if not days[d]})
-            units[unit] = tuple(sorted(ordinals))
-        self.cells = _Cells()
         voided = {t.decode("utf-8") for t in voided_raw}
         intern = sys.intern
         for entry in self.done_entries:
