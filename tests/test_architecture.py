@@ -134,11 +134,12 @@ def test_heavy_modules_are_imported_lazily(tmp_path):
 
 def test_a_cached_plan_loads_without_yaml(tmp_path):
     """With the plan cache warm, a report reads no YAML and so imports neither yaml, the validator nor the
-    deadline reader (its patterns take ~35 ms to compile; labels of shared periods only describe rules)."""
+    deadline reader (its patterns take ~35 ms to compile; labels of shared periods only describe rules), nor
+    the official calendar (the occurrences are cached with the plan)."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     probe = LAZY.replace('print(sorted(m for m in ("rich", "openpyxl", "icalendar", "pypinyin", "docx")',
                          'print(sorted(m for m in ("yaml", "fupin_cli.plan_io.validate", "fupin_cli.phrases.parser",'
-                         ' "fupin_cli.phrases.families")')
+                         ' "fupin_cli.phrases.families", "chinese_calendar")')
     probe = probe.replace('"due", "--unit", "市民政局"', '"overdue"')  # every unit: rows of shared periods too
     for _ in range(2):  # the first run fills the cache
         run = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "cache")], capture_output=True, text=True,

@@ -31,7 +31,8 @@ from fupin_cli.domain.errors import JournalError
 from fupin_cli.journal.entries import make_done_record, make_void_record
 from fupin_cli.journal.jsonl import index as journal_index
 from fupin_cli.journal.jsonl.store import JsonlStore
-from fupin_cli.output.views import row_record, weekly_record
+from fupin_cli.output.records import row_record
+from fupin_cli.output.views import weekly_record
 from fupin_cli.reports.due import due_rows, overdue_rows
 from fupin_cli.reports.weekly import weekly_report
 from support.plans import plan_folder

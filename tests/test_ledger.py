@@ -65,4 +65,5 @@ def test_the_ledger_counts_live_completions_as_of_a_day(tmp_path):
     assert (summer.count_of(cell["东区"]), winter.count_of(cell["东区"])) == (1, 2)
     assert summer.reached(cell["东区"], 2) is None
     assert date.fromordinal(winter.reached(cell["东区"], 2)) == D("2018-09-01")
-    assert list(winter.done_since(D("2018-08-01"))) == [("", "1", "2018", "东区")]
+    assert summer.dates(task("1"), "2018", "东区") == [D("2018-03-01")]
+    assert winter.dates(task("1"), "2018", "东区") == [D("2018-03-01"), D("2018-09-01")]

@@ -260,8 +260,20 @@ class RunContext:
         if found is None:
             from ..domain.schedule import Timetable
 
-            found = self._timetables[plan.key] = Timetable(plan, self.calendar_for(plan))
+            calendar = self.calendar_for(plan)
+            found = self._timetables[plan.key] = Timetable(plan, calendar, self._known_occurrences(plan, calendar))
         return found
+
+    def _known_occurrences(self, plan: Plan, calendar) -> dict | None:
+        """task id → occurrences the plan cache holds for ``plan``, if they were worked out on this calendar's rule."""
+        times = self.loaded.times.get(plan.key)
+        if times is None or self.loaded.plans.get(plan.key) is not plan:
+            return None
+        shift, unknown_years, lists, of_task = times
+        if shift != calendar.shift:
+            return None  # --holiday-shift: worked out anew
+        calendar.unknown_years.update(unknown_years)  # still said at the end of the run
+        return {task: lists[place] for task, place in of_task.items()}
 
     def timetable_of(self, plans: tuple[Plan, ...]):
         """One timetable over ``plans`` (a plain one for a single plan), its ``plan`` their :meth:`PlanSet.view`."""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain.model import Obligation, Task
+from ..domain.model import Task
 from ..journal.entries import ALL_PERIODS, OPS, RemindEntry, VoidEntry
 from ..reports.rows import Row, begins, status_row
 from .context import RunContext
@@ -99,7 +99,7 @@ def task_history(context: RunContext, task: Task, units: list[str] | None, perio
     for unit in shown_units:
         for occ in occurrences:
             mark = standing.mark(task, occ.period, unit)
-            rows.append(status_row(Obligation(task, unit, occ), standing.dates(task, occ.period, unit), today, 0,
+            rows.append(status_row(task, unit, occ, standing.dates(task, occ.period, unit), today, 0,
                                    mark, standing.last_progress(task, unit)))
             if mark.waiver is not None:
                 waivers[(unit, occ.period)] = mark.waiver.reason

@@ -8,10 +8,12 @@ keep start-up fast.
 Commands are registered lazily: :data:`COMMANDS` and :data:`REPORT_COMMANDS`
 name each command's module (in the order of the help page), and a run imports
 and builds only the command it executes (building all of them cost every run
-~13 ms and the imports of every command module).  Help pages, Tab completion
-and suggestions for a mistyped name see every command, built when asked for.
-A new command module registers with ``register(app, report_app)`` as before and
-adds its names here; ``tests/test_cli_lazy.py`` checks the two agree.
+~13 ms and the imports of every command module).  Help pages and Tab on a
+command name list every command from :data:`SHORT_HELP` and
+:data:`REPORT_SHORT_HELP`, building none; suggestions for a mistyped name need
+only the names.  A new command module registers with ``register(app,
+report_app)`` as before and adds its names and short helps here;
+``tests/test_cli_lazy.py`` and ``tests/test_cli_help_fast.py`` check they agree.
 """
 
 import os
@@ -47,6 +49,46 @@ COMMANDS = {
 }
 REPORT_COMMANDS = {"weekly": "reports", "monthly": "reports", "quarterly": "reports", "notice": "reports"}
 
+# name → the first paragraph of the command's help, as help.short_help makes it of the built command:
+# help pages list the commands from here, importing none of their modules (building all cost
+# ``fupin --help`` ~40 ms); tests/test_cli_help_fast.py keeps each equal to the command's own.
+SHORT_HELP = {
+    "list": "列出任务，按工作板块分组。List the tasks.",
+    "show": "一项任务的全部内容和经过：工作任务、责任单位、完成时限及 fupin 的理解、备注；各单位各期间的应完成日"
+            "（原定与延期后）和状态；台账中关于它的每一条记录（进展、延期及批准人、销号及佐证、免于考核、作废及原因），"
+            "按登记先后。Show one task.",
+    "units": "列出全部责任单位，含类别、别名、成员和任务数。List the responsible units.",
+    "info": "显示所用的清单、单位和台账文件，以及计划的有效期和设置。Show files and settings in use.",
+    "init": "把随软件安装的清单复制到文件夹，供本单位编辑；之后用 --data 文件夹 或 FUPIN_DATA 使用它。 "
+            "Write an editable copy of the shipped plan.",
+    "check": "检查清单、单位文件和销号台账，列出每个问题；无问题退出码 0，有问题 1。Validate everything.",
+    "explain": "说明 fupin 如何理解一段完成时限（每条规则出自哪几个字），并列出之后的到期日。Explain a deadline phrase.",
+    "calendar": "列出某段时间内到期的事项（默认为本月），每项任务、期间、单位一行。Deadlines in a window.",
+    "done": "记录一次完成（销号），打印新记录号。Record a completion.",
+    "undo": "作废一条销号记录：追加一条作废记录，原记录保留，台账可追溯。Void an entry.",
+    "journal": "列出销号台账的记录，最新的在最后，已作废的有标记。List journal entries.",
+    "progress": "报送一次进展：进展情况、存在问题、下步计划、完成百分比。Report progress.",
+    "extend": "记录一次经批准的延期：原应完成日保留，事项按新日期计，显示为延期中。Record an approved extension.",
+    "waive": "免于考核 / 终止：事项不再计入应完成和完成率，显示为免于考核及其原因。Exempt an obligation.",
+    "due": "本单位欠什么、什么已逾期：列出逾期和即将到期的未完成事项，按单位和清单顺序。What is due and late.",
+    "overdue": "只列逾期未完成的事项，按单位分组并计数。Only what is overdue.",
+    "import": "把 Word/Excel 任务清单表格导入为数据文件夹（tasks.yaml、units.yaml），并列出需要核对的地方。 "
+              "Import an official task table.",
+    "export": "把清单导出为正式的任务清单表格（序号、工作任务、责任单位、完成时限、备注），可再用 fupin import 导入。 "
+              "Export the plan as the official table.",
+    "sync": "与其他办公室同步：提交数据文件夹的改动，从远程拉取（台账按行合并）并推送；全程锁住台账。Share through git.",
+    "remind": "催办：把逾期和即将到期的事项发到各单位的钉钉群、企业微信群和邮箱，每次送达记入台账。Send reminders.",
+}
+REPORT_SHORT_HELP = {
+    "weekly": "督办周报：各单位完成情况（排名、合计、与上周比较），逾期未完成、本周到期、下周到期、本周已完成。"
+              "Weekly report.",
+    "monthly": "督办月报：本月各单位完成情况（与上月比较）、完成率按周走势、逾期未完成、本月到期、下月到期、本月已完成。"
+               "Monthly report.",
+    "quarterly": "督办季报：本季度各单位完成情况（与上季度比较）、完成率按周走势、逾期未完成、本季度到期、下季度到期、"
+                 "本季度已完成。Quarterly report.",
+    "notice": "督办通知单：每个单位一页，列出逾期和即将到期的事项及其完成时限原文，留签发、签收位置。Notices to units.",
+}
+
 
 def registered(module_name: str) -> tuple[dict, dict]:
     """The typer command infos a command module registers: (top-level, under ``report``), by name."""
@@ -77,7 +119,7 @@ class ReportGroup(FupinGroup):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.commands = LazyCommands(REPORT_COMMANDS, lambda name, module: build_command(
-            name, module, under_report=True), self.commands)
+            name, module, under_report=True), self.commands, REPORT_SHORT_HELP)
 
 
 class FupinApp(FupinGroup):
@@ -85,7 +127,7 @@ class FupinApp(FupinGroup):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = LazyCommands(COMMANDS, build_command, self.commands)
+        self.commands = LazyCommands(COMMANDS, build_command, self.commands, SHORT_HELP)
 
     def _main_shell_completion(self, ctx_args, prog_name, complete_var=None) -> None:
         if os.environ.get(complete_var or "_FUPIN_COMPLETE"):

@@ -5,8 +5,8 @@ rest of ``cli/`` imports click's modules from here only.
 """
 
 try:
-    from typer._click import exceptions, formatting, shell_completion, types
+    from typer._click import core, exceptions, formatting, shell_completion, types
 except ImportError:  # typer < 0.26 runs on click
-    from click import exceptions, formatting, shell_completion, types
+    from click import core, exceptions, formatting, shell_completion, types
 
-__all__ = ["exceptions", "formatting", "shell_completion", "types"]
+__all__ = ["core", "exceptions", "formatting", "shell_completion", "types"]

@@ -18,8 +18,9 @@ import shutil
 from collections.abc import MutableMapping
 
 import typer
+from .clicklib import core as click_core
 from .clicklib import exceptions as click_exceptions
-from .clicklib import formatting
+from .clicklib import formatting, shell_completion
 from typer.core import TyperCommand, TyperGroup
 
 from ..domain.text import display_width
@@ -321,7 +322,7 @@ class FupinGroup(TyperGroup):
 
     def format_options(self, ctx, formatter) -> None:
         _format_params(self, ctx, formatter)
-        rows = [(name, short_help(command)) for name, command in self.commands.items() if not command.hidden]
+        rows = command_rows(self.commands)
         if rows:
             with formatter.section(HEADINGS["commands"]):
                 formatter.write_dl(rows)
@@ -331,6 +332,12 @@ class FupinGroup(TyperGroup):
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return short_help(self)
+
+    def shell_complete(self, ctx, incomplete):
+        """Tab on a command name: the names with their short help (no command built to say it), then options."""
+        items = [shell_completion.CompletionItem(name, help=text) for name, text in command_rows(self.commands)
+                 if name.startswith(incomplete)]
+        return items + click_core.Command.shell_complete(self, ctx, incomplete)
 
     def resolve_command(self, ctx, args):
         name = args[0]
@@ -343,19 +350,40 @@ class FupinGroup(TyperGroup):
         return (name if command else None), command, args[1:]
 
 
+def command_rows(commands) -> list[tuple[str, str]]:
+    """(name, short help) of each visible command of a group, in help order: a group's command list."""
+    if isinstance(commands, LazyCommands):
+        return commands.help_rows()
+    return [(name, short_help(command)) for name, command in commands.items() if not command.hidden]
+
+
 class LazyCommands(MutableMapping):
     """A group's commands by name, each built on first use by ``build(name, module)``.
 
     ``table`` names every command's module in help order; commands already built (a
     sub-group typer made) follow them.  click reads ``group.commands`` only through
     ``get``, ``items`` and iteration, so a run that executes one command builds one.
+    ``summaries`` gives a command's short help (what :func:`short_help` would say of it
+    built) so that a help page lists the commands without importing their modules.
     """
 
-    def __init__(self, table: dict[str, str], build, built: dict | None = None) -> None:
+    def __init__(self, table: dict[str, str], build, built: dict | None = None,
+                 summaries: dict[str, str] | None = None) -> None:
         self._table = dict(table)
         self._build = build
         self._built = dict(built or {})
+        self._summaries = dict(summaries or {})
         self._order = list(self._table) + [name for name in self._built if name not in self._table]
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """(name, short help) of every visible command; a command not yet built and summarised stays unbuilt."""
+        rows = []
+        for name in self._order:
+            if name not in self._built and name in self._summaries:
+                rows.append((name, self._summaries[name]))  # a summarised command is never hidden
+            elif not self[name].hidden:
+                rows.append((name, short_help(self[name])))
+        return rows
 
     def __getitem__(self, name: str):
         if name not in self._built:

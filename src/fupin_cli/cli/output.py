@@ -42,14 +42,16 @@ def _target(output: Path | None, wide: bool = False) -> Target:
 
 def show(view: View, fmt: str, output: Path | None = None, force: bool = False, *, wide: bool = False) -> None:
     """Render ``view`` in ``fmt`` and write it to stdout or ``output``."""
-    emit(FORMATS[fmt].render(view, _target(output, wide)), output, force)
+    emit(FORMATS[fmt].render(view, _target(output, wide)), output, force, binary=FORMATS[fmt].binary)
 
 
-def emit(text_or_bytes, output: Path | None, force: bool) -> None:
-    """Write rendered output to stdout, or to ``output`` (never over an existing file without --force)."""
+def emit(text_or_bytes, output: Path | None, force: bool, *, binary: bool = True) -> None:
+    """Write rendered output to stdout, or to ``output`` (never over an existing file without --force).
+
+    Bytes are written as they are: a binary format's (refused on a terminal) or UTF-8 text (JSON)."""
     if output is None:
         if isinstance(text_or_bytes, bytes):
-            if sys.stdout.isatty():
+            if binary and sys.stdout.isatty():
                 raise UsageError("该格式是二进制文件（xlsx、docx），请用 --output 文件名 写入文件", subject="output")
             sys.stdout.flush()
             sys.stdout.buffer.write(text_or_bytes)

@@ -9,6 +9,7 @@ Working-day offsets (每月结束后5个工作日内) count on the official cale
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -126,16 +127,36 @@ class Timetable:
     this plan; a one-off date the plan names stays, even an early one.
     """
 
-    def __init__(self, plan: Plan, calendar: HolidayCalendar) -> None:
+    def __init__(self, plan: Plan, calendar: HolidayCalendar,
+                 known: Mapping[str, list[Occurrence]] | None = None) -> None:
+        """``known``: task id → its occurrences as this plan and calendar give them, worked out before (a
+        cache of the loader's); tasks not in it are worked out here."""
         self.plan = plan
         self.calendar = calendar
+        self._known = known or {}
         self._by_rules: dict[tuple, list[Occurrence]] = {}  # many tasks share their words (逐月完成 …)
 
     def occurrences(self, task: Task) -> list[Occurrence]:
+        found = self._known.get(task.id)
+        if found is not None:
+            return found
         found = self._by_rules.get(task.rules)
         if found is None:
             found = self._by_rules[task.rules] = self._occurrences(task.rules)
         return found
+
+    def shared(self) -> tuple[list[list[Occurrence]], dict[str, int]]:
+        """Every task's occurrences, each list once however many tasks share its words: (the lists,
+        task id → its list's place)."""
+        lists: list[list[Occurrence]] = []
+        places: dict[int, int] = {}
+        of_task: dict[str, int] = {}
+        for task in self.plan.tasks:
+            found = self.occurrences(task)
+            of_task[task.id] = places.setdefault(id(found), len(lists))
+            if of_task[task.id] == len(lists):
+                lists.append(found)
+        return lists, of_task
 
     def _occurrences(self, rules: tuple[Rule, ...]) -> list[Occurrence]:
         plan = self.plan

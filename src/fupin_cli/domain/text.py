@@ -15,9 +15,12 @@ from functools import lru_cache
 # ---------------------------------------------------------------- names
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_name(text: str) -> str:
     """The form names are compared in: NFKC (全角 → 半角 brackets), no spaces, lower case."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 @lru_cache(maxsize=4096)

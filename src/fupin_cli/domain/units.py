@@ -139,6 +139,18 @@ class UnitIndex(Mapping[str, Unit]):
             self._leaves[name] = found
         return found
 
+    def leaf_order(self) -> dict[str, int]:
+        """Leaf unit → its place in the official order: units.yaml's, each group replaced by its members in
+        member order.  Made once (a report sorts several lists by it); not to be changed by callers."""
+        found = self.__dict__.get("_leaf_order")
+        if found is None:
+            found = {}
+            for name in self._units:
+                for leaf in self.leaves(name):
+                    found.setdefault(leaf, len(found))
+            self._leaf_order = found
+        return found
+
     def groups_of(self, name: str) -> frozenset[str]:
         """Every group that stands for ``name``, directly or through other groups."""
         found = self._groups.get(name)

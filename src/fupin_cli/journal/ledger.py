@@ -315,17 +315,6 @@ class Standing:
         ordinals = (done,) if type(done) is int else done
         return [date.fromordinal(d) for d in ordinals[: self.count_of(done)]]
 
-    def done_since(self, since: date) -> Iterator[tuple[str, str, str, str]]:
-        """(plan, task id, period, unit) of every obligation with a completion between ``since`` and today."""
-        low = since.toordinal()
-        for plan, tasks in self.ledger.completions.items():
-            for task, periods in tasks.items():
-                for period, units in periods.items():
-                    for unit, done in units.items():
-                        first, last = (done, done) if type(done) is int else (done[0], done[-1])
-                        if last >= low and first <= self.today_ordinal:
-                            yield plan, task, period, unit
-
 
 def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
     """The ledger of ``entries`` (file order); ``problems`` are the reader's, passed on."""

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import calendar as months
 from datetime import date
+from typing import TYPE_CHECKING
 
-from ..domain.holidays import HolidayCalendar
 from ..domain.model import Plan, Task
-from ..domain.units import UnitIndex
 from ..reports.labels import date_words, period_words, short_date
 from ..reports.order import plan_keys, task_order
-from ..reports.notice import Notices
-from ..reports.period import PERIOD_NAMES, PeriodReport, UnitSummary
 from ..reports.rows import Row
 from .document import Chart, Column, Document, PageBreak, Paragraphs, Table, shown_change
+from .records import progress_record, row_record
+
+if TYPE_CHECKING:  # annotations only: a due list's printout needs none of the period report's modules
+    from ..domain.holidays import HolidayCalendar
+    from ..domain.units import UnitIndex
+    from ..reports.notice import Notices
+    from ..reports.period import PeriodReport, UnitSummary
 
 UNCATEGORISED = "（未分类）"
+PERIOD_NAMES = {"week": "周", "month": "月", "quarter": "季度"}
 # Shown first when a document covers more than one list, so that 1.1 of one list is not read as the other's.
 PLAN_COLUMN = Column("plan", "清单")
 
@@ -89,25 +94,6 @@ def units_document(plan: Plan, records: list[dict]) -> Document:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
-
-
-def progress_record(entry) -> dict | None:
-    """A progress report (进展) in JSON: the ``last_progress`` of a row, an item of 本周进展."""
-    if entry is None:
-        return None
-    return {"id": entry.id, "date": entry.date.isoformat(), "done": entry.done, "problem": entry.problem,
-            "next": entry.next, "percent": entry.percent, "by": entry.by}
-
-
-def row_record(row: Row) -> dict:
-    """The JSON contract of a report row (documented in the README)."""
-    return {"task": row.task, "text": row.text, "category": row.category, "unit": row.unit,
-            "period": row.period, "nominal_due": _iso(row.nominal_due), "due": _iso(row.due),
-            "status": row.status, "days": row.days, "required": row.required,
-            "done_count": row.done_count, "done_date": _iso(row.done_date), "plan": row.plan,
-            "original_due": _iso(row.original_due), "extensions": row.extensions,
-            "last_progress": progress_record(row.last_progress), "waived": row.waived,
-            "feedback_due": _iso(row.feedback_due)}
 
 
 def progress_words(entry) -> str:

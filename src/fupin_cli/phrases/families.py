@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from datetime import date, timedelta
 from typing import Callable
 
@@ -50,7 +51,8 @@ HOLIDAYS = {"春节": "春节", "元旦": "元旦", "国庆节": "国庆节", "�
 _HOL = "|".join(sorted(HOLIDAYS, key=len, reverse=True))
 
 RANGE = r"(?:至|到|-|—|–|~|一)"
-JOIN = r"(?:以及|和|及|与|、)"
+JOIN_WORDS = ("以及", "和", "及", "与", "、")
+JOIN = "(?:" + "|".join(JOIN_WORDS) + ")"
 AFTER = r"(?:之后|以后|后)"
 WITHIN = r"(?:之内|以内|内|之前|以前|前)?"
 # A time of day or a weekday in brackets after a date changes nothing: 17:00前, 上午10时, (周二).
@@ -88,8 +90,14 @@ def year_point(p: str = "") -> str:
             rf"|(?P<{p}hol>{_HOL})(?=之前|以前|前))")
 
 
-_POINT = re.compile(point() + TAIL)
-_YEAR_POINT = re.compile(year_point() + TAIL)
+@cache
+def _point_rx() -> re.Pattern[str]:
+    return re.compile(point() + TAIL)
+
+
+@cache
+def _year_point_rx() -> re.Pattern[str]:
+    return re.compile(year_point() + TAIL)
 _BARE_YEAR_ITEM = re.compile(r"(?P<y>\d{4})年度?")
 
 
@@ -235,12 +243,13 @@ def read_point(m: re.Match, p: str = "") -> Point:
                  year_end=bool(g.get(p + "ye")), holiday=HOLIDAYS[hol] if hol else None)
 
 
-def points_in(text: str, rx: re.Pattern[str] = _POINT) -> list[Point]:
+def points_in(text: str, rx: re.Pattern[str] | None = None) -> list[Point]:
     """The points of a list (2018年10月、12月底前; 4月、7月、10月及次年1月5日前), qualifiers shared.
 
     A year carries forward to the items after it; a day written only on the
     last item (…及次年1月5日前) and a 年底 after bare years carry back.
     """
+    rx = rx or _point_rx()
     items: list[Point] = []
     pos = 0
     while pos < len(text):
@@ -305,16 +314,74 @@ Builder = Callable[[re.Match, Context], Built]
 
 @dataclass(frozen=True)
 class Family:
-    """A way offices write a deadline: its name, pattern, builder and examples (each tested)."""
+    """A way offices write a deadline: its name, pattern, builder and examples (each tested).
+
+    ``needs`` are groups of words (``"每|逐|按"``): every match holds a word of each
+    group (tests/test_plan_load.py proves it from the pattern), so a clause without
+    them is not tried, and the pattern is compiled only when a clause could hold it
+    — compiling all of them costs more than reading a plan's words.
+
+    A list family (2018年10月、12月底前; 每月5日和20日前) matches its first item
+    with ``source`` and each further item, after a word of :data:`JOIN_WORDS`,
+    with ``more`` — the pattern its builder reads the items with anyway — just
+    as ``source(?:JOIN more)*`` would, without compiling every item twice.
+    """
 
     name: str
-    pattern: re.Pattern[str]
+    source: str
     build: Builder
     examples: tuple[str, ...]
+    needs: tuple[tuple[str, ...], ...] = ()
+    more: Callable[[], re.Pattern[str]] | None = None
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source)
+
+    def may_match(self, clause: str) -> bool:
+        """Whether ``clause`` holds a word of every group of ``needs``."""
+        return all(any(word in clause for word in group) for group in self.needs)
+
+    def match(self, text: str, pos: int, endpos: int) -> re.Match | ListMatch | None:
+        """The family's match at ``pos``, over its whole list for a list family."""
+        m = self.pattern.match(text, pos, endpos)
+        if m is None or self.more is None:
+            return m
+        item = self.more()
+        end = m.end()
+        while True:  # greedy, item by item: what (?:JOIN more)* matches at the end of the pattern
+            join = next((w for w in JOIN_WORDS if text.startswith(w, end, endpos)), None)
+            if join is None:
+                break
+            following = item.match(text, end + len(join), endpos)
+            if following is None:
+                break
+            end = following.end()
+        return m if end == m.end() else ListMatch(m, end)
 
 
-def _family(name: str, rx: str, build: Builder, *examples: str) -> Family:
-    return Family(name, re.compile(rx), build, examples)
+class ListMatch:
+    """A list family's match: the first item's groups, the whole list's span (all a builder reads)."""
+
+    def __init__(self, first: re.Match, end: int) -> None:
+        self.first = first
+        self._end = end
+
+    def start(self) -> int:
+        return self.first.start()
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, name: int | str = 0) -> str:
+        if name == 0:
+            return self.first.string[self.first.start():self._end]
+        return self.first.group(name)
+
+
+def _family(name: str, rx: str, build: Builder, *examples: str, needs: tuple[str, ...],
+            more: Callable[[], re.Pattern[str]] | None = None) -> Family:
+    return Family(name, rx, build, examples, tuple(tuple(group.split("|")) for group in needs), more)
 
 
 # -- one-off dates
@@ -374,13 +441,15 @@ def _once_workdays(m: re.Match, ctx: Context) -> Built:
 _EVERY_MONTH = r"(?:每个?月份?|逐月|按月)(?:的)?"
 _MONTH_ITEM = (r"(?:(?P<d>\d{1,3})日|月?(?P<e>底|末)|(?P<x>上旬|中旬|下旬)"
                r"|第(?P<week>\d)周|(?P<last>最后1个工作日))")
-_MONTH_ITEM_RX = re.compile(_MONTH_ITEM + TAIL)
+@cache
+def _month_item_rx() -> re.Pattern[str]:
+    return re.compile(_MONTH_ITEM + TAIL)
 _PREVIOUS_MONTH = re.compile(r"上(?:1个?|个)?月")
 
 
 def _monthly(m: re.Match, ctx: Context) -> Built:
     rules = []
-    for item in _MONTH_ITEM_RX.finditer(m.group(0), len(m.group("head"))):
+    for item in _month_item_rx().finditer(m.group(0), len(m.group("head"))):
         if item.group("d"):
             d = _check_day(int(item.group("d")))
             if _PREVIOUS_MONTH.search(ctx.text):
@@ -456,12 +525,14 @@ def _month_or_quarter(m: re.Match, ctx: Context) -> Built:
 _EVERY_QUARTER = r"(?:每个?季度?|逐季度?|按季度?)(?:的)?"
 _QUARTER_ITEM = (r"(?:(?P<pos>首月|第\d个月|末月|最后1个月)"
                  r"(?:(?P<d>\d{1,2})日|(?P<x>上旬|中旬|下旬)|(?P<pe>底|末))?|(?P<e>末|底))")
-_QUARTER_ITEM_RX = re.compile(_QUARTER_ITEM + TAIL)
+@cache
+def _quarter_item_rx() -> re.Pattern[str]:
+    return re.compile(_QUARTER_ITEM + TAIL)
 
 
 def _quarterly(m: re.Match, ctx: Context) -> Built:
     rules = []
-    for item in _QUARTER_ITEM_RX.finditer(m.group(0), len(m.group("head"))):
+    for item in _quarter_item_rx().finditer(m.group(0), len(m.group("head"))):
         pos = item.group("pos")
         if pos is None:
             rules.append(Rule(kind="quarter"))
@@ -485,7 +556,7 @@ _EVERY_YEAR = r"(?:每1?年度?|逐年|按年度?)(?:的)?"
 
 
 def _yearly(m: re.Match, ctx: Context) -> Built:
-    return Built([p.yearly() for p in points_in(m.group(0)[len(m.group("head")):], _YEAR_POINT)], head="year")
+    return Built([p.yearly() for p in points_in(m.group(0)[len(m.group("head")):], _year_point_rx())], head="year")
 
 
 # -- recurring: week, two months, 旬, term
@@ -555,92 +626,91 @@ _ONGOING = r"长期性|长期坚持|长期|常态化|常态|持续性|持续|长
 
 FAMILIES: tuple[Family, ...] = (
     # -- one-off dates ------------------------------------------------------
-    _family("日期", rf"{_ONCE_PREFIX}(?:\d{{4}}年度?{JOIN})*{_unnamed(point())}{TAIL}"
-                  rf"(?:{JOIN}{_unnamed(point())}{TAIL})*",
-            _once,
+    _family("日期", rf"{_ONCE_PREFIX}(?:\d{{4}}年度?{JOIN})*{_unnamed(point())}{TAIL}", _once,
             "2018年6月30日前", "2018年4月底前", "12月31日前", "9月", "2018年12月", "年底前", "今年年底前",
             "本年度内", "上半年", "第三季度末", "2023年11月下旬", "次年3月底前", "明年6月底前",
             "2018年10月、12月底前", "2018年、2019年年底前", "截至2018年6月30日",
-            "4月、7月、10月及次年1月5日前", "春节前", "2025年春节前", "元旦前", "国庆节前"),
+            "4月、7月、10月及次年1月5日前", "春节前", "2025年春节前", "元旦前", "国庆节前",
+            needs=("月|半|季|底|末|内|春|元|国|劳|五|端|中|清",), more=_point_rx),
     _family("只写年份", r"(?P<y>\d{4})年度?(?=完成|实现|全面|全部|基本|达到|建成|争取|力争|确保|启动|开展|[,;:]|$)",
-            _bare_year, "2015年完成"),
+            _bare_year, "2015年完成", needs=("年",)),
     _family("区间", rf"(?:从|自)?(?P<every>{_EVERY_YEAR})?{point('a')}{TIME}{RANGE}"
                   rf"(?:{point('b')}|(?P<bdd>\d{{1,2}})日){TAIL}",
             _range,
             "7月3日至7月15日", "2023年3月1日到6月30日", "5月—8月", "5月-8月", "9月1日到7日",
             "8月28-9月6日", "5月30日一6月4日", "10月20日～11月10日", "12月1日至次年2月底",
-            "2018年1月中旬至3月底", "从2019年11月20日至2020年春节前", "每年11月至次年3月", "每年1月1日至6月30日"),
+            "2018年1月中旬至3月底", "从2019年11月20日至2020年春节前", "每年11月至次年3月", "每年1月1日至6月30日", needs=("-|~|–|—|一|到|至",)),
     _family("季度季后", rf"第?(?P<q>\d)季度?季后(?P<n>\d{{1,3}})[日天]{TAIL}", _quarter_offset_once,
-            "一季度季后7日", "三季度季后10日12:00"),
+            "一季度季后7日", "三季度季后10日12:00", needs=("季后",)),
     _family("日期后工作日", rf"{point()}{AFTER}(?P<n>\d{{1,2}})个工作日{WITHIN}", _once_workdays,
-            "2023年9月30日后5个工作日内"),
-    _family("持续到", rf"(?:持续|延长)(?:到|至){point()}{TAIL}", _persist, "持续到2018年底", "延长到2015年6月30日"),
+            "2023年9月30日后5个工作日内", needs=("工作日",)),
+    _family("持续到", rf"(?:持续|延长)(?:到|至){point()}{TAIL}", _persist, "持续到2018年底", "延长到2015年6月30日", needs=("持续|延长",)),
     # -- monthly -------------------------------------------------------------
-    _family("每月某日", rf"(?P<head>{_EVERY_MONTH}){_MONTH_ITEM}{TAIL}(?:{JOIN}{_unnamed(_MONTH_ITEM)}{TAIL})*",
-            _monthly,
+    _family("每月某日", rf"(?P<head>{_EVERY_MONTH}){_MONTH_ITEM}{TAIL}", _monthly,
             "每月25日前", "每月5日前报送上月", "每月5日和20日前", "每月15日和月底前", "每月底前",
-            "每月上旬", "每月中旬", "每月下旬", "每月第一周", "每月最后一个工作日", "每个月月底前"),
+            "每月上旬", "每月中旬", "每月下旬", "每月第一周", "每月最后一个工作日", "每个月月底前",
+            needs=("每|逐|按", "月"), more=_month_item_rx),
     _family("每月结束后", rf"(?:{_EVERY_MONTH}|(?<![\d每上下本当个次])月)(?:结束|终了|末)?{AFTER}"
                         r"(?P<n>\d{1,3})个?(?P<u>工作日|日|天)" + WITHIN,
-            _after("month"), "每月结束后5个工作日内", "月后3日前", "月后18日前"),
+            _after("month"), "每月结束后5个工作日内", "月后3日前", "月后18日前", needs=("月", "后")),
     _family("次月", r"(?:次月|下月|下个月|下1个月)(?:1日起(?P<n>\d{1,2})日|(?P<d>\d{1,2})日|第(?P<wd>\d{1,2})个工作日"
                   r"|(?P<e>底|末))" + TAIL,
-            _next_month, "次月5日前", "下月10日前", "次月第5个工作日前", "次月1日起15日内"),
-    _family("次月（季度）", r"次月\(季度\)(?P<d>\d{1,2})日" + WITHIN, _month_or_quarter, "次月(季度)十五日内"),
-    _family("每月", rf"{_EVERY_MONTH}", _plain("month", "month"), "逐月完成", "按月报送", "每月上报"),
+            _next_month, "次月5日前", "下月10日前", "次月第5个工作日前", "次月1日起15日内", needs=("次月|下月|下个月|下1个月",)),
+    _family("次月（季度）", r"次月\(季度\)(?P<d>\d{1,2})日" + WITHIN, _month_or_quarter, "次月(季度)十五日内", needs=("次月(季度)",)),
+    _family("每月", rf"{_EVERY_MONTH}", _plain("month", "month"), "逐月完成", "按月报送", "每月上报", needs=("每|逐|按", "月")),
     # -- quarterly -----------------------------------------------------------
-    _family("每季度某时", rf"(?P<head>{_EVERY_QUARTER}){_QUARTER_ITEM}{TAIL}(?:{JOIN}{_unnamed(_QUARTER_ITEM)}{TAIL})*",
-            _quarterly,
+    _family("每季度某时", rf"(?P<head>{_EVERY_QUARTER}){_QUARTER_ITEM}{TAIL}", _quarterly,
             "每季度末", "每季底前", "每季度首月10日前", "每季度第一个月15日前", "每季度末月20日前",
-            "每季度最后一个月20日前", "每季度第二个月底前", "每季度末月中旬前"),
+            "每季度最后一个月20日前", "每季度第二个月底前", "每季度末月中旬前",
+            needs=("每|逐|按", "季"), more=_quarter_item_rx),
     _family("每季度结束后", rf"(?:{_EVERY_QUARTER}|(?<![\d第每上下本当])季度?)(?:末|结束|终了)?{AFTER}"
                           r"(?:次月(?P<nd>\d{1,2})日|(?P<n>\d{1,3})个?(?P<u>工作日|日|天))" + WITHIN,
             _after("quarter"),
             "每季度之后10日内完成", "每季结束后15天内", "季后7日", "每季度结束后次月10日前",
-            "每季度结束后10个工作日内", "每季度后10日内"),
-    _family("次季度", r"次季度?(?P<n>\d{1,3})个?(?P<u>日|天)" + WITHIN, _after("quarter"), "次季度十五日内"),
-    _family("每季度", _EVERY_QUARTER, _plain("quarter"), "按季度报送", "每季度组织一次抽查"),
+            "每季度结束后10个工作日内", "每季度后10日内", needs=("季", "后")),
+    _family("次季度", r"次季度?(?P<n>\d{1,3})个?(?P<u>日|天)" + WITHIN, _after("quarter"), "次季度十五日内", needs=("次季",)),
+    _family("每季度", _EVERY_QUARTER, _plain("quarter"), "按季度报送", "每季度组织一次抽查", needs=("每|逐|按", "季")),
     # -- half-yearly ---------------------------------------------------------
     _family("每半年结束后", r"(?:每|逐|按)半年度?(?:末|结束|终了)?" + AFTER + r"(?P<n>\d{1,3})个?(?P<u>工作日|日|天)"
-            + WITHIN, _after("half"), "每半年结束后10日内", "每半年结束后10个工作日内"),
+            + WITHIN, _after("half"), "每半年结束后10日内", "每半年结束后10个工作日内", needs=("半年", "后")),
     _family("每半年末", r"(?:每|逐|按)半年度?(?:底|末)" + TAIL, lambda m, ctx: Built([Rule(kind="half")]),
-            "每半年末前"),
-    _family("每半年", r"(?:每|逐|按)半年度?", _plain("half"), "每半年", "每半年报送一次"),
+            "每半年末前", needs=("半年", "底|末")),
+    _family("每半年", r"(?:每|逐|按)半年度?", _plain("half"), "每半年", "每半年报送一次", needs=("每|逐|按", "半年")),
     # -- yearly --------------------------------------------------------------
-    _family("每年某时", rf"(?P<head>{_EVERY_YEAR}){_unnamed(year_point())}{TAIL}"
-                      rf"(?:{JOIN}{_unnamed(year_point())}{TAIL})*",
-            _yearly,
+    _family("每年某时", rf"(?P<head>{_EVERY_YEAR}){_unnamed(year_point())}{TAIL}", _yearly,
             "每年年底前", "每年6月底前", "每年6月30日前", "每年3月份", "每年3月底和9月底前", "每年3月、9月",
-            "每年3月中旬前", "每年一季度", "每年上半年", "每年末", "每年度年底前"),
+            "每年3月中旬前", "每年一季度", "每年上半年", "每年末", "每年度年底前",
+            needs=("每|逐|按", "年"), more=_year_point_rx),
     _family("每年结束后", rf"(?:{_EVERY_YEAR}|(?<![\d每上下本当今明次])年度?)(?:结束|终了)?{AFTER}"
                         r"(?P<n>\d{1,3})个?(?P<u>工作日|日|天|月)" + WITHIN,
-            _after("year"), "年后十日前", "年度终了后4个月内", "每年结束后15个工作日内"),
-    _family("每年", _EVERY_YEAR, _plain("year", "year"), "每年落实一次", "按年度报送", "每年至少两次"),
+            _after("year"), "年后十日前", "年度终了后4个月内", "每年结束后15个工作日内", needs=("年", "后")),
+    _family("每年", _EVERY_YEAR, _plain("year", "year"), "每年落实一次", "按年度报送", "每年至少两次", needs=("每|逐|按", "年")),
     # -- weekly --------------------------------------------------------------
     _family("每周几", rf"{_EVERY_WEEK}(?:星期|周|礼拜)?(?P<days>[一二三四五六日天](?:、?[一二三四五六日天])*){TAIL}", _weekly,
-            "每周五前", "每星期一", "每周一、三、五", "每周四下班前", "每周二中午12时前", "每礼拜三前"),
-    _family("周几不存在", rf"{_EVERY_WEEK}(?P<bad>[七八九十零〇](?![个次日天])|\d+(?![\d个次日天]))", _bad_weekday),
-    _family("每周", _EVERY_WEEK, _plain("week"), "每周", "按周调度"),
+            "每周五前", "每星期一", "每周一、三、五", "每周四下班前", "每周二中午12时前", "每礼拜三前", needs=("每|逐|按", "周|星期|礼拜")),
+    _family("周几不存在", rf"{_EVERY_WEEK}(?P<bad>[七八九十零〇](?![个次日天])|\d+(?![\d个次日天]))", _bad_weekday,
+            needs=("每|逐|按", "周|星期|礼拜")),
+    _family("每周", _EVERY_WEEK, _plain("week"), "每周", "按周调度", needs=("每|逐|按", "周|星期|礼拜")),
     # -- two months, 旬 ---------------------------------------------------------
     _family("双月", r"(?:每(?:2个月|双月)|(?<!每)双月)(?:之|的)?(?:(?P<d>\d{1,2})日)?" + TAIL, _two_months(False),
-            "每两个月", "每双月", "每双月10日前", "双月之十日前"),
-    _family("单月", r"每?单月(?:之|的)?(?:(?P<d>\d{1,2})日)?" + TAIL, _two_months(True), "每单月", "单月5日前"),
-    _family("每旬", r"(?:每|逐)旬(?:底|末)?" + TAIL, lambda m, ctx: Built([Rule(kind="dekad")]), "每旬", "每旬末前"),
+            "每两个月", "每双月", "每双月10日前", "双月之十日前", needs=("双月|2个月",)),
+    _family("单月", r"每?单月(?:之|的)?(?:(?P<d>\d{1,2})日)?" + TAIL, _two_months(True), "每单月", "单月5日前", needs=("单月",)),
+    _family("每旬", r"(?:每|逐)旬(?:底|末)?" + TAIL, lambda m, ctx: Built([Rule(kind="dekad")]), "每旬", "每旬末前", needs=("每|逐", "旬")),
     # -- per term ------------------------------------------------------------
     _family("开学后几个月", r"(?:每个?学期(?:开学)?|开学)" + AFTER + r"(?P<n>\d{1,2})个月" + WITHIN,
-            _semester_months, "每学期开学后一个月内完成"),
+            _semester_months, "每学期开学后一个月内完成", needs=("开学|学期", "后", "个月")),
     _family("开学后几日", r"(?:每个?学期(?:开学)?|开学)" + AFTER + r"(?P<n>\d{1,3})[日天]" + WITHIN,
-            _semester_days, "每学期开学后15日内", "开学后30天内"),
+            _semester_days, "每学期开学后15日内", "开学后30天内", needs=("开学|学期", "后")),
     _family("每学期", r"每个?学期(?:末|结束前)?" + TAIL, lambda m, ctx: Built([Rule(kind="semester")]),
-            "每学期末", "每学期"),
+            "每学期末", "每学期", needs=("学期",)),
     # -- bounds ----------------------------------------------------------------
     _family("自某时起", rf"(?:自|从)?(?:(?P<sy>\d{{4}})年度?|{point()})(?:起|开始)", _since,
-            "自2024年起每季度末", "自2023年7月起长期坚持"),
+            "自2024年起每季度末", "自2023年7月起长期坚持", needs=("起|开始",)),
     _family("某年至某年", r"(?:自|从)?(?P<y1>\d{4})年?(?:至|到|-|—)(?P<y2>\d{4})年(?:间|期间)?(?:内)?(?:的)?",
-            _years, "2018年至2020年每年年底前"),
+            _years, "2018年至2020年每年年底前", needs=("年", "至|到|-|—")),
     _family("某年及以后", r"(?P<y>\d{4})年度?(?:及|和|以及)?以后(?:每年)?", _year_on,
-            "2014年度及以后年报时间为下一年1月1日至6月30日"),
+            "2014年度及以后年报时间为下一年1月1日至6月30日", needs=("以后",)),
     # -- ongoing -------------------------------------------------------------
     _family("长期性", _ONGOING, lambda m, ctx: Built([Rule(kind="ongoing")]),
-            "长期性", "常态化抓落实", "长期坚持", "持续推进", "长效推进"),
+            "长期性", "常态化抓落实", "长期坚持", "持续推进", "长效推进", needs=("长期|常态|持续|长效",)),
 )

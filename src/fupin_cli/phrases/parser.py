@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from ..domain.errors import PhraseError
 from ..domain.model import Rule
@@ -230,6 +231,7 @@ class _Clause:
     def scan(self) -> list[_Found]:
         s, a, b = self.s, self.a, self.b
         ctx = Context(plan_year=self.plan_year, text=s[a:b])
+        families = [family for family in FAMILIES if family.may_match(ctx.text)]  # in table order: ties as before
         found: list[_Found] = []
         pos = a
         while pos < b:
@@ -238,8 +240,8 @@ class _Clause:
                 pos = inside
                 continue
             best = None
-            for order, family in enumerate(FAMILIES):
-                m = family.pattern.match(s, pos, b)
+            for family in families:
+                m = family.match(s, pos, b)
                 if m is None or m.end() == pos:
                     continue
                 if best is None or m.end() > best[0].end():
@@ -444,4 +446,13 @@ def read(text: str, plan_year: int) -> Reading:
 
 def parse(text: str, plan_year: int) -> tuple[Rule, ...]:
     """The rules stated by the deadline words ``text`` (see :func:`read`)."""
+    if not isinstance(text, str):
+        return read(text, plan_year).rules  # raises the PhraseError that says so
+    return _parse_text(text, plan_year)
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text: str, plan_year: int) -> tuple[Rule, ...]:
+    # Remembered: plans repeat a few dozen wordings over hundreds of tasks, and rules are immutable.
+    # A PhraseError is not remembered, only raised (each task's message is its own).
     return read(text, plan_year).rules

@@ -21,12 +21,13 @@ from datetime import date
 from pathlib import Path, PurePath
 
 from ..domain.errors import PhraseError, PlanError
-from ..domain.model import Plan, Rule, Settings, Task
+from ..domain.model import Occurrence, Plan, Rule, Settings, Task
 from ..domain.plans import PlanSet
 from ..domain.units import Unit, UnitIndex
 from .loaded import LoadedPlan, LoadedPlans
 
-CLASSES = {cls.__name__: cls for cls in (LoadedPlans, LoadedPlan, PlanSet, Plan, Task, Rule, Settings, Unit, UnitIndex)}
+CLASSES = {cls.__name__: cls for cls in (LoadedPlans, LoadedPlan, PlanSet, Plan, Task, Rule, Settings, Unit, UnitIndex,
+                                         Occurrence)}
 ERRORS = {cls.__name__: cls for cls in (PlanError, PhraseError)}
 _PLAIN = (str, int, float, bool, type(None))
 _keys: dict[tuple, tuple] = {}

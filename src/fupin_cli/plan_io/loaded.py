@@ -29,6 +29,9 @@ class LoadedPlans:
     plans: PlanSet
     problems: list[PlanError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # plan key → its occurrences under its own holiday rule, worked out once for the plan cache:
+    # (holiday shift, years the official calendar had no data for, the lists, task id → its list's place)
+    times: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def plan(self) -> Plan:

@@ -86,8 +86,35 @@ def load_plan(data_dir: Path | None) -> LoadedPlans:
                          problems=[p for b in built for p in b.problems],
                          notices=[n for b in built for n in b.notices])
     if cache is not None:
+        loaded.times = {plan.key: plan_times(plan) for plan in loaded.plans}
+        for plan in loaded.plans:
+            plan.units.leaf_order()  # every group's leaves and the official order, kept in the cache with the units
         cache.store(loaded)
     return loaded
+
+
+def plan_times(plan) -> tuple:
+    """``plan``'s occurrences under its own holiday rule, for :attr:`LoadedPlans.times`."""
+    from ..domain.holidays import HolidayCalendar
+    from ..domain.schedule import Timetable
+
+    calendar = HolidayCalendar(plan.settings.holiday_shift)
+    lists, of_task = Timetable(plan, calendar).shared()
+    return (calendar.shift, tuple(sorted(calendar.unknown_years)), lists, of_task)
+
+
+def holiday_data() -> tuple:
+    """Which official calendar the cached occurrences were worked out on: chinesecalendar's data module, by
+    path, size and modification time (found without importing it)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("chinese_calendar")
+        data = os.path.join(os.path.dirname(spec.origin), "constants.py")
+        info = os.stat(data)
+    except (AttributeError, TypeError, ImportError, OSError, ValueError):
+        return ()
+    return (data, info.st_size, info.st_mtime_ns)
 
 
 class PlanCache:
@@ -101,7 +128,7 @@ class PlanCache:
     decide whether a file may be read at all; marshal data never runs code.
     """
 
-    FORMAT = 3  # 3: every plan of the folder
+    FORMAT = 4  # 3: every plan of the folder; 4: and their occurrences
 
     def __init__(self, folder, name: str, key: tuple) -> None:
         self.folder = folder
@@ -123,7 +150,7 @@ class PlanCache:
         from .. import __version__
 
         paths = [str(p.resolve()) for p in files]
-        key = (cls.FORMAT, __version__, code_stamp(), *map(str, files), *paths,
+        key = (cls.FORMAT, __version__, code_stamp(), holiday_data(), *map(str, files), *paths,
                *(len(data) for data in contents), *(content_digest(data) for data in contents))
         name = cache_name(str(data_folder.resolve()))
         return cls(folder, f"plan-{name}.marshal", key)

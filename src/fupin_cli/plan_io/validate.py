@@ -51,30 +51,40 @@ def build_units(path: Path, doc) -> UnitIndex:
         kind = _optional_text(item, "kind", where) or "其他"
         aliases = _text_list(item, "aliases", where)
         members = _text_list(item, "members", where)
-        for label in (name, *aliases):
+        line = item.line
+        for label in (name, *aliases) if aliases else (name,):
             key = normalize_name(label)
             if key in seen:
-                owner, line = seen[key]
-                raise where.error(f"名称或别名 “{label}” 与第 {line} 行的单位 “{owner}” 重复", item,
+                owner, first = seen[key]
+                raise where.error(f"名称或别名 “{label}” 与第 {first} 行的单位 “{owner}” 重复", item,
                                   "name" if label == name else "aliases")
-            seen[key] = (name, item.line)
-        units[name] = Unit(name=name, kind=kind, aliases=tuple(aliases), members=tuple(members),
-                           note=_optional_text(item, "note", where), line=item.line)
+            seen[key] = (name, line)
+        units[name] = Unit(name, kind, tuple(aliases), tuple(members), _optional_text(item, "note", where), line)
     index = UnitIndex(units.values())
     for unit in units.values():
         for member in unit.members:
             if member not in units:
                 raise PlanError(f"单位组 “{unit.name}” 的成员 “{member}” 不在单位列表中{_suggest(member, index)}",
                                 file=where.file, line=unit.line)
+    acyclic: set[str] = set()
     for unit in units.values():
-        _check_no_cycle(unit, units, where)
+        if unit.members:  # a unit with no members is in no cycle
+            _check_no_cycle(unit, units, where, acyclic)
     return index
 
 
-def _check_no_cycle(unit: Unit, units: dict[str, Unit], where: _Where) -> None:
+def _check_no_cycle(unit: Unit, units: dict[str, Unit], where: _Where, acyclic: set[str]) -> None:
+    """No group contains itself, through any depth; ``acyclic`` holds the units already seen to be fine.
+
+    A unit whose every path was walked without meeting itself leads to no cycle,
+    so it is not walked again: the first cycle found, and its message, are the
+    same as walking every unit afresh, in linear time.
+    """
     path: list[str] = []
 
     def visit(name: str) -> None:
+        if name in acyclic:
+            return
         if name in path:
             cycle = " → ".join(path[path.index(name):] + [name])
             raise PlanError(f"单位组循环包含：{cycle}", file=where.file, line=units[name].line)
@@ -82,6 +92,7 @@ def _check_no_cycle(unit: Unit, units: dict[str, Unit], where: _Where) -> None:
         for member in units[name].members:
             visit(member)
         path.pop()
+        acyclic.add(name)
 
     visit(unit.name)
 
@@ -377,6 +388,8 @@ def _required_text(mapping: Mapping, key: str, where: _Where) -> str:
 
 def _optional_text(mapping: Mapping, key: str, where: _Where) -> str:
     value = mapping.get(key)
+    if value.__class__ is str:  # the common case first: 20,000 units read this a hundred thousand times
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, (list, dict)):
@@ -385,7 +398,9 @@ def _optional_text(mapping: Mapping, key: str, where: _Where) -> str:
 
 
 def _text_list(mapping: Mapping, key: str, where: _Where) -> list[str]:
-    value = mapping.get(key) or []
+    value = mapping.get(key)
+    if not value:
+        return []
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):

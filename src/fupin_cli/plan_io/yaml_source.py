@@ -1,40 +1,42 @@
 """Reading YAML plan files safely, with the file, line and column of every mapping and key.
 
-The safe loader only (the C one where available); dates stay strings until
-the validator parses them, so that ``2018-02-30`` is an error with a line
-number rather than a crash.  Every problem becomes a :class:`PlanError`.
+Plan files written in plain YAML (nearly all) are read by :mod:`.yaml_plain`
+without importing yaml; anything else by PyYAML's safe loader (the C one where
+available), which also words every error.  Dates stay strings until the
+validator parses them, so that ``2018-02-30`` is an error with a line number
+rather than a crash.  Every problem becomes a :class:`PlanError`.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from pathlib import Path
 
-import yaml
-
 from ..domain.errors import PlanError
+from .yaml_plain import Mapping, read_plain
+
+__all__ = ["Mapping", "read_yaml", "read_yaml_text", "show_value", "parse_iso_date"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+@cache
+def _loader():
+    """PyYAML's safe loader that keeps dates as text and remembers where each mapping starts."""
+    import yaml
 
-class _Loader(_BaseLoader):
-    """Safe loader that keeps dates as text and remembers where each mapping starts."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+    class Loader(base):
+        pass
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-
-
-class Mapping(dict):
-    """A YAML mapping with the line of itself and of each key (1-based)."""
-
-    line: int = 0
-    column: int = 0
-    key_lines: dict
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return Loader
 
 
 def _construct_mapping(loader, node):
@@ -56,9 +58,6 @@ def _construct_mapping(loader, node):
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
     return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def read_yaml(path: Path):
@@ -93,7 +92,17 @@ def read_yaml(path: Path):
         raise PlanError(f"文件不是 UTF-8 编码{hint}", file=name, line=line) from None
     if not text.strip():
         raise PlanError("文件是空的", file=name)
-    loader = _Loader(text)
+    plain = read_plain(text)
+    if plain is not None:
+        return plain
+    return read_yaml_text(text, name)
+
+
+def read_yaml_text(text: str, name: str):
+    """``text`` (from the file ``name``) read by PyYAML; every problem becomes a PlanError."""
+    import yaml
+
+    loader = _loader()(text)
     loader.name = name
     try:
         return loader.get_single_data()
@@ -110,7 +119,7 @@ def read_yaml(path: Path):
         loader.dispose()
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
+def _yaml_message(exc, text: str, mark) -> str:
     problem = exc.problem or ""
     # libyaml does not say "tab"; look at the line up to where it stopped.
     lines = text.splitlines()

@@ -6,16 +6,17 @@ reporting cycle (``progress_every``) whose unit's last progress report is older 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from ..domain.model import Obligation
 from ..domain.obligations import Scope, task_windows, units_in_scope
 from ..domain.schedule import Timetable
-from ..journal.ledger import Standing
 from ..progress import step
 from .order import sort_rows
-from .rows import Row, begins, feedback_due, soon_days, status_row
+from .rows import Row, alike_rows, begins, feedback_due, soon_days, status_row
+
+if TYPE_CHECKING:  # annotations only: a report from the cached ledger needs no entry type
+    from ..journal.ledger import Standing
 
 
 def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until: date, soon: int) -> list[Row]:
@@ -28,25 +29,48 @@ def open_rows(timetable: Timetable, standing: Standing, scope: Scope, due_until:
     """
     rows = []
     count_of = standing.count_of
+    today = standing.today_ordinal
     marked = set(standing.ledger.marked_tasks())
     tasks = len(timetable.plan.tasks)
     for number, (task, units, found) in enumerate(task_windows(timetable, scope, None, due_until)):
         step("计算报表", number, tasks)  # a bar on a terminal, when a province-sized plan takes a while
         has_marks = (task.plan, task.id) in marked
+        unit_set = set(units)
         for occ in found:
             done = standing.done_in(task, occ.period)
             required = occ.required
-            for unit in units:
-                if count_of(done.get(unit)) < required:
-                    dates = standing.dates(task, occ.period, unit)
-                    if not has_marks:
-                        rows.append(status_row(Obligation(task, unit, occ), dates, standing.today, soon))
-                        continue
-                    row = status_row(Obligation(task, unit, occ), dates, standing.today, soon,
-                                     standing.mark(task, occ.period, unit), standing.last_progress(task, unit))
-                    if not row.waived and row.due <= due_until:
-                        rows.append(row)
+            if required == 1 and all_by(done, today):
+                # Every unit with a completion has done it: the open ones are the others, with no dates
+                # (in no particular order: the rows are sorted at the end).
+                late = unit_set.difference(done)
+                if late and not has_marks:
+                    rows += alike_rows(status_row(task, "", occ, [], standing.today, soon), late)
+                    continue
+                dated = False
+            else:
+                late = [unit for unit in units if count_of(done.get(unit)) < required]
+                dated = True
+            for unit in late:
+                dates = standing.dates(task, occ.period, unit) if dated else []
+                if not has_marks:
+                    rows.append(status_row(task, unit, occ, dates, standing.today, soon))
+                    continue
+                row = status_row(task, unit, occ, dates, standing.today, soon,
+                                 standing.mark(task, occ.period, unit), standing.last_progress(task, unit))
+                if not row.waived and row.due <= due_until:
+                    rows.append(row)
     return rows
+
+
+def all_by(done, today: int) -> bool:
+    """Whether every completion of a cell (unit → one date ordinal) is dated on or before ``today``.
+
+    False when some unit has several (a tuple): the caller then counts unit by unit.
+    """
+    try:
+        return not done or max(done.values()) <= today
+    except TypeError:  # a tuple among the ordinals
+        return False
 
 
 def feedback_rows(timetable: Timetable, standing: Standing, scope: Scope, soon: int) -> list[Row]:
@@ -72,10 +96,10 @@ def feedback_rows(timetable: Timetable, standing: Standing, scope: Scope, soon: 
             for occ in occurrences:
                 if standing.count_of(standing.done_in(task, occ.period).get(unit)) >= occ.required:
                     continue
-                row = status_row(Obligation(task, unit, occ), standing.dates(task, occ.period, unit), today, soon,
+                row = status_row(task, unit, occ, standing.dates(task, occ.period, unit), today, soon,
                                  standing.mark(task, occ.period, unit), last)
                 if not row.waived and row.status != "overdue":
-                    rows.append(replace(row, status="feedback_overdue", feedback_due=when))
+                    rows.append(row._replace(status="feedback_overdue", feedback_due=when))
                     break
     return rows
 

@@ -17,19 +17,22 @@ reports dated in the period (本周进展) follow the lists.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from ..domain.model import Obligation, Occurrence, Task
+from ..domain.model import Occurrence, Task
 from ..domain.obligations import Scope, task_windows, units_in_scope
 from ..domain.periods import add_months, month_end
 from ..domain.schedule import Timetable
-from ..journal.entries import ProgressEntry
-from ..journal.ledger import Standing
-from .due import feedback_rows
+from .due import all_by, feedback_rows
 from .order import plan_keys, sort_rows, sort_units, task_order, unit_order
-from .rows import Row, soon_days, status_row
+from .rows import Row, alike_rows, soon_days, status_row
+
+if TYPE_CHECKING:  # annotations only: a report from the cached ledger needs no entry type
+    from ..journal.entries import ProgressEntry
+    from ..journal.ledger import Standing
 
 KINDS = ("week", "month", "quarter")
 SECTION_KEYS = ("overdue", "extended", "due_now", "due_next", "done_now")
@@ -38,7 +41,6 @@ _SECTION_WORDS = {
     "month": ("逾期未完成", "延期中", "本月到期", "下月到期", "本月已完成"),
     "quarter": ("逾期未完成", "延期中", "本季度到期", "下季度到期", "本季度已完成"),
 }
-PERIOD_NAMES = {"week": "周", "month": "月", "quarter": "季度"}
 REPORT_NAMES = {"week": "督办周报", "month": "督办月报", "quarter": "督办季报"}
 
 
@@ -197,6 +199,94 @@ class _Counter:
         return done, done + overdue
 
 
+class _Counter:
+    """Due and reached dates (ordinals) of obligations, to count done and overdue at any day (the trend)."""
+
+    def __init__(self) -> None:
+        self.due_after: list[int] = []  # due + 1: due before t ⇔ due + 1 ≤ t
+        self.settled: list[int] = []  # max(due, reached): due and done by t
+        self.settled_after: list[int] = []  # max(due + 1, reached): due before t and done by t
+
+    def add(self, due: int, reached: int | None) -> None:
+        self.due_after.append(due + 1)
+        if reached is not None:
+            self.settled.append(max(due, reached))
+            self.settled_after.append(max(due + 1, reached))
+
+    def add_cell(self, due: int, units: int, reached: list[int]) -> None:
+        """``units`` obligations due on ``due``, of which those in ``reached`` were reached on those days."""
+        self.due_after += [due + 1] * units
+        self.settled += [due if r <= due else r for r in reached]
+        self.settled_after += [due + 1 if r <= due else r for r in reached]
+
+    def freeze(self) -> None:
+        for values in (self.due_after, self.settled, self.settled_after):
+            values.sort()
+
+    def at(self, day: date) -> tuple[int, int]:
+        """(done, was_due) at the end of ``day``."""
+        t = day.toordinal()
+        done = bisect_right(self.settled, t)
+        overdue = bisect_right(self.due_after, t) - bisect_right(self.settled_after, t)
+        return done, done + overdue
+
+
+class _UnitCounts:
+    """Per unit, what was due by today and how it went, and (as :class:`_Counter` would say at that one
+    day) done and was-due at the end of the previous period; kept as counts per unit name, so that a
+    whole cell of units is counted at once."""
+
+    def __init__(self, previous_end: date) -> None:
+        self.before = previous_end.toordinal()
+        self.counted: Counter[str] = Counter()  # obligations due by today
+        self.on_time: Counter[str] = Counter()
+        self.late: Counter[str] = Counter()
+        self.done_before: Counter[str] = Counter()  # due by, and reached by, the previous period's end
+        self.due_before: Counter[str] = Counter()  # due before the previous period's end
+        self.settled_before: Counter[str] = Counter()  # ... and reached by its end
+
+    def add(self, name: str, due: int, reached: int | None) -> None:
+        self.counted[name] += 1
+        before = self.before
+        if due < before:
+            self.due_before[name] += 1
+        if reached is not None:
+            if reached <= due:
+                self.on_time[name] += 1
+            else:
+                self.late[name] += 1
+            if reached <= before and due <= before:
+                self.done_before[name] += 1
+                if due < before:
+                    self.settled_before[name] += 1
+
+    def add_units(self, units: list[str], counted: int, due_before: int) -> None:
+        """Every unit of ``units`` due by today ``counted`` times more, ``due_before`` of them before the
+        previous period's end (a task's cells added up: one update per task, not per cell)."""
+        self.counted.update(dict.fromkeys(units, counted))
+        if due_before:
+            self.due_before.update(dict.fromkeys(units, due_before))
+
+    def add_cell(self, due: int, reached: list[str], done: dict[str, int], latest: int) -> None:
+        """How the units in ``reached`` did on a cell due on ``due`` (each on ``done[unit]``, none later than
+        ``latest``); :meth:`add_units` counts the cell's units."""
+        before = self.before
+        if latest <= due:  # all on time: most cells of a plan's past
+            self.on_time.update(reached)
+        else:
+            self.on_time.update([name for name in reached if done[name] <= due])
+            self.late.update([name for name in reached if done[name] > due])
+        if due <= before:
+            by_then = reached if latest <= before else [name for name in reached if done[name] <= before]
+            self.done_before.update(by_then)
+            if due < before:
+                self.settled_before.update(by_then)
+
+    def previous_rate(self, name: str) -> float | None:
+        done = self.done_before[name]
+        return _rate(done, done + self.due_before[name] - self.settled_before[name])
+
+
 def _rate(done: int, was_due: int) -> float | None:
     return done / was_due if was_due else None
 
@@ -234,7 +324,6 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
                           start=start, end=end, next_start=next_start, next_end=next_end, unit=unit)
     soon = soon_days(today, plan.settings, timetable.calendar)
     summaries: dict[str, UnitSummary] = {}
-    counters: dict[str, _Counter] = {}
     total_counter = _Counter()
 
     def summary(name: str) -> UnitSummary:
@@ -246,16 +335,26 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
     def row(task: Task, name: str, occ: Occurrence, mark=None) -> Row:
         dates = standing.dates(task, occ.period, name)
         if mark is None:
-            return status_row(Obligation(task, name, occ), dates, today, soon)
-        return status_row(Obligation(task, name, occ), dates, today, soon, mark, standing.last_progress(task, name))
+            return status_row(task, name, occ, dates, today, soon)
+        return status_row(task, name, occ, dates, today, soon, mark, standing.last_progress(task, name))
 
     # Done obligations only count, unless done in the period: no Row for the many others.
-    start_ordinal = start.toordinal()
+    start_ordinal, today_ordinal = start.toordinal(), standing.today_ordinal
     marked = set(standing.ledger.marked_tasks())
+    previous_end = start - timedelta(days=1)
+    counts = _UnitCounts(previous_end)
+    listed: dict[str, Counter] = {"overdue": Counter(), "due_now": Counter(), "due_next": Counter()}
     for task, units, found in task_windows(timetable, scope, None, next_end):
         has_marks = (task.plan, task.id) in marked
+        counted = due_before = 0  # cells counted a whole at a time
         for occ in found:
             done = standing.done_in(task, occ.period)
+            if not has_marks and occ.required == 1 and all_by(done, today_ordinal):
+                if _count_cell(report, summary, row, counts, total_counter, listed, task, occ, units, done, today,
+                               start_ordinal):
+                    counted += 1
+                    due_before += occ.due < previous_end
+                continue
             for name in units:
                 reached = standing.reached(done.get(name), occ.required)
                 mark = standing.mark(task, occ.period, name) if has_marks else None
@@ -272,17 +371,9 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
                             continue
                 due_ordinal = due.toordinal()
                 if due <= today:
-                    counter = counters.get(name)
-                    if counter is None:
-                        counter = counters[name] = _Counter()
-                    counter.add(due_ordinal, reached)
+                    counts.add(name, due_ordinal, reached)
                     total_counter.add(due_ordinal, reached)
                 if reached is not None:
-                    if due <= today:
-                        if reached <= due_ordinal:
-                            summary(name).done_on_time += 1
-                        else:
-                            summary(name).done_late += 1
                     if reached >= start_ordinal:
                         report.done_now.append(row(task, name, occ, mark))
                         summary(name).done_now += 1
@@ -295,6 +386,8 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
                 elif next_start <= due <= next_end:
                     report.due_next.append(row(task, name, occ, mark))
                     summary(name).due_next += 1
+        if counted:
+            counts.add_units(units, counted, due_before)
     for task, occ, name, mark in _extended_later(timetable, standing, scope, after=next_end):
         report.extended.append(row(task, name, occ, mark))
         summary(name).extended += 1
@@ -308,10 +401,15 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
         report.done_now.append(early)
         summary(early.unit).done_now += 1
 
-    previous_end = start - timedelta(days=1)
-    for name, counter in counters.items():
-        counter.freeze()
-        summary(name).previous_rate = _rate(*counter.at(previous_end))
+    for key, units_listed in listed.items():
+        for name, count in units_listed.items():
+            found = summary(name)
+            setattr(found, key, getattr(found, key) + count)
+    for name in counts.counted:
+        found = summary(name)
+        found.done_on_time += counts.on_time[name]
+        found.done_late += counts.late[name]
+        found.previous_rate = counts.previous_rate(name)
     total_counter.freeze()
 
     report.waived = sum(s.waived for s in summaries.values())
@@ -330,6 +428,42 @@ def period_report(timetable: Timetable, standing: Standing, scope: Scope, kind: 
     return report
 
 
+def _count_cell(report: PeriodReport, summary, row, counts: _UnitCounts, total: _Counter, listed: dict[str, Counter],
+                task: Task, occ: Occurrence, units: list[str], done, today: date, start_ordinal: int) -> bool:
+    """One occurrence of an unmarked task needing one completion, every completion of it dated by today
+    (``done``: unit → date ordinal): what :func:`period_report`'s loop does unit by unit, a cell at a time.
+    The open units it lists are counted in ``listed`` (section → unit → how many).  True when the cell is
+    due by today: the caller then counts its units (:meth:`_UnitCounts.add_units`)."""
+    due = occ.due
+    due_ordinal = due.toordinal()
+    reached = [name for name in units if name in done] if done else []
+    latest = max(done.values()) if done else 0
+    counted = due <= today
+    if counted:
+        counts.add_cell(due_ordinal, reached, done, latest)
+        total.add_cell(due_ordinal, len(units),
+                       list(done.values()) if len(reached) == len(done) else [done[name] for name in reached])
+    if latest >= start_ordinal:
+        for name in reached:
+            if done[name] >= start_ordinal:
+                report.done_now.append(row(task, name, occ))
+                summary(name).done_now += 1
+    if len(reached) == len(units):
+        return counted
+    if due < today:
+        section, key = report.overdue, "overdue"
+    elif report.start <= due <= report.end:
+        section, key = report.due_now, "due_now"
+    elif report.next_start <= due <= report.next_end:
+        section, key = report.due_next, "due_next"
+    else:
+        return counted
+    missing = [name for name in units if name not in done]
+    section += alike_rows(row(task, "", occ), missing)  # no completion, no mark: their rows alike
+    listed[key].update(missing)
+    return counted
+
+
 def _total(summaries: list[UnitSummary], previous_rate: float | None) -> UnitSummary:
     total = UnitSummary("合计", previous_rate=previous_rate)
     for s in summaries:
@@ -346,26 +480,30 @@ def _total(summaries: list[UnitSummary], previous_rate: float | None) -> UnitSum
 
 def _done_early(timetable: Timetable, standing: Standing, scope: Scope, after: date, since: date,
                 soon: int) -> Iterator[Row]:
-    """Obligations due after ``after`` whose required completions were reached on or after ``since``."""
+    """Obligations due after ``after`` whose required completions were reached on or after ``since``.
+
+    Only the cells of such occurrences are looked at, and in them only units with a completion since then.
+    """
     plan = timetable.plan
-    later: dict[tuple[str, str, str], tuple[Task, Occurrence]] = {}
+    since_ordinal = since.toordinal()
     for task in plan.tasks:
-        if not scope.category or task.category == scope.category:
-            for occ in timetable.occurrences(task):
-                if occ.due is not None and occ.due > after:
-                    later[(task.plan, task.id, occ.period)] = (task, occ)
-    responsible: dict[tuple[str, str], set[str]] = {}
-    for plan_key, task_id, period, unit in standing.done_since(since):
-        found = later.get((plan_key, task_id, period))
-        if found is None:
+        if scope.category and task.category != scope.category:
             continue
-        task, occ = found
-        key = (plan_key, task_id)
-        if key not in responsible:
-            responsible[key] = set(units_in_scope(plan.units, task, scope))
-        dates = standing.dates(task, period, unit)
-        if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible[key]:
-            yield status_row(Obligation(task, unit, occ), dates, standing.today, soon)
+        responsible = None
+        for occ in timetable.occurrences(task):
+            if occ.due is None or occ.due <= after:
+                continue
+            done = standing.done_in(task, occ.period)
+            recent = [unit for unit, value in done.items()
+                      if (value if type(value) is int else value[-1]) >= since_ordinal]
+            if not recent:
+                continue
+            if responsible is None:
+                responsible = set(units_in_scope(plan.units, task, scope))
+            for unit in recent:
+                dates = standing.dates(task, occ.period, unit)
+                if len(dates) >= occ.required and dates[occ.required - 1] >= since and unit in responsible:
+                    yield status_row(task, unit, occ, dates, standing.today, soon)
 
 
 def _progress_in(timetable: Timetable, standing: Standing, scope: Scope, start: date, end: date) -> list[ProgressEntry]:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..domain.holidays import HolidayCalendar
-from ..domain.model import Obligation, Settings, Task
+from ..domain.model import Occurrence, Settings, Task
 from ..domain.periods import add_months
 from ..domain.status import status_of
-from ..journal.entries import ProgressEntry
-from ..journal.ledger import Mark
 from .labels import rule_hint
 
+if TYPE_CHECKING:  # annotations only: a report from the cached ledger needs no entry type
+    from ..journal.entries import ProgressEntry
+    from ..journal.ledger import Mark
 
-@dataclass(frozen=True)
-class Row:
+
+class Row(NamedTuple):
+    """One obligation as a report shows it.  A named tuple, not a dataclass: a province's overdue list makes
+    tens of thousands, and a frozen dataclass costs four times as much to build."""
+
     task: str
     text: str
     category: str
@@ -44,14 +48,14 @@ class Row:
         return (self.plan, self.task)
 
 
-def status_row(obligation: Obligation, done_dates: list[date], today: date, soon_days: int,
+def status_row(task: Task, unit: str, occ: Occurrence, done_dates: list[date], today: date, soon_days: int,
                mark: Mark | None = None, last_progress: ProgressEntry | None = None) -> Row:
-    """The row of one obligation; ``soon_days`` is the yellow light's window in calendar days.
+    """The row of one obligation (``task`` for ``unit`` in the period of ``occ``); ``soon_days`` is the yellow
+    light's window in calendar days.
 
     ``mark`` (extensions, waiver) moves the due date to the approved one or takes the row out of the
     counts; ``last_progress`` is shown with it.
     """
-    occ, task = obligation.occurrence, obligation.task
     extension = mark.extension if mark else None
     due = extension.until if extension else occ.due
     status, days, done_date = status_of(due, occ.required, done_dates, today, soon_days,
@@ -59,11 +63,23 @@ def status_row(obligation: Obligation, done_dates: list[date], today: date, soon
     waived = bool(mark and mark.waiver)
     if waived and done_date is None:
         status = "waived"
-    return Row(task=task.id, text=task.text, category=task.category, unit=obligation.unit,
-               period=occ.period, nominal_due=occ.nominal_due, due=due, status=status,
-               days=days, required=occ.required, done_count=len(done_dates), done_date=done_date,
-               rule_hint=rule_hint(task.rules, occ.rule_index), plan=task.plan, original_due=occ.due,
-               extensions=len(mark.extensions) if mark else 0, last_progress=last_progress, waived=waived)
+    return Row(task.id, task.text, task.category, unit, occ.period, occ.nominal_due, due, status,
+               days, occ.required, len(done_dates), done_date,
+               rule_hint(task.rules, occ.rule_index) if len(task.rules) > 1 else "",  # one rule: no sibling
+               task.plan, occ.due, len(mark.extensions) if mark else 0, last_progress, waived)
+
+
+_UNIT = Row._fields.index("unit")
+
+
+def alike_rows(template: Row, units) -> list[Row]:
+    """Rows like ``template`` for each of ``units``: obligations of one period that stand alike (no completion,
+    no mark), so one :func:`status_row` serves them all — a province's overdue list has tens of thousands."""
+    head, tail = template[:_UNIT], template[_UNIT + 1:]
+    return [_new(Row, (*head, unit, *tail)) for unit in units]  # what Row._make does, without its call
+
+
+_new = tuple.__new__
 
 
 def begins(occurrence, valid_from: date) -> date:

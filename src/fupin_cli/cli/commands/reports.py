@@ -98,6 +98,23 @@ def _period_timetable(ctx, kind: str, first: Optional[date]):
     return ctx.timetable_of(ctx.plans.reported_on(day))
 
 
+def _rows_view(title: str, lines: list[str], rows, grouped: bool, empty: str, show_plan: bool) -> View:
+    """A due or overdue list: its Document for people, its records for scripts (each module imported only
+    when its format is asked for)."""
+
+    def document():
+        from ...output.views import rows_document
+
+        return rows_document(title, lines, rows, group_by_unit=grouped, empty=empty, show_plan=show_plan)
+
+    def records():
+        from ...output.records import row_record
+
+        return [row_record(r) for r in rows]
+
+    return View(document=document, records=records)
+
+
 def due(
     unit: UnitsOpt = None,
     within: WithinOpt = None,
@@ -118,9 +135,8 @@ def due(
 
     例：fupin due --unit 市民政局 --as-of 2018-07-15
     """
-    from ...output import views
     from ...reports.due import due_rows
-    from ...reports.order import group_contiguous
+    from ...reports.order import units_together
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
@@ -131,16 +147,14 @@ def due(
     rows = due_rows(ctx.timetable, ctx.standing(), scope, days, sort=sort)
     grouped = name is None or plan.units[name].is_group
     if grouped:
-        rows = group_contiguous(rows, lambda r: r.unit)  # each unit once, however sorted
+        rows = units_together(rows, sort)  # each unit once, however sorted
     overdue = sum(r.status == "overdue" for r in rows)
     feedback = sum(r.status == "feedback_overdue" for r in rows)
     title = f"{plan.title}：到期与逾期事项" + _title_units(names)
     lines = [f"截至 {ctx.today}：逾期 {overdue} 项，{days} 天内到期 {len(rows) - overdue - feedback} 项"
              + (f"，反馈逾期 {feedback} 项" if feedback else "")]
-    show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=grouped,
-                                                   empty="没有逾期或即将到期的事项",
-                                                   show_plan=len(ctx.reported_plans) > 1),
-              records=lambda: [views.row_record(r) for r in rows]), fmt, output, force, wide=wide)
+    show(_rows_view(title, lines, rows, grouped, "没有逾期或即将到期的事项", len(ctx.reported_plans) > 1), fmt,
+         output, force, wide=wide)
     _finish_report(ctx, exit_code, overdue)
 
 
@@ -165,25 +179,23 @@ def overdue(
 
     例：fupin overdue --format json --exit-code
     """
-    from ...output import views
     from ...reports.due import overdue_rows
-    from ...reports.order import group_contiguous
+    from ...reports.order import units_together
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
     name, names, scope = _report_scope(ctx, unit, category)
     plan = ctx.timetable.plan
-    rows = group_contiguous(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort,
-                                         include_feedback=include_feedback), lambda r: r.unit)
+    rows = units_together(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort,
+                                       include_feedback=include_feedback), sort)
     units = len({r.unit for r in rows})
     late = sum(r.status == "overdue" for r in rows)
     title = f"{plan.title}：逾期未完成事项" + _title_units(names)
     lines = [f"截至 {ctx.today}：{units} 个单位共逾期 {late} 项"
              + (f"，反馈逾期 {len(rows) - late} 项" if include_feedback else "")]
-    show(View(document=lambda: views.rows_document(title, lines, rows, group_by_unit=True, empty="没有逾期事项",
-                                                   show_plan=len(ctx.reported_plans) > 1),
-              records=lambda: [views.row_record(r) for r in rows]), fmt, output, force, wide=wide)
+    show(_rows_view(title, lines, rows, True, "没有逾期事项", len(ctx.reported_plans) > 1), fmt, output, force,
+         wide=wide)
     _finish_report(ctx, exit_code, late)
 
 
