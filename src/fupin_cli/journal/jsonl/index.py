@@ -4,9 +4,9 @@ One file per journal in the cache folder (see :mod:`fupin_cli.cache` for how it
 is opened and checked), ``journal-<name>.marshal``: the ledger (completions
 tally, problems, ids named by voids, marks) and what it was derived from: the
 journal's stamp (device, inode, size, mtime, ctime), its size, a digest of its
-bytes, its greatest id, and *checkpoints* — for offsets a megabyte or so
-apart, the greatest id before each — which say how far back a line of a given
-id could be.
+bytes, its greatest id, and *checkpoints* — for offsets a quarter megabyte or
+so apart, the greatest id before each — which say how far back a line of a
+given id could be.
 
 Reading the ledger:
 
