@@ -49,9 +49,9 @@ class Disagreement(Exception):
     """Two different lines carry one id: only the full reader can say which counts and what to report."""
 
 
-def void_targets(whole, start: int, stop: int) -> set[bytes]:
+def void_targets(whole: bytes, start: int, stop: int, offset: int) -> set[bytes]:
     """The ids (UTF-8) named as ``target`` by every line that could be a void among the lines
-    from ``start`` to ``stop`` of ``whole`` (the journal, mapped: bytes or an mmap).
+    from ``start`` to ``stop`` of ``whole``, a piece of the journal from its byte ``offset`` on.
 
     Only lines holding the bytes ``void`` are read (a void written with an escaped op is not
     among them; :meth:`LineFold.missed_voids` notices and asks for another pass).
@@ -68,7 +68,7 @@ def void_targets(whole, start: int, stop: int) -> set[bytes]:
         if row[_TARGET]:
             targets.add(row[_TARGET])
         elif not row[_ID]:
-            for entry in parse_lines([line + b"\n"], first=1 if begin == 0 else 2).entries:
+            for entry in parse_lines([line + b"\n"], first=1 if offset + begin == 0 else 2).entries:
                 if type(entry) is VoidEntry:
                     targets.add(entry.target.encode("utf-8"))
         at = whole.find(_VOID_NEEDLE, end, stop)

@@ -60,7 +60,7 @@ RACY_NS = 2_000_000_000  # a stamp this close to the last change may hide a same
 BLOCK = 1 << 17  # lines are folded 128 KB at a time: the rows of a block stay in the processor's cache across its passes
 CHECKPOINT_GAP = 1 << 18  # checkpoints added by appends are kept at least this far apart
 LOOK_BACK = 8 << 20  # how much of the journal added lines with old ids may send the index back to read
-SCAN_WINDOW = 8 << 20  # the search for voids lets go of the mapped journal this often
+SCAN_WINDOW = 8 << 20  # the search for voids reads the journal this much at a time
 
 
 def ledger_of(path: Path, cache) -> Ledger:
@@ -410,28 +410,24 @@ class _Snapshot:
         self.unterminated = carry
 
     def void_targets(self) -> set[bytes]:
-        """The targets of the lines that may be voids (see :func:`~fupin_cli.journal.jsonl.fold.void_targets`).
+        """The targets of the lines that may be voids (see :func:`~fupin_cli.journal.jsonl.fold.void_targets`),
+        read a few megabytes at a time.
 
-        Searched in place through a read-only mapping, no copy made; the pages searched are let go
-        every few megabytes (a mapped page the process touched counts as its memory).
+        Read, not mapped: a journal cut shorter meanwhile (a writer undoing its line) gives a short
+        read here, where a mapping would kill the process with SIGBUS.
         """
-        import mmap
-
-        if not self.size:
-            return set()
         targets: set[bytes] = set()
-        with mmap.mmap(self.fd, 0, access=mmap.ACCESS_READ) as whole:
-            size = min(self.size, len(whole))
-            start = 0
-            while start < size:
-                stop = whole.rfind(b"\n", start, start + SCAN_WINDOW) + 1 if start + SCAN_WINDOW < size else size
-                if stop <= start:  # a line longer than the window
-                    stop = whole.find(b"\n", start + SCAN_WINDOW, size) + 1 or size
-                targets |= void_targets(whole, start, stop)
-                if hasattr(whole, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
-                    low = start - start % mmap.PAGESIZE
-                    whole.madvise(mmap.MADV_DONTNEED, low, stop - low)
-                start = stop
+        at = 0
+        carry = b""
+        while at < self.size:
+            chunk = self.read(at, min(self.size, at + SCAN_WINDOW))
+            if not chunk:
+                break
+            at += len(chunk)
+            data = carry + chunk if carry else chunk
+            cut = data.rfind(b"\n") + 1 if at < self.size else len(data)
+            targets |= void_targets(data, 0, cut, at - len(data))
+            carry = data[cut:]
         return targets
 
     def earlier_entry(self, size: int, target: str):
