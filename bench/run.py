@@ -309,8 +309,8 @@ def union_merge(source: Path, journal: Path, index_argv: list[str], env: dict[st
     and fupin indexes its journal (one untimed run, as this office's last command did); the other
     office recorded ``per_clone`` of its own meanwhile, on the same base.  The union merge keeps
     both sides' new lines, ours then theirs, and git writes the file anew (a new inode).  Theirs
-    were recorded earlier than ours, so their ids lie before ours: the index cannot take them as
-    an append and folds the journal again from its parse cache, parsing only the new lines.
+    were recorded earlier than ours, so their ids lie before ours: no plain append; the index applies
+    them to its stored tally after reading only those of our lines that could share an id with them.
     """
     import random
 

@@ -288,7 +288,7 @@ class CacheAgreement(RuleBasedStateMachine):
             os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
         steps[f"plan edit: {change}"] += 1
 
-    @rule(how=st.sampled_from(["delete", "garbage", "swap journal and lines"]))
+    @rule(how=st.sampled_from(["delete", "garbage", "swap journal and plan"]))
     def spoil_the_cache(self, how):
         if not self.cache.exists():
             return
@@ -298,12 +298,12 @@ class CacheAgreement(RuleBasedStateMachine):
                 path.unlink()
             elif how == "garbage":
                 path.write_bytes(b"\x00garbage")
-        if how == "swap journal and lines":
+        if how == "swap journal and plan":
             named = {p.name.split("-")[0]: p for p in files}
-            if "journal" in named and "lines" in named:
-                a, b = named["journal"].read_bytes(), named["lines"].read_bytes()
+            if "journal" in named and "plan" in named:
+                a, b = named["journal"].read_bytes(), named["plan"].read_bytes()
                 named["journal"].write_bytes(b)
-                named["lines"].write_bytes(a)
+                named["plan"].write_bytes(a)
         steps[f"spoil the cache: {how}"] += 1
 
     # ------------------------------------------------------------ the oracle
@@ -393,9 +393,9 @@ def test_paths_of_the_index_are_taken(tmp_path, monkeypatch):
         monkeypatch.setattr(journal_index.JournalIndex, name, counting)
     snapshot = journal_index._Snapshot.__init__
 
-    def reading(self, fd, size):
+    def reading(self, fd, size, **how):
         taken["read"] += 1
-        snapshot(self, fd, size)
+        snapshot(self, fd, size, **how)
 
     monkeypatch.setattr(journal_index._Snapshot, "__init__", reading)
 

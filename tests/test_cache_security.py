@@ -80,8 +80,8 @@ def test_a_cache_folder_of_another_user_is_not_used(fupin, seeded, tmp_path, mon
 def _forge_everything_done(cache: Path, journal: Path) -> Path:
     """Rewrite the journal's index so that every obligation of the shipped plan looks done."""
     path = cache / journal_cache_name(journal)
-    identity, stamp, racy, size, digest, simple, max_id, voided, completions, problems, high, marks = marshal.loads(
-        path.read_bytes())
+    identity, stamp, racy, size, digest, simple, max_id, voided, completions, problems, high, marks, checkpoints = (
+        marshal.loads(path.read_bytes()))
     from fupin_cli.plan_io.loader import load_plan
 
     everything = {}
@@ -94,7 +94,7 @@ def _forge_everything_done(cache: Path, journal: Path) -> Path:
             for label in labels:
                 periods[label] = {unit: (736000, 736000, 736000) for unit in plan.units}
     path.write_bytes(marshal.dumps((identity, stamp, False, size, digest, simple, max_id, voided, everything,
-                                    problems, high, marks)))
+                                    problems, high, marks, checkpoints)))
     return path
 
 
@@ -142,8 +142,7 @@ def test_odd_files_in_the_cache_folder_are_skipped_without_hanging(tmp_path, kin
     mine.write_bytes(marshal.dumps(("not", "a", "cache")))
     for path in cache.iterdir():
         path.unlink()
-    names = [plan_cache_name(data), journal_cache_name(data / "journal.jsonl"),
-             "lines-" + journal_cache_name(data / "journal.jsonl").split("-", 1)[1]]
+    names = [plan_cache_name(data), journal_cache_name(data / "journal.jsonl")]
     for name in names:
         target = cache / name
         if kind == "fifo":

@@ -223,13 +223,14 @@ def _read_lines(f: Iterable[bytes], contents: JournalContents, first: int = 1, e
             continue
         # Same id again: a duplicate from a union merge is silent;
         # different content under one id is worth a word.
-        if _without_line(entry) != _without_line(first):
+        if entry_content(entry) != entry_content(first):
             add_problem(Problem(
                 lineno, f"第 {lineno} 行的 id \"{eid}\" 与第 {first.line} 行相同"
                         f"但内容不同，以第 {first.line} 行为准，第 {lineno} 行已忽略"))
 
 
-def _without_line(entry: Entry) -> tuple:
+def entry_content(entry: Entry) -> tuple:
+    """What makes two entries of one id the same entry (a duplicated line) or not: all but the line number."""
     from dataclasses import astuple, replace
 
     if hasattr(entry, "raw"):
