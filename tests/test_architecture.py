@@ -117,6 +117,7 @@ with contextlib.redirect_stdout(out):
         main()
     except SystemExit:
         pass
+assert out.getvalue().startswith("["), out.getvalue()  # the report ran (its rows are another test's)
 print(sorted(loaded_at_import))
 print(sorted(m for m in ("rich", "openpyxl", "icalendar", "pypinyin", "docx") if m in sys.modules))
 """

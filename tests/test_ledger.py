@@ -67,3 +67,11 @@ def test_the_ledger_counts_live_completions_as_of_a_day(tmp_path):
     assert date.fromordinal(winter.reached(cell["东区"], 2)) == D("2018-09-01")
     assert summer.dates(task("1"), "2018", "东区") == [D("2018-03-01")]
     assert winter.dates(task("1"), "2018", "东区") == [D("2018-03-01"), D("2018-09-01")]
+
+
+def test_the_ops_that_mark_an_obligation_are_the_registrys_progress_extension_and_waiver():
+    from fupin_cli.journal.entries import OPS, ExtendEntry, ProgressEntry, WaiveEntry
+    from fupin_cli.journal.ledger import MARKERS
+
+    assert set(MARKERS) == {op for op, spec in OPS.items() if spec.type in (ExtendEntry, ProgressEntry, WaiveEntry)}
+    assert set(MARKERS) == {"extend", "progress", "waive"}

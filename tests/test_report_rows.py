@@ -61,3 +61,16 @@ def test_json_on_a_terminal_is_written_not_refused_as_binary(monkeypatch, fupin)
     assert result.code == 0, result.err
     assert raw.getvalue().decode("utf-8") == piped.out
     assert {r["unit"] for r in json.loads(piped.out)} == {"市民政局"}
+
+
+def test_json_into_a_stream_of_text_only_is_the_same_json(fupin):
+    """A caller that redirects stdout to a StringIO (no byte buffer under it) gets the JSON as text."""
+    import contextlib
+
+    args = ("overdue", "--unit", "市民政局", "--as-of", "2018-07-15", "--format", "json")
+    piped = fupin(*args)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = fupin(*args)
+    assert result.code == 0, result.err
+    assert out.getvalue() == piped.out and json.loads(piped.out)

@@ -111,7 +111,7 @@ def _unmatched_marks(context: RunContext, contents) -> list[str]:
     found = []
     periods: dict = {}
     for entry in live_entries(contents.entries):
-        if type(entry) not in MARKERS:
+        if entry.op not in MARKERS:
             continue
         plan = context.plans.get(context.entry_plan(entry))
         if plan is None:

@@ -52,8 +52,12 @@ def emit(text_or_bytes, output: Path | None, force: bool, *, binary: bool = True
         if isinstance(text_or_bytes, bytes):
             if binary and sys.stdout.isatty():
                 raise UsageError("该格式是二进制文件（xlsx、docx），请用 --output 文件名 写入文件", subject="output")
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is None and not binary:  # a stream of text only (a caller's StringIO): JSON as text
+                sys.stdout.write(text_or_bytes.decode("utf-8"))
+                return
             sys.stdout.flush()
-            sys.stdout.buffer.write(text_or_bytes)
+            buffer.write(text_or_bytes)
         else:
             sys.stdout.write(text_or_bytes)
         return

@@ -25,22 +25,14 @@ from __future__ import annotations
 import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
-
 from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import TYPE_CHECKING
 
 from ..domain.model import Task
-from .entries import (
-    ALL_PERIODS,
-    OPS,
-    DoneEntry,
-    Entry,
-    ExtendEntry,
-    Problem,
-    ProgressEntry,
-    VoidEntry,
-    WaiveEntry,
-)
+
+if TYPE_CHECKING:  # a ledger read from the index's cache needs no entry type: entries are imported where made
+    from .entries import DoneEntry, Entry, ExtendEntry, Problem, ProgressEntry, VoidEntry, WaiveEntry
 
 Done = int | tuple[int, ...]  # one completion's date ordinal, or several, sorted
 Completions = dict[str, dict[str, dict[str, dict[str, Done]]]]
@@ -77,15 +69,16 @@ def _add_progress(mark: Mark, entry: ProgressEntry) -> Mark:
     return replace(mark, progress=tuple(sorted((*mark.progress, entry), key=lambda e: (e.date, e.id))))
 
 
-# How each op that marks an obligation adds itself to its Mark.
-MARKERS = {ExtendEntry: _add_extension, WaiveEntry: _add_waiver, ProgressEntry: _add_progress}
+# How each op that marks an obligation adds itself to its Mark; keyed by op, not by entry type, so that a
+# ledger read from the cache needs no entry type (tests/test_ledger.py keeps the keys those of OPS).
+MARKERS = {"extend": _add_extension, "waive": _add_waiver, "progress": _add_progress}
 Marks = dict[str, dict[str, dict[str, dict[str, Mark]]]]
 
 
 def add_marks(marks: Marks, entries: Iterable[Entry]) -> None:
     """Mark obligations with ``entries`` (in place); entries of other ops are left out."""
     for entry in entries:
-        add = MARKERS.get(type(entry))
+        add = MARKERS.get(entry.op)
         if add is None:
             continue
         if entry.line:  # the index cannot always know a line's number: marks carry none, however read
@@ -119,6 +112,10 @@ def marks_to_plain(marks: Marks) -> list:
 
 
 def marks_from_plain(plain: list) -> Marks:
+    if not plain:
+        return {}
+    from .entries import OPS
+
     marks: Marks = {}
     entries = []
     for op, values in plain:
@@ -134,7 +131,7 @@ def marks_from_plain(plain: list) -> Marks:
 def live_entries(entries: Iterable[Entry]) -> list[Entry]:
     """The entries about an obligation (completions, progress, extensions, waivers), in order, that no void
     cancels."""
-    from .entries import OBLIGATION_ENTRIES
+    from .entries import OBLIGATION_ENTRIES, VoidEntry
 
     entries = list(entries)
     voided = {e.target for e in entries if type(e) is VoidEntry}
@@ -143,6 +140,8 @@ def live_entries(entries: Iterable[Entry]) -> list[Entry]:
 
 def live_completions(entries: Iterable[Entry]) -> list[DoneEntry]:
     """The completions, in order, that no void cancels."""
+    from .entries import DoneEntry, VoidEntry
+
     entries = list(entries)
     voided = {e.target for e in entries if type(e) is VoidEntry}
     return [e for e in entries if type(e) is DoneEntry and e.id not in voided]
@@ -171,6 +170,8 @@ class Ledger:
         by_period = self.marks.get(task.plan, _NOTHING).get(task.id, _NOTHING)
         if not by_period:
             return _NO_MARK
+        from .entries import ALL_PERIODS
+
         mark = by_period.get(period, _NOTHING).get(unit, _NO_MARK)
         every = by_period.get(ALL_PERIODS, _NOTHING).get(unit)
         if every is not None and every.waiver is not None and (
@@ -318,12 +319,14 @@ class Standing:
 
 def fold(entries: Iterable[Entry], problems: list[Problem]) -> Ledger:
     """The ledger of ``entries`` (file order); ``problems`` are the reader's, passed on."""
+    from .entries import DoneEntry, VoidEntry
+
     entries = list(entries)
     voided = frozenset(e.target for e in entries if type(e) is VoidEntry)
     completions: Completions = {}
     add_completions(completions, [e for e in entries if type(e) is DoneEntry and e.id not in voided])
     marks: Marks = {}
-    add_marks(marks, [e for e in entries if type(e) in MARKERS and e.id not in voided])
+    add_marks(marks, [e for e in entries if e.op in MARKERS and e.id not in voided])
     return Ledger(completions, problems, voided, marks)
 
 
@@ -404,6 +407,8 @@ def _merged(base: dict, extra: dict) -> dict:
 
 def void_problems(entries: Iterable[Entry]) -> list[Problem]:
     """Voids without effect: a target that is a void or is not in the journal, or a second void."""
+    from .entries import Problem, VoidEntry
+
     entries = list(entries)
     by_id = {e.id: e for e in entries}
     first_void: dict[str, VoidEntry] = {}

@@ -1,4 +1,4 @@
-"""The system calls the journal writer makes, behind one seam.
+"""The system calls the journal writer makes, behind one seam; and opening the journal to read it.
 
 The writer calls the file system only through :data:`FILES`, so tests of
 write faults (a full disk, a read-only file, a short write) replace this one
@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
+from pathlib import Path
+
+from ...domain.errors import JournalError
 
 _ERRNO_TEXT = {
     errno.ENOSPC: "磁盘空间已满",
@@ -82,3 +86,28 @@ def new_file_mode(folder) -> int:
     except OSError:
         pass
     return mode
+
+
+def open_journal(path: Path) -> int | None:
+    """A read-only descriptor of the journal at ``path`` (a regular file), or None when there is none."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not hang; it is refused just below.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise JournalError("台账路径是一个文件夹，不是文件", file=str(path)) from None
+    except OSError as exc:
+        raise JournalError(f"无法读取台账：{describe_oserror(exc)}", file=str(path)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:  # pragma: no cover - fstat of an open descriptor
+        os.close(fd)
+        raise JournalError(f"无法读取台账：{describe_oserror(exc)}", file=str(path)) from None
+    if stat.S_ISDIR(mode):
+        os.close(fd)
+        raise JournalError("台账路径是一个文件夹，不是文件", file=str(path))
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise JournalError("台账不是普通文件（可能是管道或设备）", file=str(path))
+    return fd

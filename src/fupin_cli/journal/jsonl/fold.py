@@ -289,7 +289,7 @@ class LineFold:
                 self.done_entries.append(item)  # counted at the end, once every void is known
             elif kind is VoidEntry:
                 self.targets.append(item.target.encode("utf-8"))
-            elif kind in MARKERS:
+            elif item.op in MARKERS:
                 self.marks.append(plain_entry(item))
 
     # ------------------------------------------------------------ the result

@@ -40,7 +40,6 @@ from pathlib import Path
 from sys import intern
 
 from ...progress import step
-from ..entries import DoneEntry, Problem, VoidEntry
 from ..ledger import (
     MARKERS,
     Completions,
@@ -52,8 +51,7 @@ from ..ledger import (
     plain_entry,
     remove_completion,
 )
-from .fold import Disagreement, LineFold, NoDays, void_targets
-from .reader import entry_content, open_journal, parse_bytes, parse_lines, read_journal
+from .files import open_journal
 
 FORMAT = 8  # 6: completions keyed by plan first; 7: and the marks; 8: checkpoints, no parse cache
 RACY_NS = 2_000_000_000  # a stamp this close to the last change may hide a same-length write
@@ -74,6 +72,8 @@ def ledger_of(path: Path, cache) -> Ledger:
 
 def full_ledger(path: Path) -> Ledger:
     """The ledger as the full reader folds it: every entry read (the oracle the index is tested against)."""
+    from .reader import read_journal
+
     contents = read_journal(path)
     return fold(contents.entries, contents.problems)
 
@@ -113,7 +113,7 @@ class _State:
     def ledger(self) -> Ledger:
         voided = frozenset(self.voided)
         marks = marks_from_plain([m for m in self.marks or () if m[1]["id"] not in voided])
-        return Ledger(self.completions, [Problem(line, message) for line, message in self.problems], voided, marks)
+        return Ledger(self.completions, _problems(self.problems), voided, marks)
 
 
 class JournalIndex:
@@ -195,6 +195,8 @@ class JournalIndex:
                 result.digest = snapshot.digest(snapshot.size)
             steady = _stamp(os.fstat(fd)) == stamp and snapshot.whole
         except OSError:
+            from .reader import read_journal
+
             contents = read_journal(self.journal)  # says what went wrong, in words
             return fold(contents.entries, contents.problems)
         finally:
@@ -209,6 +211,8 @@ class JournalIndex:
 
     def _fold_again(self, snapshot: "_Snapshot") -> _State:
         import gc
+
+        from .fold import Disagreement
 
         gc_was_enabled = gc.isenabled()
         gc.disable()  # a million small objects, none cyclic (as in the reader)
@@ -236,6 +240,9 @@ class JournalIndex:
         if not tail.endswith(b"\n"):
             return None
         import io
+
+        from ..entries import DoneEntry, VoidEntry
+        from .reader import entry_content, parse_lines
 
         contents = parse_lines(io.BytesIO(tail), first=2 if size else 1)  # only line 1 may carry a byte-order mark
         if contents.problems:
@@ -271,7 +278,7 @@ class JournalIndex:
         for entry in entries:
             if type(entry) is DoneEntry:
                 added[entry.id] = entry
-            elif type(entry) in MARKERS:
+            elif entry.op in MARKERS:
                 marked.append(plain_entry(entry))
         removed: list[DoneEntry] = []
         for target in unsettled:
@@ -296,6 +303,8 @@ class JournalIndex:
 
     def _rebuild(self, snapshot: "_Snapshot") -> _State:
         """The state of the journal folded from every line (see :mod:`~fupin_cli.journal.jsonl.fold`)."""
+        from .fold import LineFold, NoDays
+
         held = snapshot.void_targets()
         no_days: set[bytes] = set()
         while True:
@@ -322,11 +331,22 @@ class JournalIndex:
 
     def _full(self, snapshot: "_Snapshot") -> _State:
         """The reader's own answer, when two lines carry one id."""
+        from .reader import parse_bytes
+
         contents = parse_bytes(snapshot.read(0, snapshot.size))
         ledger = fold(contents.entries, contents.problems)
         return _State((), False, 0, (), False, max((e.id for e in contents.entries), default=""),
                       set(ledger.voided), ledger.completions, [(p.line, p.message) for p in contents.problems], 0,
                       marks_to_plain(ledger.marks), [])
+
+
+def _problems(found: list) -> list:
+    """The stored (line, message) pairs as the reader's problems (entries are imported only when there are some)."""
+    if not found:
+        return []
+    from ..entries import Problem
+
+    return [Problem(line, message) for line, message in found]
 
 
 def _stamp(info: os.stat_result) -> tuple:
@@ -416,6 +436,8 @@ class _Snapshot:
         Read, not mapped: a journal cut shorter meanwhile (a writer undoing its line) gives a short
         read here, where a mapping would kill the process with SIGBUS.
         """
+        from .fold import void_targets
+
         targets: set[bytes] = set()
         at = 0
         carry = b""
@@ -434,6 +456,8 @@ class _Snapshot:
         """The entry ``target`` names in the first ``size`` bytes, if written in fupin's own form; else None."""
         import mmap
         import re
+
+        from .reader import parse_lines
 
         if not re.fullmatch(r"[0-9A-Za-z.:_-]+", target):
             return None

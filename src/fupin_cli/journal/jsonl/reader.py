@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
 from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import itemgetter
@@ -17,7 +16,7 @@ from typing import Iterable
 
 from ...domain.errors import JournalError
 from ..entries import OP_DONE, DoneEntry, Entry, Problem, entry_from_json, parse_day
-from .files import describe_oserror
+from .files import describe_oserror, open_journal
 
 
 @dataclass
@@ -52,31 +51,6 @@ def _fast_entries_work() -> bool:
 
 
 _FAST = _fast_entries_work()
-
-
-def open_journal(path: Path) -> int | None:
-    """A read-only descriptor of the journal at ``path`` (a regular file), or None when there is none."""
-    try:
-        # O_NONBLOCK: opening a FIFO must not hang; it is refused just below.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise JournalError("台账路径是一个文件夹，不是文件", file=str(path)) from None
-    except OSError as exc:
-        raise JournalError(f"无法读取台账：{describe_oserror(exc)}", file=str(path)) from None
-    try:
-        mode = os.fstat(fd).st_mode
-    except OSError as exc:  # pragma: no cover - fstat of an open descriptor
-        os.close(fd)
-        raise JournalError(f"无法读取台账：{describe_oserror(exc)}", file=str(path)) from None
-    if stat.S_ISDIR(mode):
-        os.close(fd)
-        raise JournalError("台账路径是一个文件夹，不是文件", file=str(path))
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise JournalError("台账不是普通文件（可能是管道或设备）", file=str(path))
-    return fd
 
 
 def read_journal(path: Path) -> JournalContents:
