@@ -170,6 +170,17 @@ def test_two_lines_of_one_id_are_left_to_the_full_reader(tmp_path):
     assert ledger.completions == {"tasks": {"1": {"2018-07": {"甲局": date(2018, 7, 3).toordinal()}}}}
 
 
+def test_bytes_that_are_no_text_leave_the_line_to_the_reader(tmp_path):
+    """Even as the greatest id of its block: the line is a problem, never an id."""
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa")
+                        + done_line("20180703T000000.000002Z-bbbbbb").replace(b"bbbbbb", b"bbbb\xff\xfe"))
+    ledger = ledger_of(journal, None)
+    assert [(p.line, p.message) for p in ledger.problems] == [(2, "第 2 行不是有效的 UTF-8 文本（第 36 个字节起），已忽略")]
+    assert ledger.completions == {"tasks": {"1": {"2018-07": {"甲局": date(2018, 7, 3).toordinal()}}}}
+    same(ledger, full_ledger(journal))
+
+
 def test_a_void_written_with_an_escaped_op_is_found_on_a_second_pass(tmp_path):
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa") + done_line("20180703T000000.000002Z-bbbbbb",
