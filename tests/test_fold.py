@@ -385,3 +385,22 @@ def test_without_a_cache_nothing_is_stored_and_no_digest_is_made(tmp_path, monke
     monkeypatch.setattr(type(NO_CACHE), "write", lambda self, name, data: pytest.fail("something was stored"))
     assert ledger_of(journal, None).completions == {"tasks": {"1": {"2018-07": {"甲局": date(2018, 7, 3).toordinal()}}}}
 
+
+def test_the_parse_cache_of_older_versions_is_removed(tmp_path):
+    from fupin_cli.cache import CacheFolder
+
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa"))
+    index = JournalIndex(journal, CacheFolder(folder))
+    old = folder / index.lines_name
+    old.write_bytes(b"\x00" * 1000)
+    outside = tmp_path / "not-in-the-cache"
+    outside.write_bytes(b"kept")
+    index.ledger()
+    assert sorted(p.name for p in folder.iterdir()) == [index.name]
+    (folder / index.lines_name).symlink_to(outside)  # a symlink is removed, never followed
+    journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa", unit="乙局"))
+    JournalIndex(journal, CacheFolder(folder)).ledger()
+    assert sorted(p.name for p in folder.iterdir()) == [index.name] and outside.read_bytes() == b"kept"
