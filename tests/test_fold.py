@@ -170,6 +170,17 @@ def test_two_lines_of_one_id_are_left_to_the_full_reader(tmp_path):
     assert ledger.completions == {"tasks": {"1": {"2018-07": {"甲局": date(2018, 7, 3).toordinal()}}}}
 
 
+def test_bytes_that_are_no_text_leave_the_line_to_the_reader(tmp_path):
+    """Even as the greatest id of its block: the line is a problem, never an id."""
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa")
+                        + done_line("20180703T000000.000002Z-bbbbbb").replace(b"bbbbbb", b"bbbb\xff\xfe"))
+    ledger = ledger_of(journal, None)
+    assert [(p.line, p.message) for p in ledger.problems] == [(2, "第 2 行不是有效的 UTF-8 文本（第 36 个字节起），已忽略")]
+    assert ledger.completions == {"tasks": {"1": {"2018-07": {"甲局": date(2018, 7, 3).toordinal()}}}}
+    same(ledger, full_ledger(journal))
+
+
 def test_a_void_written_with_an_escaped_op_is_found_on_a_second_pass(tmp_path):
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa") + done_line("20180703T000000.000002Z-bbbbbb",
@@ -374,3 +385,22 @@ def test_without_a_cache_nothing_is_stored_and_no_digest_is_made(tmp_path, monke
     monkeypatch.setattr(type(NO_CACHE), "write", lambda self, name, data: pytest.fail("something was stored"))
     assert ledger_of(journal, None).completions == {"tasks": {"1": {"2018-07": {"甲局": date(2018, 7, 3).toordinal()}}}}
 
+
+def test_the_parse_cache_of_older_versions_is_removed(tmp_path):
+    from fupin_cli.cache import CacheFolder
+
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa"))
+    index = JournalIndex(journal, CacheFolder(folder))
+    old = folder / index.lines_name
+    old.write_bytes(b"\x00" * 1000)
+    outside = tmp_path / "not-in-the-cache"
+    outside.write_bytes(b"kept")
+    index.ledger()
+    assert sorted(p.name for p in folder.iterdir()) == [index.name]
+    (folder / index.lines_name).symlink_to(outside)  # a symlink is removed, never followed
+    journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa", unit="乙局"))
+    JournalIndex(journal, CacheFolder(folder)).ledger()
+    assert sorted(p.name for p in folder.iterdir()) == [index.name] and outside.read_bytes() == b"kept"

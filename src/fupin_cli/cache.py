@@ -168,6 +168,13 @@ class CacheFolder:
         finally:
             os.close(folder)
 
+    def remove(self, name: str) -> None:
+        """Remove ``name`` if it is there (a file an older version kept); a symlink itself, never its target."""
+        folder = self._open(create=False)
+        if folder is not None:
+            _unlink(name, folder)
+            os.close(folder)
+
 
 def _folder_problem(path: Path, info: os.stat_result) -> str | None:
     """Why a cache folder must not be used, or None."""

@@ -4,7 +4,7 @@ A line written the way fupin writes it — a ``done`` or ``void`` line of
 :func:`~fupin_cli.journal.entries.make_done_record` / ``make_void_record``: the
 keys in their documented order, no spaces, no backslash escape, no control
 character — is read by one regular expression (:data:`CANONICAL`) over a block
-of about a megabyte, straight into the parts the ledger needs.  Every other line
+of lines (128 KB), straight into the parts the ledger needs.  Every other line
 (hand-written, spaced, escaped, broken, of another op, a date that is no day)
 goes through the reader, so the fold gives exactly what the full reader's
 :func:`~fupin_cli.journal.ledger.fold` gives; ``tests/test_fold.py`` and the
@@ -14,8 +14,8 @@ What is kept while folding: one fingerprint per id (two lines of one id are one
 entry when they are the same, and the full reader decides when they are not),
 one interned name per distinct task, unit, period and plan, and the growing
 ledger itself.  A void may come after the completion it cancels, so a first,
-cheap pass finds every line that names ``"void"``; completions those lines
-target wait until all voids are known.
+cheap pass (a byte search) finds every line that holds ``void``; completions
+those lines target wait until all voids are known.
 """
 
 from __future__ import annotations
@@ -157,9 +157,6 @@ class LineFold:
         rows = CANONICAL.findall(block)
         first = self.lines + 1
         self.lines += len(rows)
-        top = max(rows)[_ID]
-        if top > self.top:
-            self.top = top
         odd = self._odd(block, rows)
         if odd:
             if all(not rows[n][_ID] for n in odd):
@@ -170,6 +167,9 @@ class LineFold:
             odd = set(odd)
             rows = [row for n, row in enumerate(rows) if n not in odd]
         if rows:
+            top = max(rows)[_ID]  # of lines in fupin's own form: text, or they would be odd
+            if top > self.top:
+                self.top = top
             self._add_rows(rows)
         if odd:
             self._read(odd_lines)

@@ -125,6 +125,7 @@ class JournalIndex:
         self.journal = Path(journal)
         self.cache = cache
         self.name = f"journal-{name}.marshal"
+        self.lines_name = f"lines-{name}.marshal"  # no longer written; removed when found
         self.identity = (FORMAT, code_stamp(), real)
 
     # ------------------------------------------------------------ the stored state
@@ -213,6 +214,10 @@ class JournalIndex:
         import gc
 
         from .fold import Disagreement
+
+        remove = getattr(self.cache, "remove", None)
+        if remove is not None:
+            remove(self.lines_name)  # the parse cache of versions before FORMAT 8 (a province's: 70 MB)
 
         gc_was_enabled = gc.isenabled()
         gc.disable()  # a million small objects, none cyclic (as in the reader)
