@@ -255,10 +255,8 @@ def test_bad_alarms_are_refused(fupin, args, message):
 
 
 def test_the_journal_index_knows_a_reminder_counts_for_nothing(fupin, tmp_path, monkeypatch):
-    """Reminders beside completions: the same reports with and without the index, and a rebuild reads
-    the reminder's meaning from the line cache like any other line (it is no problem to re-read)."""
-    from fupin_cli.journal.jsonl import index
-
+    """Reminders beside completions: the same reports with and without the index, built by appends and by
+    a fold of every line (the reminder among them)."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("FUPIN_CACHE", str(cache))
     journal = tmp_path / "journal.jsonl"
@@ -273,11 +271,8 @@ def test_the_journal_index_knows_a_reminder_counts_for_nothing(fupin, tmp_path, 
     plain = overdue()
     monkeypatch.delenv("FUPIN_NO_CACHE")
     assert overdue() == plain  # builds the index
-    for fold_round in (1, 2):  # a fold of every line caches each line's meaning; the second fold reads only those
-        for state in cache.glob("journal-*"):
-            state.unlink()
-        if fold_round == 2:
-            monkeypatch.setattr(index, "parse_lines", lambda *a, **k: pytest.fail("a known line was parsed again"))
-        assert overdue() == plain
+    for state in cache.glob("journal-*"):
+        state.unlink()
+    assert overdue() == plain  # folded again from every line
     assert not any(("5.1", unit, "2018-06") == (r["task"], r["unit"], r["period"]) for r in plain
                    for unit in ("金平区", "龙湖区"))
