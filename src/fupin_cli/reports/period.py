@@ -174,32 +174,6 @@ class PeriodReport:
 
 
 class _Counter:
-    """Due and reached dates (ordinals) of obligations, to count done and overdue at any day."""
-
-    def __init__(self) -> None:
-        self.due_after: list[int] = []  # due + 1: due before t ⇔ due + 1 ≤ t
-        self.settled: list[int] = []  # max(due, reached): due and done by t
-        self.settled_after: list[int] = []  # max(due + 1, reached): due before t and done by t
-
-    def add(self, due: int, reached: int | None) -> None:
-        self.due_after.append(due + 1)
-        if reached is not None:
-            self.settled.append(max(due, reached))
-            self.settled_after.append(max(due + 1, reached))
-
-    def freeze(self) -> None:
-        for values in (self.due_after, self.settled, self.settled_after):
-            values.sort()
-
-    def at(self, day: date) -> tuple[int, int]:
-        """(done, was_due) at the end of ``day``."""
-        t = day.toordinal()
-        done = bisect_right(self.settled, t)
-        overdue = bisect_right(self.due_after, t) - bisect_right(self.settled_after, t)
-        return done, done + overdue
-
-
-class _Counter:
     """Due and reached dates (ordinals) of obligations, to count done and overdue at any day (the trend)."""
 
     def __init__(self) -> None:
