@@ -70,6 +70,7 @@ def status_row(task: Task, unit: str, occ: Occurrence, done_dates: list[date], t
 
 
 _UNIT = Row._fields.index("unit")
+_new = tuple.__new__
 
 
 def alike_rows(template: Row, units) -> list[Row]:
@@ -78,8 +79,6 @@ def alike_rows(template: Row, units) -> list[Row]:
     head, tail = template[:_UNIT], template[_UNIT + 1:]
     return [_new(Row, (*head, unit, *tail)) for unit in units]  # what Row._make does, without its call
 
-
-_new = tuple.__new__
 
 
 def begins(occurrence, valid_from: date) -> date:
