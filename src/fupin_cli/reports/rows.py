@@ -80,7 +80,6 @@ def alike_rows(template: Row, units) -> list[Row]:
     return [_new(Row, (*head, unit, *tail)) for unit in units]  # what Row._make does, without its call
 
 
-
 def begins(occurrence, valid_from: date) -> date:
     """The first day work on an occurrence counts: its period's start; a one-off (whose period is its date)
     from the plan's first day, or 1 January of its year if that is earlier — as a completion may be dated."""
