@@ -7,7 +7,7 @@ from __future__ import annotations
 from fupin_cli.domain.holidays import HolidayCalendar
 from fupin_cli.domain.schedule import Timetable
 from fupin_cli.plan_io import loader
-from tests.support.plans import plan_folder
+from support.plans import plan_folder
 
 # 每月5日前: 2018-10-05 falls in the National Day holiday (1–7 October); the 8th is the next working day,
 # 30 September (a Sunday made a working day, 调休) the previous one.
