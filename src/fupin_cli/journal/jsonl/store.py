@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-if TYPE_CHECKING:  # a report from the cached ledger reads no line: it needs neither the reader nor the ledger's code
+if TYPE_CHECKING:  # annotations only: the reader is imported to read entries, the ledger where one is made
     from ..ledger import Ledger
     from .reader import JournalContents
 
