@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-if TYPE_CHECKING:  # annotations only: the reader is imported to read entries, the ledger where one is made
+if TYPE_CHECKING:  # annotations only: the reader is imported to read entries
     from ..ledger import Ledger
     from .reader import JournalContents
 
@@ -39,10 +38,6 @@ class JsonlStore:
         return self._index
 
     def ledger(self) -> Ledger:
-        if _empty(self.path):  # a new office's journal: nothing to read, the index need not even be imported
-            from ..ledger import Ledger
-
-            return Ledger({}, [])
         index = self._journal_index()
         if index is None:
             from .index import ledger_of
@@ -91,11 +86,3 @@ class JsonlStore:
             return None
         return (size, seen) if size < seen else None
 
-
-def _empty(path: Path) -> bool:
-    """Whether ``path`` is a regular file with nothing in it (anything else is the index's to read or refuse)."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(info.st_mode) and info.st_size == 0
