@@ -146,10 +146,17 @@ class LineFold:
         self.problems: list[tuple[int, str]] = []
         self.top = b""  # the greatest id read (of a line that may be an entry: never less than the true one)
         self.lines = 0
+        self.kept: dict[bytes, object] | None = None  # see keep_first_lines
+        self.kept_upto: bytes | None = None
 
     @property
     def max_id(self) -> str:
         return self.top.decode("utf-8")
+
+    def keep_first_lines(self) -> None:
+        """Keep the first line of every id up to the greatest id of the first block: the lines the
+        fold of the lines before these may hold too (see :mod:`.halves` and :meth:`drop_first_lines`)."""
+        self.kept = {}
 
     # ------------------------------------------------------------ reading
     def add_block(self, block: bytes) -> None:
@@ -166,11 +173,19 @@ class LineFold:
                 odd_lines = [(first + n, lines[n]) for n in odd]
             odd = set(odd)
             rows = [row for n, row in enumerate(rows) if n not in odd]
+        kept = self.kept
+        if kept is not None and self.kept_upto is None:
+            self.kept_upto = max(rows)[_ID] if rows else b""
         if rows:
             top = max(rows)[_ID]  # of lines in fupin's own form: text, or they would be odd
             if top > self.top:
                 self.top = top
             self._add_rows(rows)
+            if kept is not None:
+                upto = self.kept_upto
+                for row in rows:
+                    if row[_ID] <= upto:
+                        kept.setdefault(row[_ID], row)
         if odd:
             self._read(odd_lines)
 
@@ -285,12 +300,99 @@ class LineFold:
                 continue
             if ident > self.top:
                 self.top = ident
+            if self.kept is not None and self.kept_upto is not None and ident <= self.kept_upto:
+                self.kept.setdefault(ident, item)
             if kind is DoneEntry:
                 self.done_entries.append(item)  # counted at the end, once every void is known
             elif kind is VoidEntry:
                 self.targets.append(item.target.encode("utf-8"))
             elif item.op in MARKERS:
                 self.marks.append(plain_entry(item))
+
+    # ------------------------------------------------------------ two halves (see .halves)
+    def handoff(self) -> tuple:
+        """What the fold of the lines after these needs to take this one in (:meth:`take_earlier`):
+        plain data a marshal string holds, and the completions the reader read (entries)."""
+        return ((self.top, self.completions, self.more, self.targets, self.waiting, self.marks, self.problems),
+                self.done_entries)
+
+    def drop_first_lines(self, ids) -> None:
+        """Take out what the first lines of ``ids`` here added: lines the fold of the lines before
+        these holds too, where they came first (kept by :meth:`keep_first_lines`)."""
+        for ident in ids:
+            line = self.kept[ident]
+            if type(line) is tuple:  # a line in fupin's own form
+                if line[_TARGET]:
+                    continue  # a void: its target is named already
+                if ident in self.held:
+                    self.waiting.remove(line)
+                else:
+                    self._uncount(line)
+            elif type(line) is DoneEntry:
+                self.done_entries.remove(line)
+            elif type(line) is not VoidEntry and line.op in MARKERS:
+                text = line.id
+                self.marks = [mark for mark in self.marks if mark[1]["id"] != text]
+
+    def _uncount(self, row: tuple) -> None:
+        _, plan, task, unit, period, date, _, _, _, _ = row
+        cell = (plan, task, period)
+        name, day = self.names[unit], self.days[date]
+        units = self.cells[cell]
+        later = self.more.get((cell, name))
+        if later:
+            if day in later:
+                later.remove(day)
+            else:
+                units[name] = later.pop()
+            if not later:
+                del self.more[cell, name]
+            return
+        del units[name]
+        if not units:  # no empty cell is left behind, as in a fold in one go
+            del self.cells[cell]
+            tasks = self.completions[self.names[plan]]
+            periods = tasks[self.names[task]]
+            del periods[self.names[period]]
+            if not periods:
+                del tasks[self.names[task]]
+                if not tasks:
+                    del self.completions[self.names[plan]]
+
+    def take_earlier(self, plain: tuple, done_entries: list) -> None:
+        """Take in the :meth:`handoff` of the fold of the lines before these (file order kept)."""
+        top, completions, more, targets, waiting, marks, problems = plain
+        if top > self.top:
+            self.top = top
+        self.targets = targets + self.targets
+        self.waiting = waiting + self.waiting
+        self.done_entries = done_entries + self.done_entries
+        self.marks = marks + self.marks
+        self.problems = problems + self.problems
+        ours_more = self.more
+        for key, days in more.items():
+            ours_more.setdefault(key, []).extend(days)
+        ours = self.completions
+        for plan, tasks in completions.items():
+            our_tasks = ours.setdefault(plan, tasks)
+            if our_tasks is tasks:
+                continue
+            for task, periods in tasks.items():
+                our_periods = our_tasks.setdefault(task, periods)
+                if our_periods is periods:
+                    continue
+                for period, units in periods.items():
+                    our_units = our_periods.setdefault(period, units)
+                    if our_units is units:
+                        continue
+                    both = our_units.keys() & units.keys()
+                    if both:  # completions of one obligation in both halves: theirs come first, order aside
+                        cell = (plan.encode("utf-8"), task.encode("utf-8"), period.encode("utf-8"))
+                        for unit in both:
+                            ours_more.setdefault((cell, unit), []).append(our_units[unit])
+                            our_units[unit] = units[unit]
+                        units = {unit: day for unit, day in units.items() if unit not in both}
+                    our_units.update(units)
 
     # ------------------------------------------------------------ the result
     def missed_voids(self) -> set[bytes]:

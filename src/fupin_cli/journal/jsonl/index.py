@@ -309,19 +309,27 @@ class JournalIndex:
     def _rebuild(self, snapshot: "_Snapshot") -> _State:
         """The state of the journal folded from every line (see :mod:`~fupin_cli.journal.jsonl.fold`)."""
         from .fold import LineFold, NoDays
+        from .halves import fold_in_two
 
         held = snapshot.void_targets()
         no_days: set[bytes] = set()
+        tries = 0
         while True:
-            lines = LineFold(held, no_days)
-            checkpoints = []
+            tries += 1
             try:
-                for end, block in snapshot.blocks():
-                    step("读取台账", snapshot.done, snapshot.size)  # a bar on a terminal, when this takes a while
-                    lines.add_block(block)
-                    checkpoints.append([end, lines.max_id])
-                if snapshot.unterminated:
-                    lines.add_last(snapshot.unterminated)
+                # Only the first try may fold in two: another one has lines for the reader (see NoDays).
+                found = fold_in_two(snapshot, held) if tries == 1 else None
+                if found is not None:
+                    lines, checkpoints = found
+                else:
+                    lines = LineFold(held, no_days)
+                    checkpoints = []
+                    for end, block in snapshot.blocks():
+                        step("读取台账", snapshot.done, snapshot.size)  # a bar on a terminal, when this takes a while
+                        lines.add_block(block)
+                        checkpoints.append([end, lines.max_id])
+                    if snapshot.unterminated:
+                        lines.add_last(snapshot.unterminated)
                 missed = lines.missed_voids()
                 if missed:
                     held |= missed  # a void the first pass could not see (an escaped op): again, holding its target
@@ -407,18 +415,20 @@ class _Snapshot:
             self._add(chunk)
         return self._crc, self._adler
 
-    def blocks(self, digest: bool = True):
-        """(end, block): the complete lines up to offset ``end``, about a megabyte of them at a time,
-        joined by their newlines (the last newline left out).
+    def blocks(self, digest: bool = True, start: int = 0, stop: int | None = None):
+        """(end, block): the complete lines from offset ``start`` (a line's start) up to offset
+        ``end``, a block of them at a time, joined by their newlines (the last newline left out);
+        up to ``stop`` (a line's start; the snapshot's size by default).
 
         With ``digest`` (and a snapshot that keeps one) the digest goes on as the bytes go by.
         Afterwards ``unterminated`` holds a last line without its newline (b"" when there is none).
         """
         digest = digest and self.keeps_digest
-        at = 0
+        stop = self.size if stop is None else stop
+        at = start
         carry = b""
-        while at < self.size:
-            chunk = self.read(at, min(self.size, at + BLOCK))
+        while at < stop:
+            chunk = self.read(at, min(stop, at + BLOCK))
             if not chunk:
                 break
             if digest and at <= self._at < at + len(chunk):
@@ -433,6 +443,22 @@ class _Snapshot:
             carry = data[cut + 1:]
             yield at - len(carry), data[:cut]
         self.unterminated = carry
+
+    def line_start_after(self, offset: int) -> int | None:
+        """The offset of the first line that starts after ``offset`` (None: none within a megabyte)."""
+        found = self.read(offset, min(self.size, offset + (1 << 20))).find(b"\n")
+        return None if found < 0 or offset + found + 1 >= self.size else offset + found + 1
+
+    def count_lines(self, start: int, stop: int) -> int:
+        """How many newlines the bytes from ``start`` to ``stop`` hold."""
+        count = 0
+        while start < stop:
+            chunk = self.read(start, min(stop, start + SCAN_WINDOW))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            start += len(chunk)
+        return count
 
     def void_targets(self) -> set[bytes]:
         """The targets of the lines that may be voids (see :func:`~fupin_cli.journal.jsonl.fold.void_targets`),
