@@ -7,17 +7,15 @@ indexes built once per plan, so listing 20,000 units stays linear.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
 from .errors import UsageError
 from .text import normalize_name
+from .values import Frozen
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(Frozen):
     """A responsible unit; a group (各区（县）) has members and stands for each of them."""
 
     name: str
@@ -26,6 +24,10 @@ class Unit:
     members: tuple[str, ...] = ()
     note: str = ""
     line: int = 0
+
+    def __init__(self, name: str, kind: str, aliases: tuple[str, ...] = (), members: tuple[str, ...] = (),
+                 note: str = "", line: int = 0) -> None:
+        vars(self).update(name=name, kind=kind, aliases=aliases, members=members, note=note, line=line)
 
     @property
     def is_group(self) -> bool:
@@ -79,6 +81,8 @@ class UnitIndex(Mapping[str, Unit]):
 
     def suggest(self, text: str) -> list[str]:
         """The units of the three names or aliases closest to ``text``, each unit once, by canonical name."""
+        import difflib  # only to suggest names for one not found
+
         close = difflib.get_close_matches(text, list(self.labels()), n=3, cutoff=0.4)
         return list(dict.fromkeys(self._labels[normalize_name(label)] for label in close))
 

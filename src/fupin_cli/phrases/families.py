@@ -17,12 +17,12 @@ points with 和、及、与、以及、; ranges (A至B) are due at B.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 from datetime import date, timedelta
 from typing import Callable
 
 from ..domain.model import Rule
+from ..domain.values import Frozen, Record
 
 
 class BadNumbers(Exception):
@@ -142,8 +142,7 @@ def _check_quarter(q: int) -> int:
 _XUN_DAY = {"上旬": 10, "中旬": 20, "下旬": None}
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(Frozen):
     """A point read from words: a year (or a year offset) and where in that year."""
 
     year: int | None = None
@@ -156,6 +155,12 @@ class Point:
     quarter: int | None = None
     year_end: bool = False
     holiday: str | None = None
+
+    def __init__(self, year: int | None = None, offset: int | None = None, month: int | None = None,
+                 day: int | None = None, xun: str | None = None, end: bool = False, half: str | None = None,
+                 quarter: int | None = None, year_end: bool = False, holiday: str | None = None) -> None:
+        vars(self).update(year=year, offset=offset, month=month, day=day, xun=xun, end=end, half=half,
+                          quarter=quarter, year_end=year_end, holiday=holiday)
 
     @property
     def has_year(self) -> bool:
@@ -288,32 +293,43 @@ def points_in(text: str, rx: re.Pattern[str] | None = None) -> list[Point]:
 
 # ---------------------------------------------------------------- the table
 
-@dataclass
-class Context:
+class Context(Record):
     """What a builder may use besides its match: the plan's year and what the clause said before."""
 
     plan_year: int
     head: str | None = None  # the recurrence a yearless point inherits (year, month), set by 每年/每月 …
     text: str = ""           # the normalised clause
 
+    def __init__(self, plan_year: int, head: str | None = None, text: str = "") -> None:
+        self.plan_year = plan_year
+        self.head = head
+        self.text = text
 
-@dataclass
-class Built:
+
+class Built(Record):
     """What a family read: rules, or bounds for the recurring rules after it in the clause."""
 
-    rules: list[Rule] = field(default_factory=list)
+    rules: list[Rule]         # a new list when not given
     bare: bool = False        # a recurrence that names no point in its period (每月, 逐年)
     head: str | None = None   # the recurrence later yearless points of the clause inherit
     since: date | None = None
     until: date | None = None
-    fallback: list[Rule] = field(default_factory=list)  # the rules of bounds no rule follows
+    fallback: list[Rule]      # the rules of bounds no rule follows (a new list when not given)
+
+    def __init__(self, rules: list[Rule] | None = None, bare: bool = False, head: str | None = None,
+                 since: date | None = None, until: date | None = None, fallback: list[Rule] | None = None) -> None:
+        self.rules = [] if rules is None else rules
+        self.bare = bare
+        self.head = head
+        self.since = since
+        self.until = until
+        self.fallback = [] if fallback is None else fallback
 
 
 Builder = Callable[[re.Match, Context], Built]
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(Frozen):
     """A way offices write a deadline: its name, pattern, builder and examples (each tested).
 
     ``needs`` are groups of words (``"每|逐|按"``): every match holds a word of each
@@ -333,6 +349,10 @@ class Family:
     examples: tuple[str, ...]
     needs: tuple[tuple[str, ...], ...] = ()
     more: Callable[[], re.Pattern[str]] | None = None
+
+    def __init__(self, name: str, source: str, build: Builder, examples: tuple[str, ...],
+                 needs: tuple[tuple[str, ...], ...] = (), more: Callable[[], re.Pattern[str]] | None = None) -> None:
+        vars(self).update(name=name, source=source, build=build, examples=examples, needs=needs, more=more)
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
