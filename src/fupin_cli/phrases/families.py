@@ -56,7 +56,10 @@ JOIN = "(?:" + "|".join(JOIN_WORDS) + ")"
 AFTER = r"(?:之后|以后|后)"
 WITHIN = r"(?:之内|以内|内|之前|以前|前)?"
 # A time of day or a weekday in brackets after a date changes nothing: 17:00前, 上午10时, (周二).
-TIME = (r"(?:\((?:周|星期)[一二三四五六日天]\))?"
+# The weekdays are written out as words (周一|…|星期天), not as 周[一…天]: a class of Chinese
+# characters costs ~0.3 ms to compile, and TIME is in nearly every family, some twice.
+_WEEKDAY_WORDS = "|".join(word + day for word in ("周", "星期") for day in "一二三四五六日天")
+TIME = (rf"(?:\((?:{_WEEKDAY_WORDS})\))?"
         r"(?:(?:上午|下午|中午|晚上)?\d{1,2}(?::\d{2}|[时点](?:\d{1,2}分|半)?))?")
 TAIL = TIME + r"(?:之前|以前|为止|下班前|前|止|之内|以内|内)?"
 DEADLINE_TAIL = re.compile(r"(?:前|止|内|底|末)$")
