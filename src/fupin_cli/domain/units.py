@@ -37,12 +37,16 @@ class Unit(Frozen):
 class UnitIndex(Mapping[str, Unit]):
     """Canonical name → :class:`Unit`, in the official order of units.yaml, with lookups."""
 
-    def __init__(self, units: Iterable[Unit]) -> None:
+    def __init__(self, units: Iterable[Unit], *, labels: dict[str, str] | None = None) -> None:
+        """``labels`` (normalised name or alias → canonical name), when the caller has made them already
+        (the validator does, to find duplicates), are taken as they are."""
         self._units: dict[str, Unit] = {unit.name: unit for unit in units}
-        self._labels: dict[str, str] = {}
-        for unit in self._units.values():
-            for label in (unit.name, *unit.aliases):
-                self._labels[normalize_name(label)] = unit.name
+        if labels is None:
+            labels = {}
+            for unit in self._units.values():
+                for label in (unit.name, *unit.aliases):
+                    labels[normalize_name(label)] = unit.name
+        self._labels: dict[str, str] = labels
         self._parents: dict[str, list[str]] = {}
         for unit in self._units.values():
             for member in unit.members:
