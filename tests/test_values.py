@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from fupin_cli.app.context import TodayNotice
 from fupin_cli.domain.model import Obligation, Occurrence, Plan, Rule, Settings, Task
 from fupin_cli.domain.obligations import Scope
 from fupin_cli.domain.periods import KINDS, PeriodKind
@@ -25,7 +26,7 @@ from fupin_cli.plan_io.loaded import LoadedPlan, LoadedPlans
 
 CLASSES = [Rule, Occurrence, Task, Settings, Plan, Obligation, Scope, PeriodKind, PlanSet, Unit, Column, Table, Chart,
            Paragraphs, PageBreak, Document, Target, View, Format, Layout, Prepared, Point, Context, Built, Family,
-           Reading, _Found, LoadedPlan, LoadedPlans]
+           Reading, _Found, LoadedPlan, LoadedPlans, TodayNotice]
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
