@@ -8,7 +8,6 @@ them on stderr), each kind once.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +17,7 @@ from ..domain.errors import UsageError
 from ..domain.holidays import HOLIDAY_SHIFTS
 from ..domain.model import Plan, Task
 from ..domain.plans import PlanSet
+from ..domain.values import Frozen
 from .inputs import read_date
 
 JOURNAL_FILENAME = "journal.jsonl"
@@ -302,8 +302,7 @@ class RunContext:
             self.warn(f"尚无 {years} 年的法定节假日数据，这些年份只按周末顺延")
 
 
-@dataclass(frozen=True)
-class TodayNotice:
+class TodayNotice(Frozen):
     """The closing word of a report run on a real today outside the plans' windows.
 
     ``outside``: today lies even beyond the grace year of every plan, so the
@@ -312,6 +311,9 @@ class TodayNotice:
 
     message: str
     outside: bool
+
+    def __init__(self, message: str, outside: bool) -> None:
+        vars(self).update(message=message, outside=outside)
 
 
 def windows_text(plans: PlanSet) -> str:

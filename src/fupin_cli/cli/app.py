@@ -195,7 +195,14 @@ def root(
 
 def main() -> None:
     """Console entry point: the one place errors become messages and exit codes."""
+    import gc
+
     from .progress import on_terminal
+
+    # Most of what a run builds lives until it ends (a plan's units and tasks, a journal's entries), so the
+    # collector's default pass every 700 new objects only walks them again: 3-5 % of a no-cache run
+    # (10 ms of a city's, 0.3 s of a province's).  Cycles are still collected, 50,000 objects apart.
+    gc.set_threshold(50_000, 20, 20)
 
     try:
         with on_terminal():  # long work draws a bar on stderr, on a terminal only

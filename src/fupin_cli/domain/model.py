@@ -1,19 +1,23 @@
-"""The plan's data types: plain frozen values, no I/O."""
+"""The plan's data types: plain frozen values, no I/O.
+
+They are :class:`~fupin_cli.domain.values.Frozen` classes rather than frozen
+dataclasses (the same behaviour, without compiling methods at every start);
+each ``__init__`` lists the fields in the order of the annotations.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
 from .units import Unit, UnitIndex
+from .values import Frozen, replace
 
 __all__ = ["Unit", "UnitIndex", "Rule", "Occurrence", "Task", "Settings", "Plan", "Obligation"]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Frozen):
     """One deadline rule: a period kind and where in (or after) the period it is due.
 
     For every kind but ``once``, ``week`` and ``ongoing`` the nominal due date of a
@@ -51,6 +55,14 @@ class Rule:
     words: str = ""
     span: tuple[int, int] | None = None
 
+    def __init__(self, kind: str, count: int = 1, date: date | None = None, month: int | None = None,
+                 day: int | None = None, weekday: int | None = None, after_months: int = 0, after_days: int = 0,
+                 workdays: int = 0, since: date | None = None, until: date | None = None, holiday: str = "",
+                 source: str = "", words: str = "", span: tuple[int, int] | None = None) -> None:
+        vars(self).update(kind=kind, count=count, date=date, month=month, day=day, weekday=weekday,
+                          after_months=after_months, after_days=after_days, workdays=workdays, since=since,
+                          until=until, holiday=holiday, source=source, words=words, span=span)
+
     @property
     def meaning(self) -> "Rule":
         """The rule without where it was read from: two rules that mean the same compare equal."""
@@ -84,8 +96,7 @@ class Rule:
         return (f"~from{self.since:%Y%m%d}" if self.since else "") + (f"~to{self.until:%Y%m%d}" if self.until else "")
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(Frozen):
     """One period of one rule: what must be done by when."""
 
     period: str
@@ -96,9 +107,13 @@ class Occurrence:
     required: int
     rule_index: int = 0
 
+    def __init__(self, period: str, start: date, end: date, nominal_due: date | None, due: date | None,
+                 required: int, rule_index: int = 0) -> None:
+        vars(self).update(period=period, start=start, end=end, nominal_due=nominal_due, due=due,
+                          required=required, rule_index=rule_index)
 
-@dataclass(frozen=True)
-class Task:
+
+class Task(Frozen):
     id: str
     seq: str
     category: str
@@ -115,9 +130,16 @@ class Task:
     plan: str = ""                  # the key of the plan the task belongs to (ids are unique within a plan)
     progress_every: str = ""        # week, month or quarter: how often progress is reported; "" = not asked
 
+    def __init__(self, id: str, seq: str, category: str, text: str, units: tuple[str, ...], deadline: str,
+                 rules: tuple[Rule, ...], explicit_schedule: bool = False, note: str = "", line: int = 0,
+                 lead: tuple[str, ...] = (), remark: str = "", source: str = "", plan: str = "",
+                 progress_every: str = "") -> None:
+        vars(self).update(id=id, seq=seq, category=category, text=text, units=units, deadline=deadline,
+                          rules=rules, explicit_schedule=explicit_schedule, note=note, line=line, lead=lead,
+                          remark=remark, source=source, plan=plan, progress_every=progress_every)
 
-@dataclass(frozen=True)
-class Settings:
+
+class Settings(Frozen):
     holiday_shift: str = "next_workday"
     warn_days: int = 14
     semester_starts: tuple[tuple[int, int], ...] = ((3, 1), (9, 1))
@@ -126,10 +148,18 @@ class Settings:
     # How often 长期性 (ongoing) tasks report progress unless the task says: week, month, quarter; "" = not asked.
     progress_every: str = ""
 
+    def __init__(self, holiday_shift: str = "next_workday", warn_days: int = 14,
+                 semester_starts: tuple[tuple[int, int], ...] = ((3, 1), (9, 1)), yellow_workdays: int | None = None,
+                 progress_every: str = "") -> None:
+        vars(self).update(holiday_shift=holiday_shift, warn_days=warn_days, semester_starts=semester_starts,
+                          yellow_workdays=yellow_workdays, progress_every=progress_every)
 
-@dataclass(frozen=True, eq=False)
-class Plan:
-    """A task list: its header, its tasks in the official order, and the index of its units."""
+
+class Plan(Frozen):
+    """A task list: its header, its tasks in the official order, and the index of its units.
+
+    Equal only to itself (a dataclass's ``eq=False``).
+    """
 
     title: str
     doc_no: str
@@ -144,6 +174,16 @@ class Plan:
     tasks_file: Path | None = None
     units_file: Path | None = None
     key: str = ""  # the plan's key in its data folder: its file's stem (tasks, 2019-重点任务)
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __init__(self, title: str, doc_no: str, issuer: str, issued: date | None, valid_from: date, valid_to: date,
+                 timezone: str, settings: Settings, tasks: tuple[Task, ...], units: UnitIndex,
+                 tasks_file: Path | None = None, units_file: Path | None = None, key: str = "") -> None:
+        vars(self).update(title=title, doc_no=doc_no, issuer=issuer, issued=issued, valid_from=valid_from,
+                          valid_to=valid_to, timezone=timezone, settings=settings, tasks=tasks, units=units,
+                          tasks_file=tasks_file, units_file=units_file, key=key)
 
     @cached_property
     def tasks_by_unit(self) -> dict[str, list[int]]:
@@ -173,10 +213,12 @@ class Plan:
         return None
 
 
-@dataclass(frozen=True)
-class Obligation:
+class Obligation(Frozen):
     """One occurrence of one task for one responsible unit."""
 
     task: Task
     unit: str
     occurrence: Occurrence
+
+    def __init__(self, task: Task, unit: str, occurrence: Occurrence) -> None:
+        vars(self).update(task=task, unit=unit, occurrence=occurrence)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
 from .model import Obligation, Occurrence, Task
 from .schedule import Timetable
 from .units import UnitIndex
+from .values import Frozen
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(Frozen):
     """What a report looks at: which leaf units (None = all) and which category."""
 
     units: frozenset[str] | None = None
     category: str | None = None
+
+    def __init__(self, units: frozenset[str] | None = None, category: str | None = None) -> None:
+        vars(self).update(units=units, category=category)
 
     @classmethod
     def for_unit(cls, units: UnitIndex, unit: str | None, category: str | None = None) -> "Scope":

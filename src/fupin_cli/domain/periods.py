@@ -26,11 +26,11 @@ that builds rules of it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterator
 
 from .model import Settings
+from .values import Frozen
 
 
 def month_end(d: date) -> date:
@@ -92,8 +92,7 @@ def _semester_from_label(m: re.Match, settings: Settings) -> date:
 
 # ---------------------------------------------------------------- the registry
 
-@dataclass(frozen=True)
-class PeriodKind:
+class PeriodKind(Frozen):
     """How periods of one kind are laid out on the calendar.
 
     ``containing(d)`` is the start of the period holding ``d``, ``following(start)``
@@ -109,6 +108,14 @@ class PeriodKind:
     from_label: Callable[[re.Match, Settings], date] | None
     recurring: bool = True
     has_due_date: bool = True
+
+    def __init__(self, name: str, containing: Callable[[date, Settings], date],
+                 following: Callable[[date, Settings], date], label: Callable[[date, Settings], str],
+                 label_pattern: re.Pattern[str] | None, from_label: Callable[[re.Match, Settings], date] | None,
+                 recurring: bool = True, has_due_date: bool = True) -> None:
+        vars(self).update(name=name, containing=containing, following=following, label=label,
+                          label_pattern=label_pattern, from_label=from_label, recurring=recurring,
+                          has_due_date=has_due_date)
 
     def end(self, start: date, settings: Settings) -> date:
         """The last day of the period that starts on ``start``."""

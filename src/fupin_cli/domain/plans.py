@@ -10,13 +10,13 @@ I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .model import Occurrence, Plan, Task
 from .text import normalize_name
 from .units import UnitIndex
+from .values import Frozen, replace
 
 if TYPE_CHECKING:
     from .schedule import Timetable
@@ -48,19 +48,22 @@ def reported_until(plan: Plan) -> date:
     return plan.valid_to + REPORT_GRACE
 
 
-@dataclass(frozen=True, eq=False)
-class PlanSet:
+class PlanSet(Frozen):
     """The plans of a data folder, in order: ``tasks.yaml`` first, then ``plans/*.yaml`` by file name.
 
     Journal entries written before entries carried a plan key belong to the
-    first plan (fupin knew only ``tasks.yaml`` then).
+    first plan (fupin knew only ``tasks.yaml`` then).  Equal only to itself.
     """
 
     plans: tuple[Plan, ...]
 
-    def __post_init__(self) -> None:
-        if not self.plans:
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __init__(self, plans: tuple[Plan, ...]) -> None:
+        if not plans:
             raise ValueError("a PlanSet holds at least one plan")
+        vars(self).update(plans=plans)
 
     def __iter__(self) -> Iterator[Plan]:
         return iter(self.plans)

@@ -10,12 +10,12 @@ Working-day offsets (每月结束后5个工作日内) count on the official cale
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, timedelta
 
 from .holidays import HolidayCalendar
 from .model import Occurrence, Plan, Rule, Settings, Task
 from .periods import KINDS, add_months, month_end
+from .values import replace
 
 
 def add_workdays(base: date, count: int, calendar: HolidayCalendar) -> date:

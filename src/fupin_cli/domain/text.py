@@ -15,12 +15,11 @@ from functools import lru_cache
 # ---------------------------------------------------------------- names
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def normalize_name(text: str) -> str:
     """The form names are compared in: NFKC (全角 → 半角 brackets), no spaces, lower case."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    # str.split() drops exactly what \s matches (both are str.isspace), at a third of re.sub's cost:
+    # a province's units are normalised 40,000 times when its plan is read.
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 @lru_cache(maxsize=4096)

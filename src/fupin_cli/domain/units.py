@@ -7,17 +7,15 @@ indexes built once per plan, so listing 20,000 units stays linear.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
 from .errors import UsageError
 from .text import normalize_name
+from .values import Frozen
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(Frozen):
     """A responsible unit; a group (各区（县）) has members and stands for each of them."""
 
     name: str
@@ -27,6 +25,10 @@ class Unit:
     note: str = ""
     line: int = 0
 
+    def __init__(self, name: str, kind: str, aliases: tuple[str, ...] = (), members: tuple[str, ...] = (),
+                 note: str = "", line: int = 0) -> None:
+        vars(self).update(name=name, kind=kind, aliases=aliases, members=members, note=note, line=line)
+
     @property
     def is_group(self) -> bool:
         return bool(self.members)
@@ -35,12 +37,16 @@ class Unit:
 class UnitIndex(Mapping[str, Unit]):
     """Canonical name → :class:`Unit`, in the official order of units.yaml, with lookups."""
 
-    def __init__(self, units: Iterable[Unit]) -> None:
+    def __init__(self, units: Iterable[Unit], *, labels: dict[str, str] | None = None) -> None:
+        """``labels`` (normalised name or alias → canonical name), when the caller has made them already
+        (the validator does, to find duplicates), are taken as they are."""
         self._units: dict[str, Unit] = {unit.name: unit for unit in units}
-        self._labels: dict[str, str] = {}
-        for unit in self._units.values():
-            for label in (unit.name, *unit.aliases):
-                self._labels[normalize_name(label)] = unit.name
+        if labels is None:
+            labels = {}
+            for unit in self._units.values():
+                for label in (unit.name, *unit.aliases):
+                    labels[normalize_name(label)] = unit.name
+        self._labels: dict[str, str] = labels
         self._parents: dict[str, list[str]] = {}
         for unit in self._units.values():
             for member in unit.members:
@@ -79,6 +85,8 @@ class UnitIndex(Mapping[str, Unit]):
 
     def suggest(self, text: str) -> list[str]:
         """The units of the three names or aliases closest to ``text``, each unit once, by canonical name."""
+        import difflib  # only to suggest names for one not found
+
         close = difflib.get_close_matches(text, list(self.labels()), n=3, cutoff=0.4)
         return list(dict.fromkeys(self._labels[normalize_name(label)] for label in close))
 

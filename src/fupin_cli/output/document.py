@@ -10,10 +10,10 @@ goes through here and keeps the data exact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..domain.text import terminal_safe
+from ..domain.values import Frozen, Record, replace
 
 # The traffic light of each status, in words, so a black-and-white printout still shows it.
 STATUS_WORDS = {
@@ -47,8 +47,7 @@ _FIT_OF_KIND = {"text": "fixed", "date": "fixed", "int": "fixed", "status": "fix
                 "change": "fixed", "period": "name", "units": "name", "prose": "prose", "brief": "prose"}
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Frozen):
     """One column.  ``kind`` says how a value is shown (text, prose, units, period, date, int, status,
     rate, change; ``brief``: prose kept to one line with … in terminal tables, whole in files); ``priority`` 1 is always shown, 2 and 3 may be left out of a narrow terminal
     (3 first); ``hoist`` lets a column whose value is the same on every row move into the title."""
@@ -59,6 +58,9 @@ class Column:
     priority: int = 1
     hoist: bool = False
 
+    def __init__(self, key: str, header: str, kind: str = "text", priority: int = 1, hoist: bool = False) -> None:
+        vars(self).update(key=key, header=header, kind=kind, priority=priority, hoist=hoist)
+
     @property
     def fit(self) -> str:
         return _FIT_OF_KIND.get(self.kind, "fixed")
@@ -68,8 +70,7 @@ class Column:
         return self.kind in ("int", "change")
 
 
-@dataclass
-class Table:
+class Table(Record):
     """A table.  ``title`` is its stable name (a heading, an xlsx sheet name); ``count`` is shown after it
     ("（44 项）") but never becomes part of a name.  ``merge`` names leading columns whose equal values
     on consecutive rows are one cell in printouts (a task's text over its periods); ``total`` is a
@@ -85,13 +86,25 @@ class Table:
     total: dict | None = None
     note: str = ""  # a line under the table (what a column means, what was left out)
 
+    def __init__(self, title: str, columns: list[Column], rows: list[dict], group_by: str | None = None,
+                 empty: str = "（无）", count: str = "", merge: tuple[str, ...] = (), total: dict | None = None,
+                 note: str = "") -> None:
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.group_by = group_by
+        self.empty = empty
+        self.count = count
+        self.merge = merge
+        self.total = total
+        self.note = note
+
     @property
     def heading(self) -> str:
         return self.title + self.count
 
 
-@dataclass
-class Chart:
+class Chart(Record):
     """A line chart of one series: completion rate by week.  ``points`` are (label, value 0–1 or None)."""
 
     title: str
@@ -99,39 +112,59 @@ class Chart:
     y_label: str = "完成率"
     note: str = ""
 
+    def __init__(self, title: str, points: list[tuple[str, float | None]], y_label: str = "完成率",
+                 note: str = "") -> None:
+        self.title = title
+        self.points = points
+        self.y_label = y_label
+        self.note = note
 
-@dataclass
-class Paragraphs:
+
+class Paragraphs(Record):
     """Running text: ``style`` is ``body`` (a notice's letter), ``salutation`` (“市民政局：”),
     ``signature`` (right-aligned lines with room to sign) or ``small``."""
 
     lines: list[str]
     style: str = "body"
 
+    def __init__(self, lines: list[str], style: str = "body") -> None:
+        self.lines = lines
+        self.style = style
 
-@dataclass
-class PageBreak:
+
+class PageBreak(Record):
     """A new page in printouts (one notice per unit); a rule line on screen."""
 
 
 Block = Table | Chart | Paragraphs | PageBreak
 
 
-@dataclass
-class Document:
+class Document(Record):
     """A report as people read it.  ``blocks`` is the body in order; documents made of tables only may
     give just ``tables``.  ``subject`` is who the report is about (a unit's name with --unit): it is in
     the title already and goes into file properties.  ``landscape`` asks printouts for A4 landscape;
     ``running`` is the short title repeated in page headers; ``compact`` asks printouts for smaller type."""
 
     title: str
-    lines: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    lines: list[str]  # a new list when not given
+    tables: list[Table]  # a new list when not given
     blocks: list[Block] | None = None
     subject: str = ""
     landscape: bool = False
     running: str = ""
     compact: bool = False  # printouts in a smaller type, to keep a page a page (notices)
+
+    def __init__(self, title: str, lines: list[str] | None = None, tables: list[Table] | None = None,
+                 blocks: list[Block] | None = None, subject: str = "", landscape: bool = False, running: str = "",
+                 compact: bool = False) -> None:
+        self.title = title
+        self.lines = [] if lines is None else lines
+        self.tables = [] if tables is None else tables
+        self.blocks = blocks
+        self.subject = subject
+        self.landscape = landscape
+        self.running = running
+        self.compact = compact
 
     def body(self) -> list[Block]:
         return list(self.blocks) if self.blocks is not None else list(self.tables)

@@ -19,9 +19,9 @@ unless ``wide``.  Without a width nothing folds at all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ..domain.text import display_width, fold, shorten, widest_atom
+from ..domain.values import Record
 from .document import Column, Table
 
 PROSE_SOFT = 24
@@ -35,15 +35,25 @@ _NAME_BREAK = re.compile(r"(?<=[、，；, ])|(?=（共)|(?=除)|(?=全部)")
 _PERIOD_BREAK = re.compile(r"(?=（)|(?<=[；、])")
 
 
-@dataclass
-class Layout:
+class Layout(Record):
     columns: list[Column]
     widths: list[int]
     header: list[list[str]]  # per column: its header's lines
     rows: list[list[list[str]]]  # per row, per column: the cell's lines
-    dropped: list[Column] = field(default_factory=list)
+    dropped: list[Column]  # a new list when not given
     records: bool = False  # too narrow for a table: show each row as ``header：value`` lines
     shortened: bool = False
+
+    def __init__(self, columns: list[Column], widths: list[int], header: list[list[str]],
+                 rows: list[list[list[str]]], dropped: list[Column] | None = None, records: bool = False,
+                 shortened: bool = False) -> None:
+        self.columns = columns
+        self.widths = widths
+        self.header = header
+        self.rows = rows
+        self.dropped = [] if dropped is None else dropped
+        self.records = records
+        self.shortened = shortened
 
     @property
     def multiline(self) -> bool:
@@ -294,8 +304,7 @@ def pad(text: str, width: int, right: bool = False) -> str:
 # ---------------------------------------------------------------- a Table, ready to draw
 
 
-@dataclass
-class Prepared:
+class Prepared(Record):
     """A :class:`Table` laid out for a width: its (hoisted) heading, layout, groups and total row."""
 
     heading: str
@@ -307,6 +316,19 @@ class Prepared:
     total: list[list[str]] | None  # the total row's lines per shown column
     statuses: list[object]  # each row's status value (for colour)
     note: str
+
+    def __init__(self, heading: str, columns: list[Column], layout: Layout, cells: list[list[str]],
+                 groups: list[tuple[str, list[int]]], total_cells: list[str] | None, total: list[list[str]] | None,
+                 statuses: list[object], note: str) -> None:
+        self.heading = heading
+        self.columns = columns
+        self.layout = layout
+        self.cells = cells
+        self.groups = groups
+        self.total_cells = total_cells
+        self.total = total
+        self.statuses = statuses
+        self.note = note
 
 
 def merged(table: Table) -> list[dict]:

@@ -8,7 +8,6 @@ obligation — so nothing is lost; JSON gets the records.
 
 from __future__ import annotations
 
-import calendar as months
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -708,6 +707,8 @@ WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 
 def month_grid(first: date, rows: list[Row], calendar: HolidayCalendar) -> Table:
     """A Monday-first month grid: each day with its count of deadlines; 休 marks a day off."""
+    import calendar as months  # only for the grid: every report imports this module
+
     counts: dict[date, int] = {}
     for row in rows:
         counts[row.due] = counts.get(row.due, 0) + 1

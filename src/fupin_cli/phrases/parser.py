@@ -23,12 +23,12 @@ recurring rules after them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
 from ..domain.errors import PhraseError
 from ..domain.model import Rule
+from ..domain.values import Record, replace
 from .families import DEADLINE_TAIL, FAMILIES, BadNumbers, Built, Context, Family, Refused
 from .normalise import normalize
 
@@ -112,8 +112,7 @@ _REGION = re.compile(r"(?:主汛期|汛期|汛前|农忙|麦收|秋收|夏收|�
 
 # ---------------------------------------------------------------- reading
 
-@dataclass
-class Reading:
+class Reading(Record):
     """What ``read`` found: the rules, each one's family, the object words set aside, and every span read.
 
     Spans are [start, end) in the text; ``read_spans`` also holds the words of
@@ -125,15 +124,30 @@ class Reading:
     objects: tuple[tuple[int, int], ...]
     read_spans: tuple[tuple[int, int], ...] = ()
 
+    def __init__(self, rules: tuple[Rule, ...], families: tuple[str, ...], objects: tuple[tuple[int, int], ...],
+                 read_spans: tuple[tuple[int, int], ...] = ()) -> None:
+        self.rules = rules
+        self.families = families
+        self.objects = objects
+        self.read_spans = read_spans
 
-@dataclass
-class _Found:
+
+class _Found(Record):
     start: int
     end: int
     family: Family
     built: Built
-    rules: list[Rule] = field(default_factory=list)
-    words: list[tuple[int, int]] = field(default_factory=list)  # normalised spans the rules came from
+    rules: list[Rule]                # a new list when not given
+    words: list[tuple[int, int]]     # normalised spans the rules came from (a new list when not given)
+
+    def __init__(self, start: int, end: int, family: Family, built: Built, rules: list[Rule] | None = None,
+                 words: list[tuple[int, int]] | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.family = family
+        self.built = built
+        self.rules = [] if rules is None else rules
+        self.words = [] if words is None else words
 
 
 class _Clause:

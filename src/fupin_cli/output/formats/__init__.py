@@ -14,16 +14,15 @@ bidi overrides or zero-width characters in it.  JSON gets the records untouched.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import Any, Callable
 
 from ...domain.errors import UsageError
+from ...domain.values import Frozen, Record
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Frozen):
     """Where rendered output goes: a terminal (``width`` cells, colour unless NO_COLOR) or not.
 
     ``width`` None means as wide as the content (a pipe or file without COLUMNS); ``wide`` asks
@@ -34,9 +33,11 @@ class Target:
     width: int | None = None
     wide: bool = False
 
+    def __init__(self, terminal: bool = False, width: int | None = None, wide: bool = False) -> None:
+        vars(self).update(terminal=terminal, width=width, wide=wide)
 
-@dataclass
-class View:
+
+class View(Record):
     """What a command can show, each part built only if a format asks for it.
 
     ``detail`` is the Document for spreadsheets when it differs from the one people read
@@ -47,6 +48,13 @@ class View:
     records: Callable[[], Any] | None = None  # → JSON-able records, for scripts
     calendar: Callable[[], Any] | None = None  # → (plan, rows), for calendar files
     detail: Callable[[], Any] | None = None  # → Document, for spreadsheets
+
+    def __init__(self, document: Callable[[], Any] | None = None, records: Callable[[], Any] | None = None,
+                 calendar: Callable[[], Any] | None = None, detail: Callable[[], Any] | None = None) -> None:
+        self.document = document
+        self.records = records
+        self.calendar = calendar
+        self.detail = detail
 
     def offers(self) -> frozenset[str]:
         return frozenset(need for need in ("document", "records", "calendar") if getattr(self, need) is not None)
@@ -65,13 +73,16 @@ class View:
         return (self.detail or self.document)()
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(Frozen):
     name: str
     needs: str  # the part of a View it renders
     binary: bool = False
     description: str = ""
     suffixes: tuple[str, ...] = ()  # file name endings that mean this format (--output 周报.docx)
+
+    def __init__(self, name: str, needs: str, binary: bool = False, description: str = "",
+                 suffixes: tuple[str, ...] = ()) -> None:
+        vars(self).update(name=name, needs=needs, binary=binary, description=description, suffixes=suffixes)
 
     def render(self, view: View, target: Target = Target()) -> str | bytes:
         if self.needs == "document":

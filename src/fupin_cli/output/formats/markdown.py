@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from ...domain.values import replace
 from ..document import (
     Chart,
     Document,
