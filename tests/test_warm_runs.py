@@ -61,3 +61,32 @@ def test_a_run_pauses_the_collector_and_leaves_it_as_it_found_it(tmp_path, fupin
         gc.enable()
     assert fupin("overdue", "--data", str(tmp_path / "missing")).code == 2  # an error on the way out too
     assert gc.isenabled()
+
+
+def test_records_of_rows_alike_are_copies_each_with_its_unit():
+    from datetime import date
+
+    from fupin_cli.domain.model import Occurrence
+    from fupin_cli.journal.entries import ProgressEntry
+    from fupin_cli.output.records import row_record, row_records
+    from fupin_cli.reports.rows import alike_rows, status_row
+    from support.plans import make_plan
+
+    plan = make_plan('- {id: "1", text: 报送月报, units: [各区, 甲局], deadline: 每月5日前}')
+    task = plan.tasks[0]
+    july = Occurrence(period="2018-07", start=date(2018, 7, 1), end=date(2018, 7, 31),
+                      nominal_due=date(2018, 7, 5), due=date(2018, 7, 5), required=1)
+    today = date(2018, 7, 16)
+    progress = ProgressEntry(id="20180710T000000.000000Z-000001", task="1", unit="甲局",
+                             period="2018-07", date=date(2018, 7, 10), done="已部署", percent=50)
+    rows = [*alike_rows(status_row(task, "", july, [], today, 14), ["西区", "东区"]),
+            status_row(task, "乙局", july, [date(2018, 7, 9)], today, 14),  # done late: not alike
+            status_row(task, "甲局", july, [], today, 14, last_progress=progress),
+            *alike_rows(status_row(task, "", july, [], today, 14), ["北区"])]
+    records = row_records(rows)
+    assert records == [row_record(row) for row in rows]
+    assert [(r["unit"], r["done_date"], r["last_progress"] and r["last_progress"]["percent"]) for r in records] == [
+        ("西区", None, None), ("东区", None, None), ("乙局", date(2018, 7, 9), None), ("甲局", None, 50),
+        ("北区", None, None)]
+    assert len({id(r) for r in records}) == 5  # each its own dict
+    assert list(records[1]) == list(records[0])  # the keys in the contract's order
