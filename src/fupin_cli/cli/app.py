@@ -199,15 +199,17 @@ def main() -> None:
 
     from .progress import on_terminal
 
-    # Most of what a run builds lives until it ends (a plan's units and tasks, a journal's entries), so the
-    # collector's default pass every 700 new objects only walks them again: 3-5 % of a no-cache run
-    # (10 ms of a city's, 0.3 s of a province's).  Cycles are still collected, 50,000 objects apart.
-    gc.set_threshold(50_000, 20, 20)
-
+    # One run is short and makes almost nothing cyclic, while a province's report holds hundreds of thousands
+    # of objects (plan, ledger, rows) that the cyclic collector would walk again and again: about a tenth
+    # of a warm run.  Paused for the run, back on after it (the tests run the CLI in their own process).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         with on_terminal():  # long work draws a bar on stderr, on a terminal only
             _run()
     finally:
+        if gc_was_enabled:
+            gc.enable()
         _say_cache_notices()
 
 

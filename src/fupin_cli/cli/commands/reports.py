@@ -108,9 +108,9 @@ def _rows_view(title: str, lines: list[str], rows, grouped: bool, empty: str, sh
         return rows_document(title, lines, rows, group_by_unit=grouped, empty=empty, show_plan=show_plan)
 
     def records():
-        from ...output.records import row_record
+        from ...output.records import row_records
 
-        return [row_record(r) for r in rows]
+        return row_records(rows)
 
     return View(document=document, records=records)
 

@@ -130,11 +130,14 @@ class JournalIndex:
 
     # ------------------------------------------------------------ the stored state
     def _load(self) -> _State | None:
+        import gc
         import marshal
 
         data = self.cache.read(self.name)
         if data is None:
             return None
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # a province's ledger is a million completions, none cyclic (as in the fold)
         try:
             identity, *fields = marshal.loads(data)
             if identity != self.identity:
@@ -144,6 +147,9 @@ class JournalIndex:
             return state
         except Exception:  # torn, foreign, or from another Python: a miss
             return None
+        finally:
+            if gc_was_enabled:
+                gc.enable()
 
     def _store(self, state: _State) -> None:
         import marshal
