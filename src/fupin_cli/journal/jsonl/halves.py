@@ -30,7 +30,7 @@ TWO_PROCESSES_FROM = 4 << 20  # bytes; smaller journals fold in one process (a f
 _LENGTH = struct.Struct("<Q")
 
 
-def fold_in_two(snapshot, held: set[bytes]) -> tuple[LineFold, list] | None:
+def fold_in_two(snapshot) -> tuple[LineFold, list] | None:
     """The fold of every line of ``snapshot`` (an index ``_Snapshot``) and its checkpoints, or None
     when it is better folded in one process (see the module's doc)."""
     import threading
@@ -46,11 +46,11 @@ def fold_in_two(snapshot, held: set[bytes]) -> tuple[LineFold, list] | None:
     if pid == 0:  # pragma: no cover - the child's lines run in the child (the result is tested)
         os.close(parent_writes)
         os.close(parent_reads)
-        _first_half(snapshot, held, cut, child_reads, child_writes)
+        _first_half(snapshot, cut, child_reads, child_writes)
     os.close(child_reads)
     os.close(child_writes)
     try:
-        return _second_half(snapshot, held, cut, parent_reads, parent_writes)
+        return _second_half(snapshot, cut, parent_reads, parent_writes)
     finally:
         os.close(parent_reads)
         os.close(parent_writes)
@@ -61,12 +61,15 @@ def fold_in_two(snapshot, held: set[bytes]) -> tuple[LineFold, list] | None:
         os.waitpid(pid, 0)
 
 
-def _first_half(snapshot, held: set[bytes], cut: int, inbox: int, outbox: int) -> None:
-    """In the child: fold the lines before ``cut``, hand the fold over, answer which of the ids the
-    second half kept it has read and in what form, exit."""
+def _first_half(snapshot, cut: int, inbox: int, outbox: int) -> None:
+    """In the child: look for voids before ``cut`` (the halves share what they find), fold those
+    lines, hand the fold over, answer which of the ids the second half kept it has read and in
+    what form, exit."""
     try:
         attach(None)  # the parent draws the progress
-        lines = LineFold(held)
+        targets, newlines = snapshot.scan(0, cut)
+        _send(outbox, pickle.dumps(("scanned", targets, newlines), protocol=pickle.HIGHEST_PROTOCOL))
+        lines = LineFold(targets | pickle.loads(_receive(inbox)))
         checkpoints = []
         for end, block in snapshot.blocks(stop=cut, digest=False):
             lines.add_block(block)
@@ -87,9 +90,19 @@ def _first_half(snapshot, held: set[bytes], cut: int, inbox: int, outbox: int) -
         os._exit(0)  # never back into the caller's code, and no buffers of the parent's flushed twice
 
 
-def _second_half(snapshot, held: set[bytes], cut: int, inbox: int, outbox: int) -> tuple[LineFold, list] | None:
+def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold, list] | None:
+    targets, _ = snapshot.scan(cut, snapshot.size)
+    try:
+        found = pickle.loads(_receive(inbox))
+    except EOFError:
+        return None
+    if found[0] != "scanned":
+        return None
+    _, first_targets, newlines = found
+    _send(outbox, pickle.dumps(targets, protocol=pickle.HIGHEST_PROTOCOL))
+    held = targets | first_targets
     lines = LineFold(held)
-    lines.lines = snapshot.count_lines(0, cut)
+    lines.lines = newlines
     lines.keep_first_lines()
     checkpoints = []
     for end, block in snapshot.blocks(start=cut):

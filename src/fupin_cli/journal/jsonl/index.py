@@ -317,17 +317,20 @@ class JournalIndex:
         from .fold import LineFold, NoDays
         from .halves import fold_in_two
 
-        held = snapshot.void_targets()
+        held: set[bytes] | None = None
         no_days: set[bytes] = set()
         tries = 0
         while True:
             tries += 1
             try:
                 # Only the first try may fold in two: another one has lines for the reader (see NoDays).
-                found = fold_in_two(snapshot, held) if tries == 1 else None
+                found = fold_in_two(snapshot) if tries == 1 else None
                 if found is not None:
                     lines, checkpoints = found
+                    held = lines.held
                 else:
+                    if held is None:
+                        held = snapshot.void_targets()
                     lines = LineFold(held, no_days)
                     checkpoints = []
                     for end, block in snapshot.blocks():
@@ -455,20 +458,13 @@ class _Snapshot:
         found = self.read(offset, min(self.size, offset + (1 << 20))).find(b"\n")
         return None if found < 0 or offset + found + 1 >= self.size else offset + found + 1
 
-    def count_lines(self, start: int, stop: int) -> int:
-        """How many newlines the bytes from ``start`` to ``stop`` hold."""
-        count = 0
-        while start < stop:
-            chunk = self.read(start, min(stop, start + SCAN_WINDOW))
-            if not chunk:
-                break
-            count += chunk.count(b"\n")
-            start += len(chunk)
-        return count
-
     def void_targets(self) -> set[bytes]:
-        """The targets of the lines that may be voids (see :func:`~fupin_cli.journal.jsonl.fold.void_targets`),
-        read a few megabytes at a time.
+        """The targets of the lines that may be voids (see :func:`~fupin_cli.journal.jsonl.fold.void_targets`)."""
+        return self.scan(0, self.size)[0]
+
+    def scan(self, start: int, stop: int) -> tuple[set[bytes], int]:
+        """The void targets (see :meth:`void_targets`) and the number of newlines of the bytes from
+        ``start`` to ``stop`` (both a line's start, or the end), read a few megabytes at a time.
 
         Read, not mapped: a journal cut shorter meanwhile (a writer undoing its line) gives a short
         read here, where a mapping would kill the process with SIGBUS.
@@ -476,18 +472,20 @@ class _Snapshot:
         from .fold import void_targets
 
         targets: set[bytes] = set()
-        at = 0
+        newlines = 0
+        at = start
         carry = b""
-        while at < self.size:
-            chunk = self.read(at, min(self.size, at + SCAN_WINDOW))
+        while at < stop:
+            chunk = self.read(at, min(stop, at + SCAN_WINDOW))
             if not chunk:
                 break
             at += len(chunk)
             data = carry + chunk if carry else chunk
-            cut = data.rfind(b"\n") + 1 if at < self.size else len(data)
+            cut = data.rfind(b"\n") + 1 if at < stop else len(data)
             targets |= void_targets(data, 0, cut, at - len(data))
+            newlines += data.count(b"\n", 0, cut)
             carry = data[cut:]
-        return targets
+        return targets, newlines
 
     def earlier_entry(self, size: int, target: str):
         """The entry ``target`` names in the first ``size`` bytes, if written in fupin's own form; else None."""
