@@ -26,7 +26,7 @@ import struct
 from ...progress import attach, step
 from .fold import _HELD, Disagreement, LineFold
 
-TWO_PROCESSES_FROM = 4 << 20  # bytes; smaller journals fold in one process (a fork costs more than it saves)
+TWO_PROCESSES_FROM = 1 << 20  # bytes (~5,000 lines): below, a fork and a handoff cost about what they save
 _LENGTH = struct.Struct("<Q")
 
 
