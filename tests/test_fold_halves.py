@@ -33,8 +33,11 @@ def in_two(monkeypatch):
     second_half = halves._second_half
 
     def spy(*args):
-        found = second_half(*args)
-        used.append(found is not None)
+        found = None
+        try:
+            found = second_half(*args)
+        finally:
+            used.append(found is not None)
         return found
 
     monkeypatch.setattr(halves, "_second_half", spy)
@@ -128,6 +131,17 @@ def test_a_child_that_fails_leaves_the_fold_to_one_process(tmp_path, in_two, mon
     ledger = ledger_of(journal, None)
     assert in_two == [False]
     assert ledger.completions["tasks"]["1"]["2018-07"]["乙局"] == JULY[3]
+    same(ledger, full_ledger(journal))
+
+
+def test_a_child_that_dies_leaves_the_fold_to_one_process(tmp_path, in_two, monkeypatch):
+    import os
+
+    monkeypatch.setattr(journal_fold.LineFold, "handoff", lambda self: os._exit(1))  # no word, no handoff
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(fupin_order([done_line(ident(1))], [done_line(ident(90), unit="乙局")]))
+    ledger = ledger_of(journal, None)
+    assert in_two == [False]
     same(ledger, full_ledger(journal))
 
 

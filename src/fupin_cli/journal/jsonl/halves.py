@@ -3,7 +3,9 @@
 A province's journal (a million lines) takes seconds to fold, one core at a time; the first run
 after a ``git pull`` pays it.  Machines have two cores or more, so the journal is cut at a line
 near its middle, a forked child folds the lines before the cut while this process folds the
-lines after it, and the child hands its fold over (:meth:`LineFold.handoff`).
+lines after it, and the child hands its fold over (:meth:`LineFold.handoff`).  Before folding,
+each half looks for voids among its own lines and they share the ids those name, so that both
+hold back the completions a void anywhere may cancel.
 
 The halves meet where one id has lines on both sides (a git union merge copies lines; a hand
 edit may change one).  The second half keeps the first line of every id up to the greatest id of
@@ -51,6 +53,8 @@ def fold_in_two(snapshot) -> tuple[LineFold, list] | None:
     os.close(child_writes)
     try:
         return _second_half(snapshot, cut, parent_reads, parent_writes)
+    except (EOFError, BrokenPipeError):
+        return None  # the child is gone (killed, out of memory)
     finally:
         os.close(parent_reads)
         os.close(parent_writes)
@@ -77,11 +81,10 @@ def _first_half(snapshot, cut: int, inbox: int, outbox: int) -> None:
         plain, done_entries = lines.handoff()
         _send(outbox, pickle.dumps(("folded", marshal.dumps((plain, checkpoints)), done_entries),
                                    protocol=pickle.HIGHEST_PROTOCOL))
-        asked = pickle.loads(_receive(inbox))  # ids the second half kept; None: it gave up
-        if asked is not None:
-            seen = lines.seen
-            _send(outbox, pickle.dumps({ident: seen[ident] for ident in asked if seen.get(ident, _HELD) is not _HELD},
-                                       protocol=pickle.HIGHEST_PROTOCOL))
+        asked = pickle.loads(_receive(inbox))  # the ids the second half kept (it closes the pipe if it gives up)
+        seen = lines.seen
+        _send(outbox, pickle.dumps({ident: seen[ident] for ident in asked if seen.get(ident, _HELD) is not _HELD},
+                                   protocol=pickle.HIGHEST_PROTOCOL))
     except Disagreement:
         _send_quietly(outbox, pickle.dumps(("disagree",)))
     except BaseException:  # anything else: the parent folds in one process and meets it there
@@ -92,10 +95,7 @@ def _first_half(snapshot, cut: int, inbox: int, outbox: int) -> None:
 
 def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold, list] | None:
     targets, _ = snapshot.scan(cut, snapshot.size)
-    try:
-        found = pickle.loads(_receive(inbox))
-    except EOFError:
-        return None
+    found = pickle.loads(_receive(inbox))
     if found[0] != "scanned":
         return None
     _, first_targets, newlines = found
@@ -111,10 +111,7 @@ def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold,
         checkpoints.append([end, lines.top])
     if snapshot.unterminated:
         lines.add_last(snapshot.unterminated)
-    try:
-        answer = pickle.loads(_receive(inbox))
-    except EOFError:
-        return None  # the child is gone (killed, out of memory)
+    answer = pickle.loads(_receive(inbox))
     if answer[0] == "disagree":
         raise Disagreement(b"")
     if answer[0] != "folded" or lines.kept_upto is None:
@@ -127,11 +124,8 @@ def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold,
     if not held.issuperset(earlier[3]) or not held.issuperset(lines.targets):
         return None  # a void the first pass could not see: its target may be on either side
     _send(outbox, pickle.dumps(list(lines.kept), protocol=pickle.HIGHEST_PROTOCOL))
-    try:
-        firsts = pickle.loads(_receive(inbox))
-    except EOFError:
-        return None
-    if type(firsts) is not dict:
+    firsts = pickle.loads(_receive(inbox))
+    if type(firsts) is not dict:  # the child failed after its handoff
         return None
     seen = lines.seen
     for ident, first in firsts.items():
