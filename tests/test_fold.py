@@ -404,3 +404,35 @@ def test_the_parse_cache_of_older_versions_is_removed(tmp_path):
     journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa", unit="乙局"))
     JournalIndex(journal, CacheFolder(folder)).ledger()
     assert sorted(p.name for p in folder.iterdir()) == [index.name] and outside.read_bytes() == b"kept"
+
+
+FOLD_PROBE = """
+import sys
+from pathlib import Path
+from fupin_cli.journal.jsonl.index import ledger_of
+ledger = ledger_of(Path(sys.argv[1]), None)
+print(len(ledger.completions["tasks"]["1"]["2018-07"]), len(ledger.voided),
+      sorted(m for m in ("fupin_cli.journal.entries", "fupin_cli.journal.jsonl.reader") if m in sys.modules))
+"""
+
+
+def test_lines_in_fupins_own_form_are_folded_without_the_entry_types_or_the_reader(tmp_path):
+    """Importing them is a tenth of a city's first run after a pull; a line in another form needs them."""
+    import subprocess
+    import sys
+
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(done_line("20180703T000000.000001Z-aaaaaa", unit="甲局")
+                        + done_line("20180703T000000.000002Z-bbbbbb", unit="乙局")
+                        + void_line("20180704T000000.000000Z-cccccc", "20180703T000000.000002Z-bbbbbb"))
+
+    def probe() -> str:
+        run = subprocess.run([sys.executable, "-c", FOLD_PROBE, str(journal)], capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    assert probe() == "1 1 []"
+    with journal.open("ab") as handle:
+        handle.write(b"{broken\n")
+    assert probe() == "1 1 ['fupin_cli.journal.entries', 'fupin_cli.journal.jsonl.reader']"

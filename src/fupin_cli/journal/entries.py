@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
 from typing import Any, Callable, ClassVar
 
+from .days import parse_day
+
 OP_DONE = "done"
 OP_VOID = "void"
 OP_REMIND = "remind"
@@ -268,20 +270,6 @@ KEY_KINDS: dict[str, tuple[Callable[[Any, dict], tuple[bool, Any]], str]] = {
     "evidence": (_read_evidence, "佐证材料列表（每项含 path 或 url）"),
     "items": (_read_items, "事项列表 [{\"task\": …, \"period\": …}, …]"),
 }
-
-
-def parse_day(text: str, cache: dict[str, date]) -> date | None:
-    """``YYYY-MM-DD`` only (fromisoformat alone would also take 20180703 or weeks)."""
-    d = cache.get(text)
-    if d is None:
-        if len(text) != 10 or text[4] != "-" or text[7] != "-":
-            return None
-        try:
-            d = date.fromisoformat(text)
-        except ValueError:
-            return None
-        cache[text] = d
-    return d
 
 
 def entry_from_json(obj: Any, lineno: int, dates: dict[str, date],

@@ -23,10 +23,13 @@ from __future__ import annotations
 import re
 import sys
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
-from ..entries import DoneEntry, Problem, VoidEntry, parse_day
+from ..days import parse_day
 from ..ledger import MARKERS, Completions, plain_entry
-from .reader import entry_content, parse_lines
+
+if TYPE_CHECKING:  # annotations only: lines in fupin's own form need neither the entry types nor the reader
+    from ..entries import DoneEntry
 
 _TEXT = rb'[^"\\\x00-\x1f]'  # a character of a JSON string that needs no escape (\n included: rows stay in their line)
 # One match per line.  A line in fupin's own form fills the groups; any other line matches the
@@ -68,6 +71,9 @@ def void_targets(whole: bytes, start: int, stop: int, offset: int) -> set[bytes]
         if row[_TARGET]:
             targets.add(row[_TARGET])
         elif not row[_ID]:
+            from ..entries import VoidEntry
+            from .reader import parse_lines
+
             for entry in parse_lines([line + b"\n"], first=1 if offset + begin == 0 else 2).entries:
                 if type(entry) is VoidEntry:
                     targets.add(entry.target.encode("utf-8"))
@@ -273,6 +279,9 @@ class LineFold:
 
     def _read(self, numbered: list[tuple[int, bytes]], terminated: bool = True) -> None:
         """Lines not in fupin's own form, through the reader: (line number, bytes without the newline)."""
+        from ..entries import DoneEntry, Problem, VoidEntry
+        from .reader import entry_content, parse_lines
+
         end = b"\n" if terminated else b""
         items: list = []
         if numbered[0][0] == 1:  # only line 1 may start with a byte-order mark: read it as line 1
@@ -328,7 +337,10 @@ class LineFold:
                     self.waiting.remove(line)
                 else:
                     self._uncount(line)
-            elif type(line) is DoneEntry:
+                continue
+            from ..entries import DoneEntry, VoidEntry  # an entry the reader read
+
+            if type(line) is DoneEntry:
                 self.done_entries.remove(line)
             elif type(line) is not VoidEntry and line.op in MARKERS:
                 text = line.id
