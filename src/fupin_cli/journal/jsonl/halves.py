@@ -79,7 +79,7 @@ def _first_half(snapshot, cut: int, inbox: int, outbox: int) -> None:
             lines.add_block(block)
             checkpoints.append([end, lines.max_id])
         plain, done_entries = lines.handoff()
-        _send(outbox, pickle.dumps(("folded", marshal.dumps((plain, checkpoints)), done_entries),
+        _send(outbox, pickle.dumps(("folded", marshal.dumps((plain, checkpoints)), done_entries, snapshot.whole),
                                    protocol=pickle.HIGHEST_PROTOCOL))
         asked = pickle.loads(_receive(inbox))  # the ids the second half kept (it closes the pipe if it gives up)
         seen = lines.seen
@@ -116,7 +116,8 @@ def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold,
         raise Disagreement(b"")
     if answer[0] != "folded" or lines.kept_upto is None:
         return None
-    _, plain, done_entries = answer
+    _, plain, done_entries, whole = answer
+    snapshot.whole = snapshot.whole and whole  # a journal cut shorter meanwhile: the fold is not stored
     earlier, earlier_checkpoints = marshal.loads(plain)
     top = earlier[0]
     if top > lines.kept_upto:

@@ -23,7 +23,8 @@ Reading the ledger:
 3. otherwise (an edit of any line, a reorder, a merge in the middle, a
    truncation) the ledger is folded again from every line
    (:mod:`~fupin_cli.journal.jsonl.fold`: lines in fupin's own form a block
-   at a time, any other line through the reader).
+   at a time, any other line through the reader; a big journal in two
+   processes, see :mod:`~fupin_cli.journal.jsonl.halves`).
 
 Whenever two different lines carry one id (a hand-made copy, a conflict) the
 full reader decides, as it does when there is no cache.  The journal stays the
