@@ -12,7 +12,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fupin_cli"
 
 # Each layer may import itself and the layers after it in this list, never the ones before.
-LAYERS = ["cli", "app", "channels", "output", "reports", "journal", "plan_io", "phrases", "domain", "cache", "progress"]
+LAYERS = ["cli", "app", "channels", "output", "reports", "journal", "plan_io", "phrases", "domain", "cache", "progress",
+          "collector"]
 ROOT_MODULES = {"__init__", "__main__"}
 
 

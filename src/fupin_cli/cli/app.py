@@ -195,21 +195,16 @@ def root(
 
 def main() -> None:
     """Console entry point: the one place errors become messages and exit codes."""
-    import gc
-
+    from ..collector import collector_paused
     from .progress import on_terminal
 
     # One run is short and makes almost nothing cyclic, while a province's report holds hundreds of thousands
     # of objects (plan, ledger, rows) that the cyclic collector would walk again and again: about a tenth
     # of a warm run.  Paused for the run, back on after it (the tests run the CLI in their own process).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        with on_terminal():  # long work draws a bar on stderr, on a terminal only
+        with collector_paused(), on_terminal():  # long work draws a bar on stderr, on a terminal only
             _run()
     finally:
-        if gc_was_enabled:
-            gc.enable()
         _say_cache_notices()
 
 

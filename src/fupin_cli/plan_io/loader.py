@@ -156,28 +156,20 @@ class PlanCache:
         return cls(folder, f"plan-{name}.marshal", key)
 
     def load(self) -> LoadedPlans | None:
-        import gc
         import marshal
 
+        from ..collector import collector_paused
         from .codec import decode
 
         data = self.folder.read(self.name)
         if data is None:
             return None
-        # A province's plan is tens of thousands of objects, none cyclic: without the pause the cyclic
-        # garbage collector would walk them again and again as they are made.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
         try:
-            key, encoded = marshal.loads(data)
-            if key != self.key:
-                return None
-            return decode(encoded)
+            with collector_paused():  # a province's plan is tens of thousands of objects
+                key, encoded = marshal.loads(data)
+                return decode(encoded) if key == self.key else None
         except Exception:  # torn, foreign or from another version: a miss
             return None
-        finally:
-            if gc_was_enabled:
-                gc.enable()
 
     def store(self, loaded: LoadedPlans) -> None:
         import marshal

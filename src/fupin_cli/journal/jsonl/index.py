@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
 
+from ...collector import collector_paused
 from ...progress import step
 from ..ledger import (
     MARKERS,
@@ -131,16 +132,14 @@ class JournalIndex:
 
     # ------------------------------------------------------------ the stored state
     def _load(self) -> _State | None:
-        import gc
         import marshal
 
         data = self.cache.read(self.name)
         if data is None:
             return None
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # a province's ledger is a million completions, none cyclic (as in the fold)
         try:
-            identity, *fields = marshal.loads(data)
+            with collector_paused():  # a province's ledger is a million completions
+                identity, *fields = marshal.loads(data)
             if identity != self.identity:
                 return None
             state = _State(*fields)
@@ -148,9 +147,6 @@ class JournalIndex:
             return state
         except Exception:  # torn, foreign, or from another Python: a miss
             return None
-        finally:
-            if gc_was_enabled:
-                gc.enable()
 
     def _store(self, state: _State) -> None:
         import marshal
@@ -218,23 +214,17 @@ class JournalIndex:
         return result.ledger()
 
     def _fold_again(self, snapshot: "_Snapshot") -> _State:
-        import gc
-
         from .fold import Disagreement
 
         remove = getattr(self.cache, "remove", None)
         if remove is not None:
             remove(self.lines_name)  # the parse cache of versions before FORMAT 8 (a province's: 70 MB)
 
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # a million small objects, none cyclic (as in the reader)
-        try:
-            return self._rebuild(snapshot)
-        except Disagreement:
-            return self._full(snapshot)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
+        with collector_paused():  # a million small objects
+            try:
+                return self._rebuild(snapshot)
+            except Disagreement:
+                return self._full(snapshot)
 
     def _with_tail(self, state: _State, snapshot: "_Snapshot") -> _State | None:
         """``state`` with the lines after ``state.size`` applied, or None when only a full fold can tell.

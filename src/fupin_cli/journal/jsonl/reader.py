@@ -6,7 +6,6 @@ raises :class:`JournalError` only when the file itself cannot be read.
 
 from __future__ import annotations
 
-import gc
 import os
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ...domain.errors import JournalError
+from ...collector import collector_paused
 from ..entries import OP_DONE, DoneEntry, Entry, Problem, entry_from_json, parse_day
 from .files import describe_oserror, open_journal
 
@@ -66,18 +66,11 @@ def read_journal(path: Path) -> JournalContents:
     if fd is None:
         return contents
     f = open(fd, "rb")
-    # A million small dicts would set off the cyclic garbage collector again
-    # and again (more than doubling the time); nothing made here is cyclic.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        with f:
+        with f, collector_paused():  # a million small dicts, none cyclic
             _read_lines(f, contents)
     except OSError as exc:
         raise JournalError(f"读取台账时出错：{describe_oserror(exc)}", file=str(path)) from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return contents
 
 
@@ -86,13 +79,8 @@ def parse_bytes(data: bytes) -> JournalContents:
     import io
 
     contents = JournalContents()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         _read_lines(io.BytesIO(data), contents)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return contents
 
 
