@@ -27,6 +27,11 @@ JULY = {d: date(2018, 7, d).toordinal() for d in range(1, 32)}
 @pytest.fixture
 def in_two(monkeypatch):
     """The halves' fold for any journal; the list it returns says, per fold, whether the halves' result was used."""
+    import threading
+
+    for thread in threading.enumerate():  # fupin never forks beside a thread: let an earlier test's ones end
+        if thread is not threading.main_thread():
+            thread.join(timeout=5)
     monkeypatch.setattr(halves, "TWO_PROCESSES_FROM", 0)
     monkeypatch.setattr(journal_index, "BLOCK", 256)
     used: list[bool] = []
@@ -143,6 +148,25 @@ def test_a_child_that_dies_leaves_the_fold_to_one_process(tmp_path, in_two, monk
     ledger = ledger_of(journal, None)
     assert in_two == [False]
     same(ledger, full_ledger(journal))
+
+
+def test_no_fork_beside_a_running_thread(tmp_path, in_two, monkeypatch):
+    """A forked child has only the thread that forked; a lock another thread held stays held in it."""
+    import threading
+
+    forks = []
+    monkeypatch.setattr(halves.os, "fork", lambda: forks.append(1) or 0)
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        journal = tmp_path / "journal.jsonl"
+        journal.write_bytes(fupin_order([done_line(ident(1))], [done_line(ident(90), unit="乙局")]))
+        same(ledger_of(journal, None), full_ledger(journal))
+    finally:
+        release.set()
+        waiting.join()
+    assert forks == [] and in_two == []
 
 
 def test_small_journals_are_folded_in_one_process(tmp_path, monkeypatch):
