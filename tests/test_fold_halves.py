@@ -169,6 +169,20 @@ def test_no_fork_beside_a_running_thread(tmp_path, in_two, monkeypatch):
     assert forks == [] and in_two == []
 
 
+def test_no_process_to_spare_leaves_the_fold_to_one_process(tmp_path, in_two, monkeypatch):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(halves.os, "fork", refused)
+    finished = []
+    finish = journal_fold.LineFold.finish
+    monkeypatch.setattr(journal_fold.LineFold, "finish", lambda self: finished.append(1) or finish(self))
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(fupin_order([done_line(ident(1))], [done_line(ident(90), unit="乙局")]))
+    same(ledger_of(journal, None), full_ledger(journal))
+    assert in_two == [] and finished == [1]  # folded here, not handed to the full reader as a failed read
+
+
 def test_small_journals_are_folded_in_one_process(tmp_path, monkeypatch):
     forks = []
     monkeypatch.setattr(halves.os, "fork", lambda: forks.append(1) or 0)

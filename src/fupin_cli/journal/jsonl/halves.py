@@ -35,6 +35,7 @@ _LENGTH = struct.Struct("<Q")
 def fold_in_two(snapshot) -> tuple[LineFold, list] | None:
     """The fold of every line of ``snapshot`` (an index ``_Snapshot``) and its checkpoints, or None
     when it is better folded in one process (see the module's doc)."""
+    import signal
     import threading
 
     if snapshot.size < TWO_PROCESSES_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
@@ -42,9 +43,17 @@ def fold_in_two(snapshot) -> tuple[LineFold, list] | None:
     cut = snapshot.line_start_after(snapshot.size // 2)
     if cut is None:
         return None
-    child_reads, parent_writes = os.pipe()
-    parent_reads, child_writes = os.pipe()
-    pid = os.fork()
+    try:
+        child_reads, parent_writes = os.pipe()
+        parent_reads, child_writes = os.pipe()
+    except OSError:  # out of file descriptors
+        return None
+    try:
+        pid = os.fork()
+    except OSError:  # out of processes or memory
+        for fd in (child_reads, parent_writes, parent_reads, child_writes):
+            os.close(fd)
+        return None
     if pid == 0:  # pragma: no cover - the child's lines run in the child (the result is tested)
         os.close(parent_writes)
         os.close(parent_reads)
@@ -59,7 +68,7 @@ def fold_in_two(snapshot) -> tuple[LineFold, list] | None:
         os.close(parent_reads)
         os.close(parent_writes)
         try:
-            os.kill(pid, 9)  # done or not, it has nothing more to say
+            os.kill(pid, signal.SIGKILL)  # done or not, it has nothing more to say
         except OSError:
             pass
         os.waitpid(pid, 0)
