@@ -44,7 +44,6 @@ def build_units(path: Path, doc) -> UnitIndex:
         raise where.error("units: 应是一个列表（每项以 - 开头）", doc, "units")
     units: dict[str, Unit] = {}
     seen: dict[str, tuple[str, int]] = {}  # normalised name/alias -> (owner, line)
-    labels: dict[str, str] = {}  # normalised name/alias -> owner, for the index
     for item in items:
         if not isinstance(item, Mapping):
             raise where.error("每个单位应是一个映射（含 name、kind 等）", doc, "units")
@@ -60,9 +59,8 @@ def build_units(path: Path, doc) -> UnitIndex:
                 raise where.error(f"名称或别名 “{label}” 与第 {first} 行的单位 “{owner}” 重复", item,
                                   "name" if label == name else "aliases")
             seen[key] = (name, line)
-            labels[key] = name
         units[name] = Unit(name, kind, tuple(aliases), tuple(members), _optional_text(item, "note", where), line)
-    index = UnitIndex(units.values(), labels=labels)
+    index = UnitIndex(units.values(), labels={key: owner for key, (owner, _) in seen.items()})
     for unit in units.values():
         for member in unit.members:
             if member not in units:
