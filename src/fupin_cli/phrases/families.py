@@ -646,6 +646,7 @@ def _persist(m: re.Match, ctx: Context) -> Built:
 
 
 _ONGOING = r"长期性|长期坚持|长期|常态化|常态|持续性|持续|长效"
+_POINT_WORDS = "月|半|季|底|末|内|春|元|国|劳|五|端|中|清"  # a point holds one of them (the needs of 日期)
 
 FAMILIES: tuple[Family, ...] = (
     # -- one-off dates ------------------------------------------------------
@@ -654,7 +655,7 @@ FAMILIES: tuple[Family, ...] = (
             "本年度内", "上半年", "第三季度末", "2023年11月下旬", "次年3月底前", "明年6月底前",
             "2018年10月、12月底前", "2018年、2019年年底前", "截至2018年6月30日",
             "4月、7月、10月及次年1月5日前", "春节前", "2025年春节前", "元旦前", "国庆节前",
-            needs=("月|半|季|底|末|内|春|元|国|劳|五|端|中|清",), more=_point_rx),
+            needs=(_POINT_WORDS,), more=_point_rx),
     _family("只写年份", r"(?P<y>\d{4})年度?(?=完成|实现|全面|全部|基本|达到|建成|争取|力争|确保|启动|开展|[,;:]|$)",
             _bare_year, "2015年完成", needs=("年",)),
     _family("区间", rf"(?:从|自)?(?P<every>{_EVERY_YEAR})?{point('a')}{TIME}{RANGE}"
@@ -663,8 +664,8 @@ FAMILIES: tuple[Family, ...] = (
             "7月3日至7月15日", "2023年3月1日到6月30日", "5月—8月", "5月-8月", "9月1日到7日",
             "8月28-9月6日", "5月30日一6月4日", "10月20日～11月10日", "12月1日至次年2月底",
             "2018年1月中旬至3月底", "从2019年11月20日至2020年春节前", "每年11月至次年3月", "每年1月1日至6月30日",
-            # its first point, as every 日期's: not compiled (the costliest pattern) for 每年至少两次
-            needs=("-|~|–|—|一|到|至", "月|半|季|底|末|内|春|元|国|劳|五|端|中|清")),
+            # and a point: not compiled (the costliest pattern) for 每年至少两次
+            needs=("-|~|–|—|一|到|至", _POINT_WORDS)),
     _family("季度季后", rf"第?(?P<q>\d)季度?季后(?P<n>\d{{1,3}})[日天]{TAIL}", _quarter_offset_once,
             "一季度季后7日", "三季度季后10日12:00", needs=("季后",)),
     _family("日期后工作日", rf"{point()}{AFTER}(?P<n>\d{{1,2}})个工作日{WITHIN}", _once_workdays,
