@@ -43,7 +43,7 @@ CANONICAL = re.compile((
     rb'|void",(?:"plan":"(T*+)",)?"target":"(T++)")'
     rb',("recorded_at":"T*+","by":"T*+","note":"T*+")\}|(.*))$').replace(b"T", _TEXT), re.M)
 _ID, _UNIT, _DATE, _TARGET, _LINE = 0, 3, 5, 7, 9
-_HELD = object()  # in LineFold.seen: an id some void names, no line of it read yet
+HELD = object()  # in LineFold.seen: an id some void names, no line of it read yet
 _ID_OF, _DATE_OF = itemgetter(_ID), itemgetter(_DATE)
 _VOID_NEEDLE = b"void"  # in every line whose op is void, unless escaped
 
@@ -136,8 +136,8 @@ class LineFold:
     """
 
     def __init__(self, held: set[bytes], no_days: set[bytes] = frozenset()) -> None:
-        # id → fingerprint of its first line (an int, or an entry's content); held ids start as _HELD
-        self.seen: dict[bytes, object] = dict.fromkeys(held, _HELD)
+        # id → fingerprint of its first line (an int, or an entry's content); held ids start as HELD
+        self.seen: dict[bytes, object] = dict.fromkeys(held, HELD)
         self.held = held
         self.no_days = no_days  # dates of lines in fupin's form known to be no day (for the reader to word)
         self.names = _Names()
@@ -235,9 +235,9 @@ class LineFold:
             first = remember(ident, fingerprint)
             if first is not fingerprint:  # an id seen before (a fingerprint is a fresh int)
                 repeated += 1
-                if first is _HELD:
+                if first is HELD:
                     first = seen[ident]  # unless an earlier row of this block was its first line
-                if first is _HELD:  # the first line of an id some void names: it waits for the voids
+                if first is HELD:  # the first line of an id some void names: it waits for the voids
                     seen[ident] = fingerprint
                     if target:
                         targets.append(target)
@@ -301,7 +301,7 @@ class LineFold:
             ident = item.id.encode("utf-8")
             content = (entry_content(item),)  # a tuple: never equal to a row's fingerprint
             first = self.seen.setdefault(ident, content)
-            if first is _HELD:
+            if first is HELD:
                 self.seen[ident] = content
             elif first is not content:
                 if first != content:

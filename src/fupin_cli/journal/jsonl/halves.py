@@ -26,7 +26,7 @@ import pickle
 import struct
 
 from ...progress import attach, step
-from .fold import _HELD, Disagreement, LineFold
+from .fold import HELD, Disagreement, LineFold
 
 TWO_PROCESSES_FROM = 1 << 20  # bytes (~5,000 lines): below, a fork and a handoff cost about what they save
 _LENGTH = struct.Struct("<Q")
@@ -92,7 +92,7 @@ def _first_half(snapshot, cut: int, inbox: int, outbox: int) -> None:
                                    protocol=pickle.HIGHEST_PROTOCOL))
         asked = pickle.loads(_receive(inbox))  # the ids the second half kept (it closes the pipe if it gives up)
         seen = lines.seen
-        _send(outbox, pickle.dumps({ident: seen[ident] for ident in asked if seen.get(ident, _HELD) is not _HELD},
+        _send(outbox, pickle.dumps({ident: seen[ident] for ident in asked if seen.get(ident, HELD) is not HELD},
                                    protocol=pickle.HIGHEST_PROTOCOL))
     except Disagreement:
         _send_quietly(outbox, pickle.dumps(("disagree",)))
