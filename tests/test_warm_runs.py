@@ -5,6 +5,7 @@ while it lasts."""
 from __future__ import annotations
 
 import gc
+import subprocess
 import sys
 
 from fupin_cli.journal.jsonl.index import JournalIndex
@@ -61,6 +62,23 @@ def test_a_run_pauses_the_collector_and_leaves_it_as_it_found_it(tmp_path, fupin
         gc.enable()
     assert fupin("overdue", "--data", str(tmp_path / "missing")).code == 2  # an error on the way out too
     assert gc.isenabled()
+
+
+def test_the_process_ends_without_a_last_collection_and_runs_its_exit_handlers(tmp_path):
+    """At exit the run's objects are frozen (CPython's final collection skips them), after which
+    the handlers registered before the run still run; what the run printed is all there."""
+    folder = plan_folder(tmp_path / "data", TASKS)
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        "from fupin_cli.cli import main\n"
+        f"sys.argv = ['fupin', 'overdue', '--format', 'json', '--as-of', '2018-08-10', '--data', {str(folder)!r}]\n"
+        "main()\n"
+    )
+    done_run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done_run.returncode == 0, done_run.stderr
+    assert done_run.stderr.splitlines()[-1] == "frozen at exit: True"
+    assert done_run.stdout.startswith("[") and done_run.stdout.rstrip().endswith("]")
 
 
 def test_records_of_rows_alike_are_copies_each_with_its_unit():

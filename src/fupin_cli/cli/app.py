@@ -195,8 +195,10 @@ def root(
 
 def main() -> None:
     """Console entry point: the one place errors become messages and exit codes."""
-    from ..collector import collector_paused
+    from ..collector import collector_paused, frozen_at_exit
     from .progress import on_terminal
+
+    frozen_at_exit()
 
     # One run is short and makes almost nothing cyclic, while a province's report holds hundreds of thousands
     # of objects (plan, ledger, rows) that the cyclic collector would walk again and again: about a tenth
