@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import pickle
 import struct
 
 from ...progress import attach, step
@@ -81,34 +80,32 @@ def _first_half(snapshot, cut: int, inbox: int, outbox: int) -> None:
     try:
         attach(None)  # the parent draws the progress
         targets, newlines = snapshot.scan(0, cut)
-        _send(outbox, pickle.dumps(("scanned", targets, newlines), protocol=pickle.HIGHEST_PROTOCOL))
-        lines = LineFold(targets | pickle.loads(_receive(inbox)))
+        _send(outbox, _pack(("scanned", targets, newlines)))
+        lines = LineFold(targets | _unpack(_receive(inbox)))
         checkpoints = []
         for end, block in snapshot.blocks(stop=cut, digest=False):
             lines.add_block(block)
             checkpoints.append([end, lines.max_id])
         plain, done_entries = lines.handoff()
-        _send(outbox, pickle.dumps(("folded", marshal.dumps((plain, checkpoints)), done_entries, snapshot.whole),
-                                   protocol=pickle.HIGHEST_PROTOCOL))
-        asked = pickle.loads(_receive(inbox))  # the ids the second half kept (it closes the pipe if it gives up)
+        _send(outbox, _pack(("folded", marshal.dumps((plain, checkpoints)), done_entries, snapshot.whole)))
+        asked = _unpack(_receive(inbox))  # the ids the second half kept (it closes the pipe if it gives up)
         seen = lines.seen
-        _send(outbox, pickle.dumps({ident: seen[ident] for ident in asked if seen.get(ident, HELD) is not HELD},
-                                   protocol=pickle.HIGHEST_PROTOCOL))
+        _send(outbox, _pack({ident: seen[ident] for ident in asked if seen.get(ident, HELD) is not HELD}))
     except Disagreement:
-        _send_quietly(outbox, pickle.dumps(("disagree",)))
+        _send_quietly(outbox, _pack(("disagree",)))
     except BaseException:  # anything else: the parent folds in one process and meets it there
-        _send_quietly(outbox, pickle.dumps(("again",)))
+        _send_quietly(outbox, _pack(("again",)))
     finally:
         os._exit(0)  # never back into the caller's code, and no buffers of the parent's flushed twice
 
 
 def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold, list] | None:
     targets, _ = snapshot.scan(cut, snapshot.size)
-    found = pickle.loads(_receive(inbox))
+    found = _unpack(_receive(inbox))
     if found[0] != "scanned":
         return None
     _, first_targets, newlines = found
-    _send(outbox, pickle.dumps(targets, protocol=pickle.HIGHEST_PROTOCOL))
+    _send(outbox, _pack(targets))
     held = targets | first_targets
     lines = LineFold(held)
     lines.lines = newlines
@@ -120,7 +117,7 @@ def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold,
         checkpoints.append([end, lines.top])
     if snapshot.unterminated:
         lines.add_last(snapshot.unterminated)
-    answer = pickle.loads(_receive(inbox))
+    answer = _unpack(_receive(inbox))
     if answer[0] == "disagree":
         raise Disagreement(b"")
     if answer[0] != "folded" or lines.kept_upto is None:
@@ -133,8 +130,8 @@ def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold,
         return None  # the first half has ids this half did not keep: not in fupin's order
     if not held.issuperset(earlier[3]) or not held.issuperset(lines.targets):
         return None  # a void the first pass could not see: its target may be on either side
-    _send(outbox, pickle.dumps(list(lines.kept), protocol=pickle.HIGHEST_PROTOCOL))
-    firsts = pickle.loads(_receive(inbox))
+    _send(outbox, _pack(list(lines.kept)))
+    firsts = _unpack(_receive(inbox))
     if type(firsts) is not dict:  # the child failed after its handoff
         return None
     seen = lines.seen
@@ -144,6 +141,25 @@ def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold,
     lines.drop_first_lines(firsts)
     lines.take_earlier(earlier, done_entries)
     return lines, earlier_checkpoints + [[end, max(top, own).decode("utf-8")] for end, own in checkpoints]
+
+
+def _pack(message) -> bytes:
+    """A message between the halves: marshal data (fast, and no import), or a pickle when it holds
+    entries the reader read (lines not in fupin's own form)."""
+    try:
+        return b"m" + marshal.dumps(message)
+    except ValueError:
+        import pickle
+
+        return b"p" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(data: bytes):
+    if data[:1] == b"m":
+        return marshal.loads(memoryview(data)[1:])
+    import pickle
+
+    return pickle.loads(memoryview(data)[1:])
 
 
 def _send(fd: int, data: bytes) -> None:
