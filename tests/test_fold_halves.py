@@ -34,6 +34,7 @@ def in_two(monkeypatch):
             thread.join(timeout=5)
     monkeypatch.setattr(halves, "TWO_PROCESSES_FROM", 0)
     monkeypatch.setattr(journal_index, "BLOCK", 256)
+    monkeypatch.setattr(journal_index, "SCAN_WINDOW", 256)  # marks close enough together to cut anywhere
     used: list[bool] = []
     second_half = halves._second_half
 
@@ -253,3 +254,82 @@ def test_the_generated_journals_do_take_the_halves(tmp_path, in_two):
         journal.write_bytes(b"".join(lines))
         same(ledger_of(journal, None), full_ledger(journal))
     assert in_two == [True] * 20
+
+
+# ---------------------------------------------------------------- begun ahead (JournalIndex.read_ahead)
+
+@pytest.mark.parametrize("asked_after", [0.0, 0.5], ids=["asked at once", "asked once the child is through"])
+@pytest.mark.parametrize("newline_at_end", [True, False])
+def test_a_fold_begun_ahead_is_the_full_readers_wherever_the_child_has_got_to(tmp_path, in_two, asked_after,
+                                                                            newline_at_end):
+    """Asked at once, the child cuts what is left in the middle; asked late, it has folded every line
+    (the last one too, without its newline) and this process folds none."""
+    import time
+
+    lines = [done_line(ident(n), unit=f"{n % 3}局", day=f"2018-07-{1 + n % 28:02d}") for n in range(60)]
+    lines += [void_line(ident(70), ident(5)), lines[2], done_line(ident(71), unit="乙局")]
+    raw = b"".join(lines)
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(raw if newline_at_end else raw.rstrip(b"\n"))
+    index = JournalIndex(journal, journal_index.NO_CACHE)
+    index.read_ahead()
+    time.sleep(asked_after)
+    same(index.ledger(), full_ledger(journal))
+    assert in_two == [True]
+
+
+def test_a_fold_begun_ahead_and_never_asked_for_ends_with_its_index(tmp_path, in_two, monkeypatch):
+    import gc
+    import os
+
+    children = []
+    fork = halves.os.fork
+    monkeypatch.setattr(halves.os, "fork", lambda: children.append(pid := fork()) or pid)
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(fupin_order([done_line(ident(1))], [done_line(ident(90), unit="乙局")]))
+    index = JournalIndex(journal, journal_index.NO_CACHE)
+    index.read_ahead()
+    (child,) = children
+    del index
+    gc.collect()
+    with pytest.raises(ChildProcessError):  # stopped and reaped
+        os.waitpid(child, os.WNOHANG)
+
+
+def test_nothing_is_begun_ahead_when_the_stored_ledger_holds(tmp_path, in_two, monkeypatch):
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(fupin_order([done_line(ident(1))], [done_line(ident(90), unit="乙局")]))
+    cache = MemoryCache()
+    monkeypatch.setattr(journal_index, "RACY_NS", 0)  # the file was written just now: trust its stamp anyway
+    JournalIndex(journal, cache).ledger()  # stored
+    forks = []
+    monkeypatch.setattr(halves.os, "fork", lambda: forks.append(1) or 0)
+    index = JournalIndex(journal, cache)
+    index.read_ahead()
+    same(index.ledger(), full_ledger(journal))
+    assert forks == []
+
+
+def test_a_report_begins_the_journal_before_the_plan(tmp_path, fupin, monkeypatch):
+    """The commands that read the ledger begin the journal's fold first, so that it goes on while the plan is read."""
+    from fupin_cli.plan_io import loader
+    from support.plans import plan_folder
+
+    monkeypatch.setattr(halves, "TWO_PROCESSES_FROM", 0)
+    monkeypatch.setattr(journal_index, "SCAN_WINDOW", 256)
+    events = []
+    begin, load_plan = halves.FoldInTwo.begin.__func__, loader.load_plan
+    monkeypatch.setattr(halves.FoldInTwo, "begin", classmethod(lambda cls, s: events.append("fold") or begin(cls, s)))
+    monkeypatch.setattr(loader, "load_plan", lambda *a: events.append("plan") or load_plan(*a))
+    folder = plan_folder(tmp_path / "data", '- {id: "1", text: 报送月报, units: [甲局, 乙局], deadline: 每月5日前}')
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(b"".join(done_line(ident(n), unit="甲局", period=f"2018-{1 + n % 8:02d}", day="2018-07-03")
+                                 for n in range(40)))
+    args = ("overdue", "--format", "json", "--as-of", "2018-08-10", "--data", str(folder), "--journal", str(journal))
+    monkeypatch.setenv("FUPIN_NO_CACHE", "1")
+    ahead = fupin(*args)
+    assert events == ["fold", "plan"]
+    monkeypatch.setattr(halves, "TWO_PROCESSES_FROM", 1 << 40)
+    alone = fupin(*args)
+    assert ahead.code == alone.code == 0 and ahead.out == alone.out
+    assert {r["unit"] for r in ahead.json()} == {"乙局"}

@@ -166,6 +166,11 @@ class RunContext:
             if len(problems) > 3:
                 self.warn(f"台账还有 {len(problems) - 3} 处问题；运行 fupin check 查看")
 
+    def read_ledger_ahead(self) -> None:
+        """Begin reading the journal's ledger now, so that a big journal's fold goes on while the plan is
+        read (see :meth:`~fupin_cli.journal.store.JournalStore.read_ahead`); :attr:`ledger` finishes it."""
+        self.store.read_ahead()
+
     @cached_property
     def ledger(self):
         """What the journal says is done, for the plans looked at, its labels read against them."""

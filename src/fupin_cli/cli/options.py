@@ -374,11 +374,14 @@ def format_option(choices: tuple[str, ...]):
     return typer.Option("--format", "-f", click_type=FormatName(choices), help=f"输出格式：{'、'.join(choices)}。")
 
 
-def context(**options) -> RunContext:
-    """The run context of a command, its warnings printed on stderr as they come."""
+def context(*, reads_ledger: bool = False, **options) -> RunContext:
+    """The run context of a command, its warnings printed on stderr as they come.  A command that
+    ``reads_ledger`` has the journal's read begun before anything else (see RunContext.read_ledger_ahead)."""
     from .output import warn
 
     run = RunContext(**options, warn=warn)
+    if reads_ledger:
+        run.read_ledger_ahead()
     if options.get("plan") is not None:
         run.plans  # a --plan naming no list is refused whether or not the command needs the plans
     if options.get("as_of") is not None:

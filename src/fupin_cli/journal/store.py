@@ -24,6 +24,10 @@ class JournalStore(Protocol):
     def ledger(self) -> Ledger:
         """What the journal says is done (through a private index where one pays)."""
 
+    def read_ahead(self) -> None:
+        """Begin reading the ledger, which :meth:`ledger` finishes, so that its slow part goes on beside
+        the caller's other work (a store may do nothing here).  Raises nothing."""
+
     def append(self, record: dict, precondition: Callable[["JournalStore"], None] | None = None) -> dict:
         """Write one entry, whole or not at all; returns it.
 

@@ -70,7 +70,7 @@ def done(
     from ...app.inputs import read_period
     from ...app.recording import CompletedInFuture, PeriodComplete, PeriodNeeded, PeriodUnknown, record_done
 
-    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key, reads_ledger=True)
     name = one_unit(ctx, unit)
     completed = read_date(ctx, on, "--date")
     label = read_period(period, "--period", today=ctx.today) if period is not None else None

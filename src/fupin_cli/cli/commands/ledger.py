@@ -82,7 +82,7 @@ def progress(
     """
     from ...app.ledger import record_progress
 
-    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key, reads_ledger=True)
     name = one_unit(ctx, unit)
     day = read_date(ctx, on, "--date")
     label = _period(ctx, period)
@@ -124,7 +124,7 @@ def extend(
     """
     from ...app.ledger import record_extension
 
-    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key, reads_ledger=True)
     name = one_unit(ctx, unit)
     new_date = read_date(ctx, until, "--until")
     approved = read_date(ctx, approved_on, "--approved-on")
@@ -164,7 +164,7 @@ def waive(
     """
     from ...app.ledger import record_waiver
 
-    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key, reads_ledger=True)
     name = one_unit(ctx, unit)
     label = _period(ctx, period)
     waived = record_waiver(ctx, task, name, label, all_periods=all_periods, reason=reason,

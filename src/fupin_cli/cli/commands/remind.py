@@ -71,7 +71,7 @@ def remind(
     from ...channels import SecretStore
     from ..closing import finish_report
 
-    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, plan=plan_key, reads_ledger=True)
     if test and escalate_after is not None:
         raise UsageError("--test 只发测试消息，不能与 --escalate-after 同用", subject="test")
     if workdays_only and not test and not ctx.timetable.calendar.is_workday(ctx.today):

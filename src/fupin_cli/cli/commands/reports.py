@@ -140,7 +140,8 @@ def due(
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key,
+                  reads_ledger=True)
     name, names, scope = _report_scope(ctx, unit, category)
     plan = ctx.timetable.plan  # the plans reported today, as one
     days = plan.settings.warn_days if within is None else within
@@ -184,7 +185,8 @@ def overdue(
 
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key,
+                  reads_ledger=True)
     name, names, scope = _report_scope(ctx, unit, category)
     plan = ctx.timetable.plan
     rows = units_together(overdue_rows(ctx.timetable, ctx.standing(), scope, sort=sort,
@@ -242,7 +244,8 @@ def report_weekly(
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     _by(by)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key,
+                  reads_ledger=True)
     name, _names, scope = _report_scope(ctx, unit, category)
     report = weekly_report(ctx.timetable, ctx.standing(), scope, unit=name, sort=sort)
     _show_period(ctx, report, fmt, output, force, wide, by, sort, exit_code, chases=_chases(ctx, report))
@@ -284,7 +287,8 @@ def report_monthly(
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     _by(by)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key,
+                  reads_ledger=True)
     first = date(*read_month(month, "--month", today=ctx.today), 1) if month is not None else None
     name, _names, scope = _report_scope(ctx, unit, category)
     timetable = _period_timetable(ctx, "month", first)
@@ -321,7 +325,8 @@ def report_quarterly(
     fmt = choose_format(fmt, output, REPORT_FORMATS)
     sort = _sort(sort)
     _by(by)
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key,
+                  reads_ledger=True)
     first = read_quarter(quarter, "--quarter", today=ctx.today) if quarter is not None else None
     name, _names, scope = _report_scope(ctx, unit, category)
     timetable = _period_timetable(ctx, "quarter", first)
@@ -368,7 +373,8 @@ def report_notice(
     from ...output.formats import FORMATS, Target
     from ...reports.notice import Notices, unit_notices
 
-    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key)
+    ctx = context(data=data, journal=journal, as_of=as_of, holiday_shift=holiday_shift, plan=plan_key,
+                  reads_ledger=True)
     if not unit and not each_unit:
         raise UsageError("请用 --unit 指定单位，或用 --each-unit 为每个单位各出一份", subject="unit")
     if unit and each_unit:

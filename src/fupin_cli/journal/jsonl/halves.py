@@ -1,21 +1,26 @@
-"""Folding a big journal in two processes: its first half in a child, the second half here.
+"""Folding a big journal in two processes: its first part in a child, the rest here.
 
 A province's journal (a million lines) takes seconds to fold, one core at a time; the first run
-after a ``git pull`` pays it.  Machines have two cores or more, so the journal is cut at a line
-near its middle, a forked child folds the lines before the cut while this process folds the
-lines after it, and the child hands its fold over (:meth:`LineFold.handoff`).  Before folding,
-each half looks for voids among its own lines and they share the ids those name, so that both
-hold back the completions a void anywhere may cancel.
+after a ``git pull`` pays it.  Machines have two cores or more, so a forked child begins folding
+the journal from its first line as soon as the index knows the whole of it must be folded —
+before the plan is read, when a command reads the ledger ahead (see
+:meth:`~fupin_cli.journal.jsonl.index.JournalIndex.read_ahead`).  When this process comes to the
+ledger, it asks the child where to start: the child, wherever it has got to, cuts what is left
+in two at a line (:func:`_cut`), goes on up to there while this process folds the lines after
+it, and hands its fold over (:meth:`LineFold.handoff`).  Before folding, the child looks for
+voids in the whole journal (:meth:`_Snapshot.scan`, counting lines on the way, so that the lines
+after the cut are numbered from the right one), and both parts hold back the completions a void
+anywhere may cancel.
 
-The halves meet where one id has lines on both sides (a git union merge copies lines; a hand
-edit may change one).  The second half keeps the first line of every id up to the greatest id of
-its first block (:meth:`LineFold.keep_first_lines`).  In a journal in fupin's order (ids grow with
-the line number; merged-in copies are older) that covers every id of the first half, which the
+The parts meet where one id has lines on both sides (a git union merge copies lines; a hand edit
+may change one).  The second part keeps the first line of every id up to the greatest id of its
+first block (:meth:`LineFold.keep_first_lines`).  In a journal in fupin's order (ids grow with
+the line number; merged-in copies are older) that covers every id of the first part, which the
 child's greatest id confirms; the child then says which of those ids it has read and in what
-form, the same line is taken out of the second half (it came first in the file), and another line
+form, the same line is taken out of the second part (it came first in the file), and another line
 of one id goes to the full reader, as it does in one process.  Whenever anything is not so — a
 journal in another order, a void the first pass could not see, a date that is no day, a child
-that fails — this returns None and the journal is folded in one process, as before.
+that fails — :meth:`FoldInTwo.finish` returns None and the journal is folded in one process.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import marshal
 import os
 import struct
+import weakref
 
 from ...progress import attach, step
 from .fold import HELD, Disagreement, LineFold
@@ -31,64 +37,112 @@ TWO_PROCESSES_FROM = 1 << 20  # bytes (~5,000 lines): below, a fork and a handof
 _LENGTH = struct.Struct("<Q")
 
 
-def fold_in_two(snapshot) -> tuple[LineFold, list] | None:
-    """The fold of every line of ``snapshot`` (an index ``_Snapshot``) and its checkpoints, or None
-    when it is better folded in one process (see the module's doc)."""
-    import signal
-    import threading
+class FoldInTwo:
+    """A fold of every line of a snapshot, begun in a forked child (:meth:`begin`) and finished here."""
 
-    if snapshot.size < TWO_PROCESSES_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
-        return None
-    cut = snapshot.line_start_after(snapshot.size // 2)
-    if cut is None:
-        return None
-    try:
-        child_reads, parent_writes = os.pipe()
-        parent_reads, child_writes = os.pipe()
-    except OSError:  # out of file descriptors
-        return None
-    try:
-        pid = os.fork()
-    except OSError:  # out of processes or memory
-        for fd in (child_reads, parent_writes, parent_reads, child_writes):
-            os.close(fd)
-        return None
-    if pid == 0:  # pragma: no cover - the child's lines run in the child (the result is tested)
-        os.close(parent_writes)
-        os.close(parent_reads)
-        _first_half(snapshot, cut, child_reads, child_writes)
-    os.close(child_reads)
-    os.close(child_writes)
-    try:
-        return _second_half(snapshot, cut, parent_reads, parent_writes)
-    except (EOFError, BrokenPipeError):
-        return None  # the child is gone (killed, out of memory)
-    finally:
-        os.close(parent_reads)
-        os.close(parent_writes)
+    def __init__(self, snapshot, pid: int, inbox: int, outbox: int) -> None:
+        self.snapshot = snapshot
+        self._inbox, self._outbox = inbox, outbox
+        # Never finished (the run ended first, or failed): the child is stopped and its pipes closed.
+        self._end = weakref.finalize(self, _stop_child, pid, inbox, outbox)
+
+    @classmethod
+    def begin(cls, snapshot) -> FoldInTwo | None:
+        """The child folding ``snapshot`` (an index ``_Snapshot``) from its start, or None when the
+        journal is better folded in one process (small, no ``fork``, a thread running, no process
+        or pipe to spare)."""
+        import threading
+
+        if snapshot.size < TWO_PROCESSES_FROM or not hasattr(os, "fork") or threading.active_count() > 1:
+            return None
         try:
-            os.kill(pid, signal.SIGKILL)  # done or not, it has nothing more to say
-        except OSError:
-            pass
-        os.waitpid(pid, 0)
+            child_reads, parent_writes = os.pipe()
+            parent_reads, child_writes = os.pipe()
+        except OSError:  # out of file descriptors
+            return None
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory
+            for fd in (child_reads, parent_writes, parent_reads, child_writes):
+                os.close(fd)
+            return None
+        if pid == 0:  # pragma: no cover - the child's lines run in the child (the result is tested)
+            os.close(parent_writes)
+            os.close(parent_reads)
+            _first_part(snapshot, child_reads, child_writes)
+        os.close(child_reads)
+        os.close(child_writes)
+        return cls(snapshot, pid, parent_reads, parent_writes)
+
+    def finish(self) -> tuple[LineFold, list] | None:
+        """The fold and its checkpoints, or None: fold in one process instead (see the module's doc)."""
+        try:
+            return _second_half(self.snapshot, self._inbox, self._outbox)
+        except (EOFError, BrokenPipeError):
+            return None  # the child is gone (killed, out of memory)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop the child (done or not) and close the pipes; once, whoever asks first."""
+        self._end()
 
 
-def _first_half(snapshot, cut: int, inbox: int, outbox: int) -> None:
-    """In the child: look for voids before ``cut`` (the halves share what they find), fold those
-    lines, hand the fold over, answer which of the ids the second half kept it has read and in
-    what form, exit."""
+def _stop_child(pid: int, inbox: int, outbox: int) -> None:
+    import signal
+
+    os.close(inbox)
+    os.close(outbox)
+    try:
+        os.kill(pid, signal.SIGKILL)  # done or not, it has nothing more to say
+    except OSError:
+        pass
+    os.waitpid(pid, 0)
+
+
+def _cut(marks: list, at: int, lines: int, size: int) -> tuple[int, int]:
+    """Where the second part starts, and how many lines come before it: of the line starts the scan
+    marked after ``at`` (and ``at`` itself, ``lines`` lines in), the nearest to the middle of what is
+    left.  Not the start of a last line without its newline: that part would hold no block to check
+    the child's ids against (:meth:`LineFold.keep_first_lines`)."""
+    middle = at + (size - at) // 2
+    whole = marks if not marks or marks[-1][0] == size else marks[:-1]
+    return min([(at, lines), *((offset, before) for offset, before in whole if offset > at)],
+               key=lambda mark: abs(mark[0] - middle))
+
+
+def _first_part(snapshot, inbox: int, outbox: int) -> None:
+    """In the child: look for voids in the whole journal, fold from the first line until asked where
+    the other process should start, then up to there; hand the fold over, answer which of the ids
+    the second part kept it has read and in what form, exit."""
+    import select
+
     try:
         attach(None)  # the parent draws the progress
-        targets, newlines = snapshot.scan(0, cut)
-        _send(outbox, _pack(("scanned", targets, newlines)))
-        lines = LineFold(targets | _unpack(_receive(inbox)))
+        targets, marks = snapshot.scan(0, snapshot.size)
+        lines = LineFold(targets)
         checkpoints = []
-        for end, block in snapshot.blocks(stop=cut, digest=False):
+        at, cut = 0, None
+        while cut is None or at < cut:
+            if cut is None and select.select([inbox], [], [], 0)[0]:
+                _receive(inbox)  # where should the other part start?
+                cut, before = _cut(marks, at, lines.lines, snapshot.size)
+                _send(outbox, _pack(("cut", cut, before, targets)))
+                continue
+            end, block = next(snapshot.blocks(start=at, stop=cut, digest=False), (at, None))
+            if block is None:  # the end of the journal, or of this part
+                if cut is None:  # all of it, before being asked: the other part is empty
+                    if snapshot.unterminated:
+                        lines.add_last(snapshot.unterminated)
+                    _receive(inbox)
+                    _send(outbox, _pack(("cut", snapshot.size, lines.lines, targets)))
+                break
             lines.add_block(block)
             checkpoints.append([end, lines.max_id])
+            at = end
         plain, done_entries = lines.handoff()
         _send(outbox, _pack(("folded", marshal.dumps((plain, checkpoints)), done_entries, snapshot.whole)))
-        asked = _unpack(_receive(inbox))  # the ids the second half kept (it closes the pipe if it gives up)
+        asked = _unpack(_receive(inbox))  # the ids the second part kept (it closes the pipe if it gives up)
         seen = lines.seen
         _send(outbox, _pack({ident: seen[ident] for ident in asked if seen.get(ident, HELD) is not HELD}))
     except Disagreement:
@@ -99,20 +153,18 @@ def _first_half(snapshot, cut: int, inbox: int, outbox: int) -> None:
         os._exit(0)  # never back into the caller's code, and no buffers of the parent's flushed twice
 
 
-def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold, list] | None:
-    targets, _ = snapshot.scan(cut, snapshot.size)
+def _second_half(snapshot, inbox: int, outbox: int) -> tuple[LineFold, list] | None:
+    _send(outbox, _pack(("where",)))
     found = _unpack(_receive(inbox))
-    if found[0] != "scanned":
+    if found[0] != "cut":
         return None
-    _, first_targets, newlines = found
-    _send(outbox, _pack(targets))
-    held = targets | first_targets
+    _, cut, before, held = found
     lines = LineFold(held)
-    lines.lines = newlines
+    lines.lines = before
     lines.keep_first_lines()
     checkpoints = []
     for end, block in snapshot.blocks(start=cut):
-        step("读取台账", snapshot.done - cut, snapshot.size - cut)  # the halves go at one pace
+        step("读取台账", snapshot.done - cut, snapshot.size - cut)  # the parts go at one pace
         lines.add_block(block)
         checkpoints.append([end, lines.top])
     if snapshot.unterminated:
@@ -120,14 +172,17 @@ def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold,
     answer = _unpack(_receive(inbox))
     if answer[0] == "disagree":
         raise Disagreement(b"")
-    if answer[0] != "folded" or lines.kept_upto is None:
+    if answer[0] != "folded":
         return None
     _, plain, done_entries, whole = answer
     snapshot.whole = snapshot.whole and whole  # a journal cut shorter meanwhile: the fold is not stored
     earlier, earlier_checkpoints = marshal.loads(plain)
     top = earlier[0]
-    if top > lines.kept_upto:
-        return None  # the first half has ids this half did not keep: not in fupin's order
+    if lines.kept_upto is None:  # nothing here but, maybe, a last line without its newline
+        if lines.lines > before:
+            return None  # which the child's ids were not looked for in
+    elif top > lines.kept_upto:
+        return None  # the first part has ids this part did not keep: not in fupin's order
     if not held.issuperset(earlier[3]) or not held.issuperset(lines.targets):
         return None  # a void the first pass could not see: its target may be on either side
     _send(outbox, _pack(list(lines.kept)))
@@ -137,14 +192,14 @@ def _second_half(snapshot, cut: int, inbox: int, outbox: int) -> tuple[LineFold,
     seen = lines.seen
     for ident, first in firsts.items():
         if seen[ident] != first:
-            raise Disagreement(ident)  # another line of an id the first half has
+            raise Disagreement(ident)  # another line of an id the first part has
     lines.drop_first_lines(firsts)
     lines.take_earlier(earlier, done_entries)
     return lines, earlier_checkpoints + [[end, max(top, own).decode("utf-8")] for end, own in checkpoints]
 
 
 def _pack(message) -> bytes:
-    """A message between the halves: marshal data (fast, and no import), or a pickle when it holds
+    """A message between the parts: marshal data (fast, and no import), or a pickle when it holds
     entries the reader read (lines not in fupin's own form)."""
     try:
         return b"m" + marshal.dumps(message)

@@ -24,7 +24,8 @@ Reading the ledger:
    truncation) the ledger is folded again from every line
    (:mod:`~fupin_cli.journal.jsonl.fold`: lines in fupin's own form a block
    at a time, any other line through the reader; a big journal in two
-   processes, see :mod:`~fupin_cli.journal.jsonl.halves`).
+   processes, see :mod:`~fupin_cli.journal.jsonl.halves`, begun by
+   :meth:`JournalIndex.read_ahead` while the command reads its plan).
 
 Whenever two different lines carry one id (a hand-made copy, a conflict) the
 full reader decides, as it does when there is no cache.  The journal stays the
@@ -36,11 +37,13 @@ from __future__ import annotations
 
 import os
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
 
 from ...collector import collector_paused
+from ...domain.errors import JournalError
 from ...progress import step
 from ..ledger import (
     MARKERS,
@@ -60,7 +63,7 @@ RACY_NS = 2_000_000_000  # a stamp this close to the last change may hide a same
 BLOCK = 1 << 17  # lines are folded 128 KB at a time: the rows of a block stay in the processor's cache across its passes
 CHECKPOINT_GAP = 1 << 18  # checkpoints added by appends are kept at least this far apart
 LOOK_BACK = 8 << 20  # how much of the journal added lines with old ids may send the index back to read
-SCAN_WINDOW = 8 << 20  # the search for voids reads the journal this much at a time
+SCAN_WINDOW = 1 << 20  # the search for voids reads the journal this much at a time (a mark each: see halves)
 
 
 def ledger_of(path: Path, cache) -> Ledger:
@@ -129,6 +132,7 @@ class JournalIndex:
         self.name = f"journal-{name}.marshal"
         self.lines_name = f"lines-{name}.marshal"  # no longer written; removed when found
         self.identity = (FORMAT, code_stamp(), real)
+        self._ahead: _Reading | None = None  # a read begun by read_ahead
 
     # ------------------------------------------------------------ the stored state
     def _load(self) -> _State | None:
@@ -178,33 +182,70 @@ class JournalIndex:
             self._store(state)
 
     # ------------------------------------------------------------ reading
+    def read_ahead(self) -> None:
+        """Begin reading the ledger, which :meth:`ledger` finishes: when every line of a big journal
+        must be folded again, a child begins folding it now (see :mod:`.halves`), beside what the
+        caller does meanwhile (the commands that read the ledger read the plan first).  Nothing is
+        said here: whatever goes wrong is met again, and worded, by :meth:`ledger`."""
+        if self._ahead is None:
+            try:
+                self._ahead = self._begin(ahead=True)
+            except (JournalError, OSError):
+                pass
+
     def ledger(self) -> Ledger:
+        reading, self._ahead = self._ahead, None
+        if reading is None:
+            reading = self._begin(ahead=False)
+        if reading is None:
+            return Ledger({}, [])  # what was last seen is kept: a vanished journal may come back
+        return self._finish(reading)
+
+    def _begin(self, ahead: bool) -> "_Reading | None":
+        """The journal opened and looked at: whether the stored state holds, or what is left to do."""
         fd = open_journal(self.journal)
         if fd is None:
-            return Ledger({}, [])  # what was last seen is kept: a vanished journal may come back
+            return None
+        reading = _Reading(fd)
         try:
             before = os.fstat(fd)
-            stamp = _stamp(before)
-            state = self._load()
+            reading.stamp = stamp = _stamp(before)
+            reading.state = state = self._load()
             if state is not None and state.stamp == stamp and not state.racy:
+                return reading
+            keeps = getattr(self.cache, "keeps", True)
+            reading.snapshot = snapshot = _Snapshot(fd, before.st_size, digest=keeps)
+            if state is not None and snapshot.size >= state.size and snapshot.digest(state.size) == state.digest:
+                reading.prefix = True  # only lines after the stored ones are new (see _with_tail)
+            elif ahead:
+                from .halves import FoldInTwo
+
+                reading.started = FoldInTwo.begin(snapshot)
+        except OSError:
+            reading.failed = True
+        return reading
+
+    def _finish(self, reading: "_Reading") -> Ledger:
+        state, stamp, snapshot = reading.state, reading.stamp, reading.snapshot
+        if reading.failed:
+            reading.close()
+            return self._read_in_words()
+        try:
+            if snapshot is None:
                 return state.ledger()
             keeps = getattr(self.cache, "keeps", True)
-            snapshot = _Snapshot(fd, before.st_size, digest=keeps)
             result = None
-            if state is not None and snapshot.size >= state.size and snapshot.digest(state.size) == state.digest:
+            if reading.prefix:
                 result = state if snapshot.size == state.size else self._with_tail(state, snapshot)
             if result is None:
-                result = self._fold_again(snapshot)
+                result = self._fold_again(snapshot, reading.started)
             if keeps:
                 result.digest = snapshot.digest(snapshot.size)
-            steady = _stamp(os.fstat(fd)) == stamp and snapshot.whole
+            steady = _stamp(os.fstat(reading.fd)) == stamp and snapshot.whole
         except OSError:
-            from .reader import read_journal
-
-            contents = read_journal(self.journal)  # says what went wrong, in words
-            return fold(contents.entries, contents.problems)
+            return self._read_in_words()
         finally:
-            os.close(fd)
+            reading.close()
         result.high = max(snapshot.size, state.high if state is not None else 0)
         result.size = snapshot.size
         if steady and keeps:
@@ -213,7 +254,15 @@ class JournalIndex:
             self._store(result)
         return result.ledger()
 
-    def _fold_again(self, snapshot: "_Snapshot") -> _State:
+    def _read_in_words(self) -> Ledger:
+        """The full reader's ledger, when the descriptor could not be read: it says what went wrong, in words."""
+        from .reader import read_journal
+
+        contents = read_journal(self.journal)
+        return fold(contents.entries, contents.problems)
+
+    def _fold_again(self, snapshot: "_Snapshot", started=None) -> _State:
+        """Every line folded again (``started``: a :class:`~.halves.FoldInTwo` begun by :meth:`read_ahead`)."""
         from .fold import Disagreement
 
         remove = getattr(self.cache, "remove", None)
@@ -222,7 +271,7 @@ class JournalIndex:
 
         with collector_paused():  # a million small objects
             try:
-                return self._rebuild(snapshot)
+                return self._rebuild(snapshot, started)
             except Disagreement:
                 return self._full(snapshot)
 
@@ -303,19 +352,20 @@ class JournalIndex:
         state.checkpoints = _with_checkpoint(state.checkpoints or [], size, max_id)
         return state
 
-    def _rebuild(self, snapshot: "_Snapshot") -> _State:
+    def _rebuild(self, snapshot: "_Snapshot", started=None) -> _State:
         """The state of the journal folded from every line (see :mod:`~fupin_cli.journal.jsonl.fold`)."""
         from .fold import LineFold, NoDays
-        from .halves import fold_in_two
+        from .halves import FoldInTwo
 
         held: set[bytes] | None = None
         no_days: set[bytes] = set()
+        started = started or FoldInTwo.begin(snapshot)
         tries = 0
         while True:
             tries += 1
             try:
                 # Only the first try may fold in two: another one has lines for the reader (see NoDays).
-                found = fold_in_two(snapshot) if tries == 1 else None
+                found = started.finish() if started is not None and tries == 1 else None
                 if found is not None:
                     lines, checkpoints = found
                     held = lines.held
@@ -364,6 +414,26 @@ def _problems(found: list) -> list:
 
 def _stamp(info: os.stat_result) -> tuple:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+class _Reading:
+    """One read of the journal by the index, from :meth:`JournalIndex._begin` to ``_finish``: its
+    descriptor and stamp, the stored state, and what is left to do (nothing when ``snapshot`` is None)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.stamp: tuple = ()
+        self.state: _State | None = None
+        self.snapshot: _Snapshot | None = None
+        self.prefix = False  # the journal begins with the stored state's bytes
+        self.started = None  # a FoldInTwo under way (see JournalIndex.read_ahead)
+        self.failed = False  # the descriptor could not be read: the full reader words why
+        self._closed = weakref.finalize(self, os.close, fd)  # a read begun ahead and never finished
+
+    def close(self) -> None:
+        if self.started is not None:
+            self.started.stop()  # finished already, or not wanted after all
+        self._closed()
 
 
 class _Snapshot:
@@ -453,11 +523,12 @@ class _Snapshot:
         """The targets of the lines that may be voids (see :func:`~fupin_cli.journal.jsonl.fold.void_targets`)."""
         return self.scan(0, self.size)[0]
 
-    def scan(self, start: int, stop: int) -> tuple[set[bytes], int]:
-        """The void targets (see :meth:`void_targets`) and the number of newlines of the bytes from
-        ``start`` to ``stop`` (both a line's start, or the end), read a few megabytes at a time.
-        Not through :meth:`blocks`: a byte search needs no block of whole lines of its own, and
-        copying them out costs a tenth of the scan.
+    def scan(self, start: int, stop: int) -> tuple[set[bytes], list[tuple[int, int]]]:
+        """The void targets (see :meth:`void_targets`) of the bytes from ``start`` to ``stop`` (both
+        a line's start, or the end), and marks along the way: (the offset of a line's start, how
+        many lines come before it from ``start``), one for every ``SCAN_WINDOW`` or so.  Not through
+        :meth:`blocks`: a byte search needs no block of whole lines of its own, and copying them out
+        costs a tenth of the scan.
 
         Read, not mapped: a journal cut shorter meanwhile (a writer undoing its line) gives a short
         read here, where a mapping would kill the process with SIGBUS.
@@ -465,6 +536,7 @@ class _Snapshot:
         from .fold import void_targets
 
         targets: set[bytes] = set()
+        marks: list[tuple[int, int]] = []
         newlines = 0
         at = start
         carry = b""
@@ -477,8 +549,9 @@ class _Snapshot:
             cut = data.rfind(b"\n") + 1 if at < stop else len(data)
             targets |= void_targets(data, 0, cut, at - len(data))
             newlines += data.count(b"\n", 0, cut)
+            marks.append((at - len(data) + data.rfind(b"\n", 0, cut) + 1, newlines))  # the start of a whole line
             carry = data[cut:]
-        return targets, newlines
+        return targets, marks
 
     def earlier_entry(self, size: int, target: str):
         """The entry ``target`` names in the first ``size`` bytes, if written in fupin's own form; else None."""

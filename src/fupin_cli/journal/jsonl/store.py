@@ -30,24 +30,23 @@ class JsonlStore:
         return read_journal(self.path)
 
     def _journal_index(self):
-        """One index per store: it remembers what fupin had seen of the journal before this run."""
-        if self._index is None and self.cache is not None:
-            from .index import JournalIndex
+        """One index per store: it remembers what fupin had seen of the journal before this run (nothing
+        stored without a cache folder)."""
+        if self._index is None:
+            from .index import NO_CACHE, JournalIndex
 
-            self._index = JournalIndex(self.path, self.cache)
+            self._index = JournalIndex(self.path, self.cache if self.cache is not None else NO_CACHE)
         return self._index
 
-    def ledger(self) -> Ledger:
-        index = self._journal_index()
-        if index is None:
-            from .index import ledger_of
+    def read_ahead(self) -> None:
+        """Begin reading the ledger (see :meth:`~fupin_cli.journal.jsonl.index.JournalIndex.read_ahead`)."""
+        self._journal_index().read_ahead()
 
-            return ledger_of(self.path, None)
-        return index.ledger()
+    def ledger(self) -> Ledger:
+        return self._journal_index().ledger()
 
     def _last_seen(self) -> int | None:
-        index = self._journal_index()
-        return None if index is None else index.last_seen_size()
+        return self._journal_index().last_seen_size()
 
     def append(self, record: dict, precondition: Callable[["JsonlStore"], None] | None = None) -> dict:
         from .writer import append
@@ -70,9 +69,8 @@ class JsonlStore:
                 pass
 
     def accept_current(self) -> None:
-        index = self._journal_index()
-        if index is not None:
-            index.accept_current()
+        if self.cache is not None:  # without a cache folder nothing is remembered to accept
+            self._journal_index().accept_current()
 
     def shrinkage(self) -> tuple[int | None, int] | None:
         seen = self._last_seen()
