@@ -187,8 +187,8 @@ class LineFold:
             if top > self.top:
                 self.top = top
             self._add_rows(rows)
-            if kept is not None:
-                upto = self.kept_upto
+            upto = self.kept_upto
+            if kept is not None and min(map(_ID_OF, rows)) <= upto:  # in fupin's order, the first block only
                 for row in rows:
                     if row[_ID] <= upto:
                         kept.setdefault(row[_ID], row)
