@@ -333,3 +333,33 @@ def test_a_report_begins_the_journal_before_the_plan(tmp_path, fupin, monkeypatc
     alone = fupin(*args)
     assert ahead.code == alone.code == 0 and ahead.out == alone.out
     assert {r["unit"] for r in ahead.json()} == {"乙局"}
+
+
+@pytest.mark.parametrize("newline_at_end", [True, False])
+def test_a_child_asked_while_still_looking_for_voids_shares_the_search(tmp_path, in_two, monkeypatch, newline_at_end):
+    """A big journal and a plan read quickly: the other process chooses the cut and looks for voids
+    after it, while the child does before it; a void on either side still cancels its target."""
+    import time
+
+    scanning = journal_index._Snapshot.scanning
+
+    def slow(self, start, stop, lines=0):
+        for n, window in enumerate(scanning(self, start, stop, lines)):
+            if n == 1:
+                time.sleep(0.2)  # the request is waiting by now
+            yield window
+
+    monkeypatch.setattr(journal_index._Snapshot, "scanning", slow)
+    heard = []
+    unpack = halves._unpack
+    monkeypatch.setattr(halves, "_unpack", lambda data: heard.append(found := unpack(data)) or found)
+    lines = [done_line(ident(n), unit=f"{n % 3}局", day=f"2018-07-{1 + n % 28:02d}") for n in range(60)]
+    lines += [void_line(ident(70), ident(5)), void_line(ident(71), ident(58)), lines[40], done_line(ident(72))]
+    raw = b"".join(lines)
+    journal = tmp_path / "journal.jsonl"
+    journal.write_bytes(raw if newline_at_end else raw.rstrip(b"\n"))
+    ledger = ledger_of(journal, None)
+    assert in_two == [True]
+    assert heard[0][0] == "split" and heard[1][0] == "scanned"
+    assert ledger.voided == {ident(5), ident(58)}
+    same(ledger, full_ledger(journal))

@@ -113,30 +113,56 @@ def _cut(marks: list, at: int, lines: int, size: int) -> tuple[int, int]:
 
 
 def _first_part(snapshot, inbox: int, outbox: int) -> None:
-    """In the child: look for voids in the whole journal, fold from the first line until asked where
-    the other process should start, then up to there; hand the fold over, answer which of the ids
-    the second part kept it has read and in what form, exit."""
+    """In the child: look for voids in the whole journal and fold it from the first line, until asked
+    where the other process should start; then go on up to there, hand the fold over, answer which
+    of the ids the second part kept it has read and in what form, and exit.
+
+    Asked before the search for voids is through (a big journal, a plan read quickly), the child
+    and the other process share what is left of it (see :func:`_second_half`)."""
     import select
+
+    def asked() -> bool:
+        return select.select([inbox], [], [], 0)[0] != []
 
     try:
         attach(None)  # the parent draws the progress
-        targets, marks = snapshot.scan(0, snapshot.size)
+        targets: set[bytes] = set()
+        marks: list = []
+        cut = None
+        for found, mark in snapshot.scanning(0, snapshot.size):
+            targets |= found
+            marks.append(mark)
+            if mark[0] < snapshot.size and asked():  # the other part looks for voids after what this one saw
+                _receive(inbox)
+                middle = int(snapshot.size * CHILD_SHARE)
+                if mark[0] >= middle:  # a line start already counted
+                    cut, before = _cut(marks, 0, 0, snapshot.size)
+                    _send(outbox, _pack(("split", cut, mark[0])))
+                else:
+                    cut, before = snapshot.line_start_after(middle) or snapshot.size, mark[1]
+                    _send(outbox, _pack(("split", cut, cut)))
+                    for found, (_, before) in snapshot.scanning(mark[0], cut, mark[1]):
+                        targets |= found
+                _send(outbox, _pack(("scanned", targets, before)))
+                targets |= _unpack(_receive(inbox))
+                break
         lines = LineFold(targets)
         checkpoints = []
-        at, cut = 0, None
+        at = 0
         while cut is None or at < cut:
-            if cut is None and select.select([inbox], [], [], 0)[0]:
-                _receive(inbox)  # where should the other part start?
+            if cut is None and asked():
+                _receive(inbox)
                 cut, before = _cut(marks, at, lines.lines, snapshot.size)
                 _send(outbox, _pack(("cut", cut, before, targets)))
                 continue
             end, block = next(snapshot.blocks(start=at, stop=cut, digest=False), (at, None))
             if block is None:  # the end of the journal, or of this part
                 if cut is None:  # all of it, before being asked: the other part is empty
-                    if snapshot.unterminated:
-                        lines.add_last(snapshot.unterminated)
                     _receive(inbox)
-                    _send(outbox, _pack(("cut", snapshot.size, lines.lines, targets)))
+                    cut = snapshot.size
+                    _send(outbox, _pack(("cut", cut, lines.lines + bool(snapshot.unterminated), targets)))
+                if cut == snapshot.size and snapshot.unterminated:
+                    lines.add_last(snapshot.unterminated)
                 break
             lines.add_block(block)
             checkpoints.append([end, lines.max_id])
@@ -155,11 +181,26 @@ def _first_part(snapshot, inbox: int, outbox: int) -> None:
 
 
 def _second_half(snapshot, inbox: int, outbox: int) -> tuple[LineFold, list] | None:
+    """Here: ask the child where to start, fold from there to the end, take the child's fold in.
+
+    A child still looking for voids cuts at :data:`CHILD_SHARE` of the journal and says from where
+    on this process should look for them (after the cut, or after what the child has seen), while
+    the child looks up to the cut; they exchange what they found."""
     _send(outbox, _pack(("where",)))
     found = _unpack(_receive(inbox))
-    if found[0] != "cut":
+    if found[0] == "split":
+        _, cut, scan_from = found
+        held, _ = snapshot.scan(scan_from, snapshot.size)
+        found = _unpack(_receive(inbox))
+        if found[0] != "scanned":
+            return None
+        _send(outbox, _pack(held))
+        _, child_found, before = found
+        held |= child_found
+    elif found[0] == "cut":
+        _, cut, before, held = found
+    else:
         return None
-    _, cut, before, held = found
     lines = LineFold(held)
     lines.lines = before
     lines.keep_first_lines()

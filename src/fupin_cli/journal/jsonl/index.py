@@ -525,19 +525,26 @@ class _Snapshot:
 
     def scan(self, start: int, stop: int) -> tuple[set[bytes], list[tuple[int, int]]]:
         """The void targets (see :meth:`void_targets`) of the bytes from ``start`` to ``stop`` (both
-        a line's start, or the end), and marks along the way: (the offset of a line's start, how
-        many lines come before it from ``start``), one for every ``SCAN_WINDOW`` or so.  Not through
-        :meth:`blocks`: a byte search needs no block of whole lines of its own, and copying them out
-        costs a tenth of the scan.
+        a line's start, or the end), and marks along the way (see :meth:`scanning`)."""
+        targets: set[bytes] = set()
+        marks: list[tuple[int, int]] = []
+        for found, mark in self.scanning(start, stop):
+            targets |= found
+            marks.append(mark)
+        return targets, marks
+
+    def scanning(self, start: int, stop: int, lines: int = 0):
+        """For each ``SCAN_WINDOW`` or so of the bytes from ``start`` to ``stop`` (both a line's start,
+        or the end): the void targets of its lines, and a mark (the offset of the start of the line
+        after them, how many lines come before it: ``lines`` before ``start``, and those counted).
+        Not through :meth:`blocks`: a byte search needs no block of whole lines of its own, and
+        copying them out costs a tenth of the scan.
 
         Read, not mapped: a journal cut shorter meanwhile (a writer undoing its line) gives a short
         read here, where a mapping would kill the process with SIGBUS.
         """
         from .fold import void_targets
 
-        targets: set[bytes] = set()
-        marks: list[tuple[int, int]] = []
-        newlines = 0
         at = start
         carry = b""
         while at < stop:
@@ -547,11 +554,10 @@ class _Snapshot:
             at += len(chunk)
             data = carry + chunk if carry else chunk
             cut = data.rfind(b"\n") + 1 if at < stop else len(data)
-            targets |= void_targets(data, 0, cut, at - len(data))
-            newlines += data.count(b"\n", 0, cut)
-            marks.append((at - len(data) + data.rfind(b"\n", 0, cut) + 1, newlines))  # the start of a whole line
+            lines += data.count(b"\n", 0, cut)
+            # the start of a whole line: after the last newline read (a last line without one is no whole line)
+            yield (void_targets(data, 0, cut, at - len(data)), (at - len(data) + data.rfind(b"\n", 0, cut) + 1, lines))
             carry = data[cut:]
-        return targets, marks
 
     def earlier_entry(self, size: int, target: str):
         """The entry ``target`` names in the first ``size`` bytes, if written in fupin's own form; else None."""
