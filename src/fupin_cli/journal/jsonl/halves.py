@@ -8,8 +8,9 @@ before the plan is read, when a command reads the ledger ahead (see
 ledger, it asks the child where to start: the child, wherever it has got to, cuts what is left
 in two at a line (:func:`_cut`), goes on up to there while this process folds the lines after
 it, and hands its fold over (:meth:`LineFold.handoff`).  Before folding, the child looks for
-voids in the whole journal (:meth:`_Snapshot.scan`, counting lines on the way, so that the lines
-after the cut are numbered from the right one), and both parts hold back the completions a void
+voids in the whole journal (:meth:`_Snapshot.scanning`, counting lines on the way, so that the
+lines after the cut are numbered from the right one) — or, asked before that is through, leaves
+the search after the cut to this process — and both parts hold back the completions a void
 anywhere may cancel.
 
 The parts meet where one id has lines on both sides (a git union merge copies lines; a hand edit
@@ -104,11 +105,9 @@ def _stop_child(pid: int, inbox: int, outbox: int) -> None:
 def _cut(marks: list, at: int, lines: int, size: int) -> tuple[int, int]:
     """Where the second part starts, and how many lines come before it: of the line starts the scan
     marked after ``at`` (and ``at`` itself, ``lines`` lines in), the nearest to the child's share of
-    what is left.  Not the start of a last line without its newline: that part would hold no block
-    to check the child's ids against (:meth:`LineFold.keep_first_lines`)."""
+    what is left."""
     middle = at + int((size - at) * CHILD_SHARE)
-    whole = marks if not marks or marks[-1][0] == size else marks[:-1]
-    return min([(at, lines), *((offset, before) for offset, before in whole if offset > at)],
+    return min([(at, lines), *((offset, before) for offset, before in marks if offset > at)],
                key=lambda mark: abs(mark[0] - middle))
 
 
@@ -146,6 +145,11 @@ def _first_part(snapshot, inbox: int, outbox: int) -> None:
                 _send(outbox, _pack(("scanned", targets, before)))
                 targets |= _unpack(_receive(inbox))
                 break
+        else:
+            if marks and marks[-1][0] < snapshot.size:
+                # The start of a last line without its newline is no place to cut: that part would
+                # hold no block to check the child's ids against (LineFold.keep_first_lines).
+                marks.pop()
         lines = LineFold(targets)
         checkpoints = []
         at = 0
