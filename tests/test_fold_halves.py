@@ -36,17 +36,17 @@ def in_two(monkeypatch):
     monkeypatch.setattr(journal_index, "BLOCK", 256)
     monkeypatch.setattr(journal_index, "SCAN_WINDOW", 256)  # marks close enough together to cut anywhere
     used: list[bool] = []
-    second_half = halves._second_half
+    second_part = halves._second_part
 
     def spy(*args):
         found = None
         try:
-            found = second_half(*args)
+            found = second_part(*args)
         finally:
             used.append(found is not None)
         return found
 
-    monkeypatch.setattr(halves, "_second_half", spy)
+    monkeypatch.setattr(halves, "_second_part", spy)
     return used
 
 

@@ -79,7 +79,7 @@ class FoldInTwo:
     def finish(self) -> tuple[LineFold, list] | None:
         """The fold and its checkpoints, or None: fold in one process instead (see the module's doc)."""
         try:
-            return _second_half(self.snapshot, self._inbox, self._outbox)
+            return _second_part(self.snapshot, self._inbox, self._outbox)
         except (EOFError, BrokenPipeError):
             return None  # the child is gone (killed, out of memory)
         finally:
@@ -117,10 +117,10 @@ def _first_part(snapshot, inbox: int, outbox: int) -> None:
     of the ids the second part kept it has read and in what form, and exit.
 
     Asked before the search for voids is through (a big journal, a plan read quickly), the child
-    and the other process share what is left of it (see :func:`_second_half`)."""
+    and the other process share what is left of it (see :func:`_second_part`)."""
     import select
 
-    def asked() -> bool:
+    def asking() -> bool:  # the other process waits for where to start
         return select.select([inbox], [], [], 0)[0] != []
 
     try:
@@ -131,7 +131,7 @@ def _first_part(snapshot, inbox: int, outbox: int) -> None:
         for found, mark in snapshot.scanning(0, snapshot.size):
             targets |= found
             marks.append(mark)
-            if mark[0] < snapshot.size and asked():  # the other part looks for voids after what this one saw
+            if mark[0] < snapshot.size and asking():  # the other part looks for voids after what this one saw
                 _receive(inbox)
                 middle = int(snapshot.size * CHILD_SHARE)
                 if mark[0] >= middle:  # a line start already counted
@@ -154,7 +154,7 @@ def _first_part(snapshot, inbox: int, outbox: int) -> None:
         checkpoints = []
         at = 0
         while cut is None or at < cut:
-            if cut is None and asked():
+            if cut is None and asking():
                 _receive(inbox)
                 cut, before = _cut(marks, at, lines.lines, snapshot.size)
                 _send(outbox, _pack(("cut", cut, before, targets)))
@@ -184,7 +184,7 @@ def _first_part(snapshot, inbox: int, outbox: int) -> None:
         os._exit(0)  # never back into the caller's code, and no buffers of the parent's flushed twice
 
 
-def _second_half(snapshot, inbox: int, outbox: int) -> tuple[LineFold, list] | None:
+def _second_part(snapshot, inbox: int, outbox: int) -> tuple[LineFold, list] | None:
     """Here: ask the child where to start, fold from there to the end, take the child's fold in.
 
     A child still looking for voids cuts at :data:`CHILD_SHARE` of the journal and says from where
