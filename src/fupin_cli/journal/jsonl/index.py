@@ -132,6 +132,7 @@ class JournalIndex:
         self.name = f"journal-{name}.marshal"
         self.lines_name = f"lines-{name}.marshal"  # no longer written; removed when found
         self.identity = (FORMAT, code_stamp(), real)
+        self.keeps = getattr(cache, "keeps", True)  # NO_CACHE stores nothing: no digest to keep, nothing to accept
         self._ahead: _Reading | None = None  # a read begun by read_ahead
 
     # ------------------------------------------------------------ the stored state
@@ -174,7 +175,9 @@ class JournalIndex:
         return None if state is None else state.high
 
     def accept_current(self) -> None:
-        """Take the journal as it is now as what fupin has seen."""
+        """Take the journal as it is now as what fupin has seen (nothing to take without a cache)."""
+        if not self.keeps:
+            return
         self.ledger()
         state = self._load()
         if state is not None and state.high != state.size:
@@ -213,8 +216,7 @@ class JournalIndex:
             reading.state = state = self._load()
             if state is not None and state.stamp == stamp and not state.racy:
                 return reading
-            keeps = getattr(self.cache, "keeps", True)
-            reading.snapshot = snapshot = _Snapshot(fd, before.st_size, digest=keeps)
+            reading.snapshot = snapshot = _Snapshot(fd, before.st_size, digest=self.keeps)
             if state is not None and snapshot.size >= state.size and snapshot.digest(state.size) == state.digest:
                 reading.prefix = True  # only lines after the stored ones are new (see _with_tail)
             elif ahead:
@@ -233,13 +235,12 @@ class JournalIndex:
         try:
             if snapshot is None:
                 return state.ledger()
-            keeps = getattr(self.cache, "keeps", True)
             result = None
             if reading.prefix:
                 result = state if snapshot.size == state.size else self._with_tail(state, snapshot)
             if result is None:
                 result = self._fold_again(snapshot, reading.started)
-            if keeps:
+            if self.keeps:
                 result.digest = snapshot.digest(snapshot.size)
             steady = _stamp(os.fstat(reading.fd)) == stamp and snapshot.whole
         except OSError:
@@ -248,7 +249,7 @@ class JournalIndex:
             reading.close()
         result.high = max(snapshot.size, state.high if state is not None else 0)
         result.size = snapshot.size
-        if steady and keeps:
+        if steady and self.keeps:
             result.stamp = stamp
             result.racy = time.time_ns() - max(stamp[3], stamp[4]) < RACY_NS
             self._store(result)

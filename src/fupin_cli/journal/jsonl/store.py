@@ -69,8 +69,7 @@ class JsonlStore:
                 pass
 
     def accept_current(self) -> None:
-        if self.cache is not None:  # without a cache folder nothing is remembered to accept
-            self._journal_index().accept_current()
+        self._journal_index().accept_current()
 
     def shrinkage(self) -> tuple[int | None, int] | None:
         seen = self._last_seen()
