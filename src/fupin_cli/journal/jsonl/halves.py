@@ -161,12 +161,13 @@ def _first_part(snapshot, inbox: int, outbox: int) -> None:
                 continue
             end, block = next(snapshot.blocks(start=at, stop=cut, digest=False), (at, None))
             if block is None:  # the end of the journal, or of this part
-                if cut is None:  # all of it, before being asked: the other part is empty
-                    _receive(inbox)
-                    cut = snapshot.size
-                    _send(outbox, _pack(("cut", cut, lines.lines + bool(snapshot.unterminated), targets)))
+                told = cut is not None
+                cut = snapshot.size if not told else cut  # all of it, before being asked: the other part is empty
                 if cut == snapshot.size and snapshot.unterminated:
                     lines.add_last(snapshot.unterminated)
+                if not told:
+                    _receive(inbox)
+                    _send(outbox, _pack(("cut", cut, lines.lines, targets)))
                 break
             lines.add_block(block)
             checkpoints.append([end, lines.max_id])
