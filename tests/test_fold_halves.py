@@ -50,6 +50,34 @@ def in_two(monkeypatch):
     return used
 
 
+@pytest.fixture
+def cut_in_the_middle(monkeypatch):
+    """The child folds no more than its first block before it is asked where to cut, so that the cut
+    falls in the middle of what is left, wherever the scheduler lets either process run (a child
+    through the whole of a tiny journal before being asked would leave the second part empty)."""
+    import select
+
+    first_part, receive, add_block = halves._first_part, halves._receive, journal_fold.LineFold.add_block
+    child: dict[str, int] = {}
+
+    def first_part_noting_its_inbox(snapshot, inbox, outbox):
+        child["inbox"] = inbox  # runs in the child only, after the fork
+        first_part(snapshot, inbox, outbox)
+
+    def receive_once_asked(fd):
+        child.pop("inbox", None)  # asked (or answered): from here on the child goes at its own pace
+        return receive(fd)
+
+    def add_block_once_asked(self, block):
+        add_block(self, block)
+        if "inbox" in child:
+            select.select([child["inbox"]], [], [])  # the request, read by the child's next look
+
+    monkeypatch.setattr(halves, "_first_part", first_part_noting_its_inbox)
+    monkeypatch.setattr(halves, "_receive", receive_once_asked)
+    monkeypatch.setattr(journal_fold.LineFold, "add_block", add_block_once_asked)
+
+
 def ident(n: int) -> str:
     return f"201807{1 + n // 100:02d}T0000{n % 100:02d}.000000Z-abcdef"
 
@@ -75,7 +103,7 @@ def fupin_order(first: list[bytes], second: list[bytes], filler: int = 12) -> by
     return b"".join(first + middle + second)
 
 
-def test_a_journal_in_fupins_order_is_folded_in_two_with_what_both_halves_hold(tmp_path, in_two):
+def test_a_journal_in_fupins_order_is_folded_in_two_with_what_both_halves_hold(tmp_path, in_two, cut_in_the_middle):
     copied = done_line(ident(1), unit="甲局", day="2018-07-03")
     copied_by_hand = spaced(done_line(ident(2), unit="丙局", day="2018-07-04"))
     voided_later = done_line(ident(3), unit="丁局", day="2018-07-05")
@@ -119,7 +147,7 @@ def test_another_line_of_an_id_in_the_first_half_is_the_full_readers_to_word(tmp
     same(ledger, full_ledger(journal))
 
 
-def test_a_journal_in_another_order_is_folded_in_one_process(tmp_path, in_two):
+def test_a_journal_in_another_order_is_folded_in_one_process(tmp_path, in_two, cut_in_the_middle):
     journal = tmp_path / "journal.jsonl"
     journal.write_bytes(fupin_order([done_line(ident(99), unit="甲局")], [done_line(ident(1), unit="乙局")]))
     ledger = ledger_of(journal, None)
@@ -244,7 +272,7 @@ def test_any_journal_folds_as_the_full_reader_reads_it_with_halves_allowed(tmp_p
     same(ledger_of(journal, None), full_ledger(journal))
 
 
-def test_the_generated_journals_do_take_the_halves(tmp_path, in_two):
+def test_the_generated_journals_do_take_the_halves(tmp_path, in_two, cut_in_the_middle):
     """The property above would pass with a halves' fold that always gave up: most journals in fupin's
     order must be folded in two."""
     for n in range(20):
@@ -261,10 +289,13 @@ def test_the_generated_journals_do_take_the_halves(tmp_path, in_two):
 @pytest.mark.parametrize("asked_after", [0.0, 0.5], ids=["asked at once", "asked once the child is through"])
 @pytest.mark.parametrize("newline_at_end", [True, False])
 def test_a_fold_begun_ahead_is_the_full_readers_wherever_the_child_has_got_to(tmp_path, in_two, asked_after,
-                                                                            newline_at_end):
+                                                                            newline_at_end, request):
     """Asked at once, the child cuts what is left in the middle; asked late, it has folded every line
     (the last one too, without its newline) and this process folds none."""
     import time
+
+    if not asked_after:
+        request.getfixturevalue("cut_in_the_middle")
 
     lines = [done_line(ident(n), unit=f"{n % 3}局", day=f"2018-07-{1 + n % 28:02d}") for n in range(60)]
     lines += [void_line(ident(70), ident(5)), lines[2], done_line(ident(71), unit="乙局")]
