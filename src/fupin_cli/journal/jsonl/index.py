@@ -192,20 +192,21 @@ class JournalIndex:
         said here: whatever goes wrong is met again, and worded, by :meth:`ledger`."""
         if self._ahead is None:
             try:
-                self._ahead = self._begin(ahead=True)
+                self._ahead = self._begin()
             except (JournalError, OSError):
                 pass
 
     def ledger(self) -> Ledger:
         reading, self._ahead = self._ahead, None
         if reading is None:
-            reading = self._begin(ahead=False)
+            reading = self._begin()
         if reading is None:
             return Ledger({}, [])  # what was last seen is kept: a vanished journal may come back
         return self._finish(reading)
 
-    def _begin(self, ahead: bool) -> "_Reading | None":
-        """The journal opened and looked at: whether the stored state holds, or what is left to do."""
+    def _begin(self) -> "_Reading | None":
+        """The journal opened and looked at: whether the stored state holds, or what is left to do; when
+        that is every line, the fold of a big journal is begun in two processes."""
         fd = open_journal(self.journal)
         if fd is None:
             return None
@@ -219,7 +220,7 @@ class JournalIndex:
             reading.snapshot = snapshot = _Snapshot(fd, before.st_size, digest=self.keeps)
             if state is not None and snapshot.size >= state.size and snapshot.digest(state.size) == state.digest:
                 reading.prefix = True  # only lines after the stored ones are new (see _with_tail)
-            elif ahead:
+            else:
                 from .halves import FoldInTwo
 
                 reading.started = FoldInTwo.begin(snapshot)
@@ -263,7 +264,7 @@ class JournalIndex:
         return fold(contents.entries, contents.problems)
 
     def _fold_again(self, snapshot: "_Snapshot", started=None) -> _State:
-        """Every line folded again (``started``: a :class:`~.halves.FoldInTwo` begun by :meth:`read_ahead`)."""
+        """Every line folded again (``started``: a :class:`~.halves.FoldInTwo` begun when the journal was opened)."""
         from .fold import Disagreement
 
         remove = getattr(self.cache, "remove", None)
@@ -427,7 +428,7 @@ class _Reading:
         self.state: _State | None = None
         self.snapshot: _Snapshot | None = None
         self.prefix = False  # the journal begins with the stored state's bytes
-        self.started = None  # a FoldInTwo under way (see JournalIndex.read_ahead)
+        self.started = None  # a FoldInTwo under way (see JournalIndex._begin)
         self.failed = False  # the descriptor could not be read: the full reader words why
         self._closed = weakref.finalize(self, os.close, fd)  # a read begun ahead and never finished
 

@@ -13,9 +13,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterable
 
-from ...domain.errors import JournalError
 from ...collector import collector_paused
-from ..entries import OP_DONE, DoneEntry, Entry, Problem, entry_from_json, parse_day
+from ...domain.errors import JournalError
+from ..days import parse_day
+from ..entries import OP_DONE, DoneEntry, Entry, Problem, entry_from_json
 from .files import describe_oserror, open_journal
 
 
